@@ -1,0 +1,1 @@
+"""Readers for the media files that submissions and references contain."""

@@ -1,0 +1,202 @@
+"""Per-frame PSNR, SSIM, MS-SSIM and VMAF from ONE ffmpeg decode pass.
+
+The distorted input (a bitstream decoded by ffmpeg, or raw YUV) and the raw
+reference are split into one branch per analysis filter of a single filter
+graph: ``psnr`` (per-frame values via ``metadata=print``, because its
+``stats_file`` rounds to 2 decimals), ``ssim`` with ``stats_file`` and
+``libvmaf`` with ``log_fmt=json`` (built-in models such as
+``version=vmaf_v0.6.1``; MS-SSIM from the ``float_ms_ssim`` feature). Both
+inputs are re-timed to ``pts = N`` so frames pair by index whatever the
+container claims.
+
+References
+----------
+.. [1] FFmpeg filters documentation: psnr, ssim, libvmaf.
+.. [2] Z. Li et al., "Toward a practical perceptual video quality metric",
+   Netflix Tech Blog, 2016 (VMAF).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jiebang_eval.media.rawvideo import RawVideoFormat
+
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
+VMAF_MODEL_NAMES = {"vmaf_v0.6.1": "vmaf", "vmaf_4k_v0.6.1": "vmaf_4k"}
+
+
+class FfmpegError(RuntimeError):
+    """ffmpeg exited with an error; ``stderr_tail`` holds its last lines."""
+
+    def __init__(self, message: str, stderr_tail: str) -> None:
+        super().__init__(f"{message}: {stderr_tail}")
+        self.stderr_tail = stderr_tail
+
+
+@dataclass(frozen=True)
+class QualityOptions:
+    """Which analyses to run in the graph."""
+
+    psnr: bool = True
+    ssim: bool = True
+    ms_ssim: bool = True
+    vmaf_models: tuple[str, ...] = ("vmaf_v0.6.1",)
+    n_threads: int = 2
+
+
+@dataclass
+class FrameQualityLog:
+    """Per-frame values parsed from the ffmpeg logs (index = frame number)."""
+
+    mse: dict[str, list[float]] = field(default_factory=dict)  # y, u, v, avg
+    ssim: dict[str, list[float]] = field(default_factory=dict)  # y, u, v, all
+    vmaf: dict[str, list[float]] = field(default_factory=dict)  # model version -> scores
+    ms_ssim: list[float] = field(default_factory=list)
+
+    @property
+    def frame_count(self) -> int:
+        for values in (*self.mse.values(), *self.ssim.values(), *self.vmaf.values()):
+            return len(values)
+        return len(self.ms_ssim)
+
+
+def ffmpeg_executable() -> str:
+    """Path of the ffmpeg binary shipped by imageio-ffmpeg."""
+    import imageio_ffmpeg  # deferred: resolving the binary touches the filesystem
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def _filter_path(path: Path) -> str:
+    text = str(path)
+    if not _SAFE_PATH.match(text):
+        raise ValueError(f"log path {text!r} needs filter-graph escaping; use a plain work dir")
+    return text
+
+
+def build_filter_graph(options: QualityOptions, log_dir: Path) -> str:
+    """The ``-filter_complex`` text; outputs end in nullsinks except ``[out]``."""
+    branches: list[str] = []
+    if options.psnr:
+        psnr_log = _filter_path(log_dir / "psnr_metadata.log")
+        branches.append(f"psnr,metadata=mode=print:file={psnr_log}")
+    if options.ssim:
+        branches.append(f"ssim=stats_file={_filter_path(log_dir / 'ssim.log')}")
+    vmaf_log = _filter_path(log_dir / "vmaf.json")
+    models = [
+        f"version={version}\\\\:name={VMAF_MODEL_NAMES.get(version, version)}"
+        for version in options.vmaf_models
+    ]
+    if models or options.ms_ssim:
+        vmaf = f"libvmaf=log_path={vmaf_log}:log_fmt=json:n_threads={options.n_threads}"
+        if models:
+            vmaf += ":model=" + "|".join(models)
+        if options.ms_ssim:
+            vmaf += ":feature=name=float_ms_ssim"
+        branches.append(vmaf)
+    if not branches:
+        raise ValueError("no analysis requested")
+    n = len(branches)
+    dist_labels = "".join(f"[d{i}]" for i in range(n))
+    ref_labels = "".join(f"[r{i}]" for i in range(n))
+    parts = [
+        f"[0:v:0]settb=1/25,setpts=N,split={n}{dist_labels}",
+        f"[1:v:0]settb=1/25,setpts=N,split={n}{ref_labels}",
+    ]
+    for i, branch in enumerate(branches):
+        sink = "[out]" if i == n - 1 else ",nullsink"
+        parts.append(f"[d{i}][r{i}]{branch}{sink}")
+    return ";".join(parts)
+
+
+def raw_input_args(path: Path, fmt: RawVideoFormat) -> list[str]:
+    """ffmpeg input arguments for a headerless raw video file."""
+    size = f"{fmt.width}x{fmt.height}"
+    return ["-f", "rawvideo", "-pix_fmt", fmt.pix_fmt, "-s", size, "-i", str(path)]
+
+
+def measure_quality(
+    *,
+    distorted_input: list[str],
+    reference: Path,
+    fmt: RawVideoFormat,
+    options: QualityOptions,
+    log_dir: Path,
+    timeout_s: float | None = None,
+) -> FrameQualityLog:
+    """Run the graph once and parse every log.
+
+    ``distorted_input`` is the ffmpeg input argument list for the distorted
+    video (e.g. ``["-f", "hevc", "-i", "r1.265"]`` or :func:`raw_input_args`).
+    """
+    log_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        ffmpeg_executable(),
+        "-hide_banner",
+        "-nostdin",
+        "-nostats",
+        "-loglevel",
+        "error",
+        *distorted_input,
+        *raw_input_args(reference, fmt),
+        "-filter_complex",
+        build_filter_graph(options, log_dir),
+        "-map",
+        "[out]",
+        "-f",
+        "null",
+        "-",
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+    if completed.returncode != 0:
+        tail = " | ".join(completed.stderr.strip().splitlines()[-3:])
+        raise FfmpegError("ffmpeg quality pass failed", tail)
+    log = FrameQualityLog()
+    if options.psnr:
+        log.mse = parse_psnr_metadata((log_dir / "psnr_metadata.log").read_text())
+    if options.ssim:
+        log.ssim = parse_ssim_stats((log_dir / "ssim.log").read_text())
+    if options.vmaf_models or options.ms_ssim:
+        vmaf_text = (log_dir / "vmaf.json").read_text()
+        log.vmaf, log.ms_ssim = parse_vmaf_json(vmaf_text, options.vmaf_models, options.ms_ssim)
+    return log
+
+
+def parse_psnr_metadata(text: str) -> dict[str, list[float]]:
+    """Per-frame MSE per plane from ``metadata=print`` after ``psnr``.
+
+    Keys ``y``, ``u``, ``v`` and ``avg`` (pixel-share weighted). The filter
+    exports float32 values with 6 decimals, i.e. ~7 significant digits.
+    """
+    values: dict[str, list[float]] = {}
+    for match in re.finditer(r"^lavfi\.psnr\.mse(?:\.|_)(\w+)=([-+0-9.eE]+|inf|nan)$", text, re.M):
+        values.setdefault(match.group(1), []).append(float(match.group(2)))
+    return values
+
+
+def parse_ssim_stats(text: str) -> dict[str, list[float]]:
+    """Per-frame SSIM per plane from the ``ssim`` filter's stats file (keys y, u, v, all)."""
+    values: dict[str, list[float]] = {}
+    for line in text.splitlines():
+        for key, number in re.findall(r"(\w+):([-+0-9.eE]+|inf|nan)", line):
+            if key != "n":
+                values.setdefault(key.lower(), []).append(float(number))
+    return values
+
+
+def parse_vmaf_json(
+    text: str, model_versions: tuple[str, ...], want_ms_ssim: bool
+) -> tuple[dict[str, list[float]], list[float]]:
+    """Per-frame VMAF (per model version) and MS-SSIM from libvmaf's JSON log."""
+    frames = json.loads(text)["frames"]
+    vmaf: dict[str, list[float]] = {}
+    for version in model_versions:
+        name = VMAF_MODEL_NAMES.get(version, version)
+        vmaf[version] = [float(frame["metrics"][name]) for frame in frames]
+    ms_ssim = [float(frame["metrics"]["float_ms_ssim"]) for frame in frames] if want_ms_ssim else []
+    return vmaf, ms_ssim
