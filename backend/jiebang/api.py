@@ -1,0 +1,29 @@
+"""Every router in one place. Routes are authenticated unless they come from a public_router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from jiebang.auth.dependencies import current_user
+from jiebang.auth.router import public_router as auth_public
+from jiebang.auth.router import router as auth_router
+from jiebang.challenge_lists.router import public_router as lists_public
+from jiebang.challenge_lists.router import router as lists_router
+from jiebang.contests.router import public_router as contests_public
+from jiebang.contests.router import router as contests_router
+from jiebang.teams.router import public_router as teams_public
+from jiebang.teams.router import router as teams_router
+
+API_PREFIX = "/api/v1"
+
+authenticated = APIRouter(dependencies=[Depends(current_user)])
+for domain_router in (auth_router, contests_router, teams_router, lists_router):
+    authenticated.include_router(domain_router)
+
+public = APIRouter()
+for domain_router in (auth_public, contests_public, teams_public, lists_public):
+    public.include_router(domain_router)
+
+api_router = APIRouter(prefix=API_PREFIX)
+api_router.include_router(public)
+api_router.include_router(authenticated)

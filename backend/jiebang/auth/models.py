@@ -1,0 +1,71 @@
+"""Users and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import EmailStr
+from sqlmodel import Column, Field, SQLModel, String
+
+from jiebang.db import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    organiser = "organiser"
+    judge = "judge"
+    participant = "participant"
+
+
+class UserLocale(StrEnum):
+    zh_cn = "zh-CN"
+    en = "en"
+
+
+class UserBase(SQLModel):
+    email: EmailStr = Field(sa_column=Column(String(320), unique=True, nullable=False))
+    display_name: str = Field(min_length=1, max_length=80)
+    locale: UserLocale = Field(default=UserLocale.zh_cn, sa_column=Column(String(8), nullable=False))
+
+
+class User(UserBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=200)
+    role: Role = Field(default=Role.participant, sa_column=Column(String(16), nullable=False))
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UserCreate(SQLModel):
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=8, max_length=128)
+    locale: UserLocale = UserLocale.zh_cn
+
+
+class UserUpdate(SQLModel):
+    display_name: str | None = Field(default=None, min_length=1, max_length=80)
+    locale: UserLocale | None = None
+
+
+class UserPublic(SQLModel):
+    id: int
+    email: str
+    display_name: str
+    locale: UserLocale
+    role: Role
+
+
+class RoleChange(SQLModel):
+    role: Role
+
+
+class Token(SQLModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class LoginRequest(SQLModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=128)

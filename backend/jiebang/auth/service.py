@@ -1,0 +1,72 @@
+"""Users: creation, lookup, authentication."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, func, select
+
+from jiebang.auth.models import Role, User, UserCreate, UserUpdate
+from jiebang.auth.security import hash_password, verify_password
+from jiebang.core.errors import Conflict, NotFound
+
+# A real hash so that logins for unknown emails cost the same time as real ones.
+_DUMMY_HASH = hash_password("timing-equaliser")
+
+
+def get(*, db: Session, user_id: int) -> User | None:
+    """The user with this id, or None."""
+    return db.get(User, user_id)
+
+
+def get_by_email(*, db: Session, email: str) -> User | None:
+    """The user with this email (case-insensitive), or None."""
+    return db.exec(select(User).where(func.lower(User.email) == email.lower())).first()
+
+
+def create(*, db: Session, user_in: UserCreate, role: Role = Role.participant) -> User:
+    """Register a user; 409 if the email is taken."""
+    if get_by_email(db=db, email=user_in.email):
+        raise Conflict("email")
+    user = User(
+        email=user_in.email.lower(),
+        display_name=user_in.display_name,
+        locale=user_in.locale,
+        password_hash=hash_password(user_in.password),
+        role=role,
+    )
+    db.add(user)
+    db.commit()
+    db.refresh(user)
+    return user
+
+
+def authenticate(*, db: Session, email: str, password: str) -> User | None:
+    """The active user whose password matches, or None."""
+    user = get_by_email(db=db, email=email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
+def update(*, db: Session, user: User, user_in: UserUpdate) -> User:
+    """Change a user's own display name or locale."""
+    for key, value in user_in.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(user, key, value)
+    db.add(user)
+    db.commit()
+    db.refresh(user)
+    return user
+
+
+def set_role(*, db: Session, user_id: int, role: Role) -> User:
+    """Give a user a role (organiser only)."""
+    user = get(db=db, user_id=user_id)
+    if user is None:
+        raise NotFound("user")
+    user.role = role
+    db.add(user)
+    db.commit()
+    db.refresh(user)
+    return user

@@ -1,0 +1,187 @@
+"""The annual 揭榜挂帅 challenge list, its items with structured targets, and applications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from jiebang.db import UTCDateTime, utcnow
+
+
+class ListStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    closed = "closed"
+
+
+class Comparator(StrEnum):
+    le = "<="
+    lt = "<"
+    ge = ">="
+    gt = ">"
+
+
+class ApplicationStatus(StrEnum):
+    submitted = "submitted"
+    shortlisted = "shortlisted"
+    awarded = "awarded"  # 挂帅
+    rejected = "rejected"
+
+
+# ---------------------------------------------------------------- list
+class ChallengeListBase(SQLModel):
+    year: int = Field(ge=2000, le=2100)
+    title_zh: str = Field(min_length=1, max_length=200)
+    title_en: str = Field(min_length=1, max_length=200)
+    description_zh: str = Field(default="", max_length=20000)
+    description_en: str = Field(default="", max_length=20000)
+
+
+class ChallengeList(ChallengeListBase, table=True):
+    __tablename__ = "challenge_list"
+    __table_args__ = (UniqueConstraint("year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: ListStatus = Field(default=ListStatus.draft, sa_column=Column(String(16), nullable=False))
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ChallengeListCreate(ChallengeListBase):
+    pass
+
+
+class ChallengeListUpdate(SQLModel):
+    title_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    title_en: str | None = Field(default=None, min_length=1, max_length=200)
+    description_zh: str | None = Field(default=None, max_length=20000)
+    description_en: str | None = Field(default=None, max_length=20000)
+
+
+class ChallengeListPublic(ChallengeListBase):
+    id: int
+    status: ListStatus
+    published_at: datetime | None
+
+
+class StatusChange(SQLModel):
+    status: ListStatus
+
+
+# ---------------------------------------------------------------- targets
+class TargetBase(SQLModel):
+    metric: str = Field(min_length=1, max_length=64, description="Metric key, e.g. bd_rate_vmaf")
+    comparator: Comparator = Field(sa_column=Column(String(2), nullable=False))
+    threshold: float
+    unit: str = Field(default="", max_length=16)
+    track_id: int | None = Field(default=None, foreign_key="track.id")
+    note_zh: str = Field(default="", max_length=500)
+    note_en: str = Field(default="", max_length=500)
+
+
+class ChallengeTarget(TargetBase, table=True):
+    __tablename__ = "challenge_target"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="challenge_item.id", index=True, ondelete="CASCADE")
+    position: int = 0
+
+
+class TargetIn(TargetBase):
+    pass
+
+
+class TargetPublic(TargetBase):
+    id: int
+
+
+# ---------------------------------------------------------------- items
+class ChallengeItemBase(SQLModel):
+    code: str = Field(schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"}, max_length=32)
+    title_zh: str = Field(min_length=1, max_length=200)
+    title_en: str = Field(min_length=1, max_length=200)
+    category: str = Field(min_length=1, max_length=64)
+    background_zh: str = Field(default="", max_length=20000)
+    background_en: str = Field(default="", max_length=20000)
+    targets_text_zh: str = Field(default="", max_length=20000)
+    targets_text_en: str = Field(default="", max_length=20000)
+    reward_zh: str = Field(default="", max_length=500)
+    reward_en: str = Field(default="", max_length=500)
+    application_deadline: datetime = Field(sa_type=UTCDateTime)
+    lead_unit: str = Field(default="", max_length=200)
+
+
+class ChallengeItem(ChallengeItemBase, table=True):
+    __tablename__ = "challenge_item"
+    __table_args__ = (UniqueConstraint("list_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="challenge_list.id", index=True)
+
+
+class ChallengeItemCreate(ChallengeItemBase):
+    targets: list[TargetIn] = Field(default_factory=list, max_length=20)
+
+
+class ChallengeItemUpdate(SQLModel):
+    title_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    title_en: str | None = Field(default=None, min_length=1, max_length=200)
+    category: str | None = Field(default=None, min_length=1, max_length=64)
+    background_zh: str | None = None
+    background_en: str | None = None
+    targets_text_zh: str | None = None
+    targets_text_en: str | None = None
+    reward_zh: str | None = None
+    reward_en: str | None = None
+    application_deadline: datetime | None = None
+    lead_unit: str | None = None
+    targets: list[TargetIn] | None = Field(default=None, max_length=20)
+
+
+class ChallengeItemPublic(ChallengeItemBase):
+    id: int
+    list_id: int
+    targets: list[TargetPublic] = []
+
+
+# ---------------------------------------------------------------- applications
+class Application(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("item_id", "team_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="challenge_item.id", index=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    applicant_id: int = Field(foreign_key="user.id")
+    summary: str = Field(default="", max_length=5000)
+    proposal_object_id: int = Field(foreign_key="stored_object.id")
+    status: ApplicationStatus = Field(
+        default=ApplicationStatus.submitted, sa_column=Column(String(16), nullable=False)
+    )
+    reviewer_notes: str = Field(default="", max_length=5000)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ApplicationPublic(SQLModel):
+    id: int
+    item_id: int
+    team_id: int
+    team_name: str
+    summary: str
+    proposal_filename: str
+    proposal_sha256: str
+    proposal_size: int
+    status: ApplicationStatus
+    reviewer_notes: str
+    decided_by: int | None
+    decided_at: datetime | None
+    created_at: datetime
+
+
+class ApplicationReview(SQLModel):
+    status: ApplicationStatus
+    reviewer_notes: str = Field(default="", max_length=5000)

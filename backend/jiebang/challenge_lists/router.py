@@ -1,0 +1,160 @@
+"""Challenge list, item and application endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import StreamingResponse
+
+from jiebang.auth.dependencies import CurrentUser, OptionalUser, Organiser, SessionDep, is_staff
+from jiebang.challenge_lists import service
+from jiebang.challenge_lists.models import (
+    ApplicationPublic,
+    ApplicationReview,
+    ChallengeItemCreate,
+    ChallengeItemPublic,
+    ChallengeItemUpdate,
+    ChallengeList,
+    ChallengeListCreate,
+    ChallengeListPublic,
+    ChallengeListUpdate,
+    StatusChange,
+)
+from jiebang.storage import service as storage_service
+from jiebang.storage.config import get_store
+from jiebang.storage.models import StoredObject
+from jiebang.teams import service as team_service
+
+router = APIRouter(tags=["challenge lists"])
+public_router = APIRouter(tags=["challenge lists"])
+
+
+# ---------------------------------------------------------------- public reads
+@public_router.get("/challenge-lists", response_model=list[ChallengeListPublic])
+def list_lists(db: SessionDep, user: OptionalUser) -> list[ChallengeList]:
+    """Published and closed lists (staff also see drafts)."""
+    return service.list_lists(db=db, include_drafts=is_staff(user))
+
+
+@public_router.get("/challenge-lists/{list_id}", response_model=ChallengeListPublic)
+def read_list(list_id: int, db: SessionDep, user: OptionalUser) -> ChallengeList:
+    """One list."""
+    return service.get_list(db=db, list_id=list_id, include_drafts=is_staff(user))
+
+
+@public_router.get("/challenge-lists/{list_id}/items", response_model=list[ChallengeItemPublic])
+def list_items(list_id: int, db: SessionDep, user: OptionalUser) -> list[ChallengeItemPublic]:
+    """A list's items with their targets."""
+    service.get_list(db=db, list_id=list_id, include_drafts=is_staff(user))
+    return [service.item_public(db=db, item=i) for i in service.list_items(db=db, list_id=list_id)]
+
+
+@public_router.get("/challenge-items/{item_id}", response_model=ChallengeItemPublic)
+def read_item(item_id: int, db: SessionDep, user: OptionalUser) -> ChallengeItemPublic:
+    """One item with its targets."""
+    item = service.get_item(db=db, item_id=item_id, include_drafts=is_staff(user))
+    return service.item_public(db=db, item=item)
+
+
+# ---------------------------------------------------------------- organiser writes
+@router.post("/challenge-lists", response_model=ChallengeListPublic, status_code=201)
+def create_list(body: ChallengeListCreate, _: Organiser, db: SessionDep) -> ChallengeList:
+    """Create the draft list for a year."""
+    return service.create_list(db=db, list_in=body)
+
+
+@router.patch("/challenge-lists/{list_id}", response_model=ChallengeListPublic)
+def update_list(list_id: int, body: ChallengeListUpdate, _: Organiser, db: SessionDep) -> ChallengeList:
+    """Edit a list."""
+    found = service.get_list(db=db, list_id=list_id, include_drafts=True)
+    return service.update_list(db=db, found=found, list_in=body)
+
+
+@router.put("/challenge-lists/{list_id}/status", response_model=ChallengeListPublic)
+def change_list_status(list_id: int, body: StatusChange, _: Organiser, db: SessionDep) -> ChallengeList:
+    """Publish or close a list."""
+    found = service.get_list(db=db, list_id=list_id, include_drafts=True)
+    return service.set_list_status(db=db, found=found, status=body.status)
+
+
+@router.post("/challenge-lists/{list_id}/items", response_model=ChallengeItemPublic, status_code=201)
+def create_item(list_id: int, body: ChallengeItemCreate, _: Organiser, db: SessionDep) -> ChallengeItemPublic:
+    """Add an item with structured targets."""
+    found = service.get_list(db=db, list_id=list_id, include_drafts=True)
+    return service.item_public(db=db, item=service.create_item(db=db, found=found, item_in=body))
+
+
+@router.patch("/challenge-items/{item_id}", response_model=ChallengeItemPublic)
+def update_item(item_id: int, body: ChallengeItemUpdate, _: Organiser, db: SessionDep) -> ChallengeItemPublic:
+    """Edit an item; a given target list replaces the old one."""
+    item = service.get_item(db=db, item_id=item_id, include_drafts=True)
+    return service.item_public(db=db, item=service.update_item(db=db, item=item, item_in=body))
+
+
+# ---------------------------------------------------------------- applications
+@router.post("/challenge-items/{item_id}/applications", response_model=ApplicationPublic, status_code=201)
+def apply(
+    item_id: int,
+    team_id: Annotated[int, Form()],
+    proposal: Annotated[UploadFile, File(description="Proposal document (PDF, ≤ 50 MiB)")],
+    user: CurrentUser,
+    db: SessionDep,
+    summary: Annotated[str, Form(max_length=5000)] = "",
+) -> ApplicationPublic:
+    """Apply (揭榜) to an item on behalf of one of your teams, with a PDF proposal."""
+    item = service.get_item(db=db, item_id=item_id, include_drafts=False)
+    team = team_service.get_member_team(db=db, team_id=team_id, user=user)
+    app = service.apply(
+        db=db,
+        store=get_store(),
+        item=item,
+        team=team,
+        user=user,
+        summary=summary,
+        filename=proposal.filename or "proposal.pdf",
+        stream=proposal.file,
+    )
+    return service.application_public(db=db, app=app)
+
+
+@router.get("/challenge-items/{item_id}/applications", response_model=list[ApplicationPublic])
+def list_applications(item_id: int, _: Organiser, db: SessionDep) -> list[ApplicationPublic]:
+    """Every application to an item, for review."""
+    service.get_item(db=db, item_id=item_id, include_drafts=True)
+    return [service.application_public(db=db, app=a) for a in service.applications_for_item(db=db, item_id=item_id)]
+
+
+@router.get("/applications/mine", response_model=list[ApplicationPublic])
+def my_applications(user: CurrentUser, db: SessionDep) -> list[ApplicationPublic]:
+    """Applications made by your teams."""
+    return [service.application_public(db=db, app=a) for a in service.applications_of_user(db=db, user=user)]
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationPublic)
+def read_application(application_id: int, user: CurrentUser, db: SessionDep) -> ApplicationPublic:
+    """An application of your team (or any, for staff)."""
+    app = service.get_application_for(db=db, application_id=application_id, user=user, staff=is_staff(user))
+    return service.application_public(db=db, app=app)
+
+
+@router.get("/applications/{application_id}/proposal")
+def download_proposal(application_id: int, user: CurrentUser, db: SessionDep) -> StreamingResponse:
+    """The proposal PDF, streamed."""
+    app = service.get_application_for(db=db, application_id=application_id, user=user, staff=is_staff(user))
+    obj = db.get(StoredObject, app.proposal_object_id)
+    assert obj is not None
+    return StreamingResponse(
+        storage_service.iter_object(store=get_store(), obj=obj),
+        media_type=obj.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{obj.sha256[:12]}.pdf"'},
+    )
+
+
+@router.put("/applications/{application_id}/review", response_model=ApplicationPublic)
+def review_application(
+    application_id: int, body: ApplicationReview, organiser: Organiser, db: SessionDep
+) -> ApplicationPublic:
+    """Shortlist, award (挂帅) or reject, with notes."""
+    app = service.get_application_for(db=db, application_id=application_id, user=organiser, staff=True)
+    return service.application_public(db=db, app=service.review(db=db, app=app, reviewer=organiser, review_in=body))

@@ -1,0 +1,290 @@
+"""Challenge lists, items with structured targets, and the applications teams make."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from jiebang.auth.models import User
+from jiebang.challenge_lists.models import (
+    Application,
+    ApplicationPublic,
+    ApplicationReview,
+    ApplicationStatus,
+    ChallengeItem,
+    ChallengeItemCreate,
+    ChallengeItemPublic,
+    ChallengeItemUpdate,
+    ChallengeList,
+    ChallengeListCreate,
+    ChallengeListUpdate,
+    ChallengeTarget,
+    ListStatus,
+    TargetIn,
+    TargetPublic,
+)
+from jiebang.contests.models import Contest, Track
+from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from jiebang.db import utcnow
+from jiebang.storage import service as storage_service
+from jiebang.storage.backend import ObjectStore
+from jiebang.storage.models import StoredObject
+from jiebang.teams import service as team_service
+from jiebang.teams.models import Team
+
+LIST_TRANSITIONS = {
+    ListStatus.draft: {ListStatus.published},
+    ListStatus.published: {ListStatus.closed, ListStatus.draft},
+    ListStatus.closed: {ListStatus.published},
+}
+APPLICATION_TRANSITIONS = {
+    ApplicationStatus.submitted: {ApplicationStatus.shortlisted, ApplicationStatus.rejected},
+    ApplicationStatus.shortlisted: {ApplicationStatus.awarded, ApplicationStatus.rejected},
+    ApplicationStatus.awarded: set(),
+    ApplicationStatus.rejected: set(),
+}
+MAX_PROPOSAL_BYTES = 50 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- lists
+def list_lists(*, db: Session, include_drafts: bool) -> list[ChallengeList]:
+    """Challenge lists, newest year first."""
+    query = select(ChallengeList).order_by(col(ChallengeList.year).desc())
+    if not include_drafts:
+        query = query.where(ChallengeList.status != ListStatus.draft)
+    return list(db.exec(query))
+
+
+def get_list(*, db: Session, list_id: int, include_drafts: bool) -> ChallengeList:
+    """The list, or 404 (drafts are invisible to non-staff)."""
+    found = db.get(ChallengeList, list_id)
+    if found is None or (found.status == ListStatus.draft and not include_drafts):
+        raise NotFound("challenge list")
+    return found
+
+
+def create_list(*, db: Session, list_in: ChallengeListCreate) -> ChallengeList:
+    """A new draft list; 409 if that year already has one."""
+    found = ChallengeList.model_validate(list_in)
+    db.add(found)
+    try:
+        db.commit()
+    except IntegrityError as exc:
+        db.rollback()
+        raise Conflict("challenge list") from exc
+    db.refresh(found)
+    return found
+
+
+def update_list(*, db: Session, found: ChallengeList, list_in: ChallengeListUpdate) -> ChallengeList:
+    found.sqlmodel_update(list_in.model_dump(exclude_unset=True, exclude_none=True))
+    db.add(found)
+    db.commit()
+    db.refresh(found)
+    return found
+
+
+def set_list_status(*, db: Session, found: ChallengeList, status: ListStatus) -> ChallengeList:
+    """Move draft → published → closed (and back where allowed)."""
+    if status not in LIST_TRANSITIONS[found.status]:
+        raise DomainError(
+            "bad_status_transition", thing="challenge list", current=found.status, target=status
+        )
+    found.status = status
+    if status == ListStatus.published and found.published_at is None:
+        found.published_at = utcnow()
+    db.add(found)
+    db.commit()
+    db.refresh(found)
+    return found
+
+
+# ---------------------------------------------------------------- items
+def targets_of(*, db: Session, item_id: int) -> list[ChallengeTarget]:
+    return list(
+        db.exec(
+            select(ChallengeTarget)
+            .where(ChallengeTarget.item_id == item_id)
+            .order_by(col(ChallengeTarget.position))
+        )
+    )
+
+
+def item_public(*, db: Session, item: ChallengeItem) -> ChallengeItemPublic:
+    targets = [TargetPublic.model_validate(t) for t in targets_of(db=db, item_id=item.id or 0)]
+    return ChallengeItemPublic.model_validate(item, update={"targets": targets})
+
+
+def list_items(*, db: Session, list_id: int) -> list[ChallengeItem]:
+    return list(
+        db.exec(select(ChallengeItem).where(ChallengeItem.list_id == list_id).order_by(col(ChallengeItem.code)))
+    )
+
+
+def get_item(*, db: Session, item_id: int, include_drafts: bool) -> ChallengeItem:
+    """The item, or 404 if its list is not visible."""
+    item = db.get(ChallengeItem, item_id)
+    if item is None:
+        raise NotFound("challenge item")
+    get_list(db=db, list_id=item.list_id, include_drafts=include_drafts)
+    return item
+
+
+def _replace_targets(*, db: Session, item: ChallengeItem, targets: list[TargetIn]) -> None:
+    for index, target in enumerate(targets):
+        if target.track_id is not None and db.get(Track, target.track_id) is None:
+            raise InvalidInput(f"targets.{index}.track_id", "not_found", thing="track")
+    for old in targets_of(db=db, item_id=item.id or 0):
+        db.delete(old)
+    for position, target in enumerate(targets):
+        db.add(ChallengeTarget.model_validate(target, update={"item_id": item.id, "position": position}))
+
+
+def create_item(*, db: Session, found: ChallengeList, item_in: ChallengeItemCreate) -> ChallengeItem:
+    """A new item with its structured targets; 409 if the code is taken in this list."""
+    item = ChallengeItem.model_validate(item_in.model_dump(exclude={"targets"}), update={"list_id": found.id})
+    db.add(item)
+    try:
+        db.flush()
+    except IntegrityError as exc:
+        db.rollback()
+        raise Conflict("challenge item") from exc
+    _replace_targets(db=db, item=item, targets=item_in.targets)
+    db.commit()
+    db.refresh(item)
+    return item
+
+
+def update_item(*, db: Session, item: ChallengeItem, item_in: ChallengeItemUpdate) -> ChallengeItem:
+    """Apply the given fields; a given target list replaces the old one."""
+    item.sqlmodel_update(item_in.model_dump(exclude_unset=True, exclude_none=True, exclude={"targets"}))
+    db.add(item)
+    if item_in.targets is not None:
+        _replace_targets(db=db, item=item, targets=item_in.targets)
+    db.commit()
+    db.refresh(item)
+    return item
+
+
+# ---------------------------------------------------------------- applications
+def _item_contest_ids(*, db: Session, item_id: int) -> set[int]:
+    track_ids = [t.track_id for t in targets_of(db=db, item_id=item_id) if t.track_id]
+    if not track_ids:
+        return set()
+    return {t.contest_id for t in db.exec(select(Track).where(col(Track.id).in_(track_ids)))}
+
+
+def application_public(*, db: Session, app: Application) -> ApplicationPublic:
+    team = db.get(Team, app.team_id)
+    proposal = db.get(StoredObject, app.proposal_object_id)
+    assert team is not None and proposal is not None
+    return ApplicationPublic.model_validate(
+        app,
+        update={
+            "team_name": team.name,
+            "proposal_filename": proposal.filename,
+            "proposal_sha256": proposal.sha256,
+            "proposal_size": proposal.size,
+        },
+    )
+
+
+def apply(
+    *,
+    db: Session,
+    store: ObjectStore,
+    item: ChallengeItem,
+    team: Team,
+    user: User,
+    summary: str,
+    filename: str,
+    stream: BinaryIO,
+) -> Application:
+    """A team takes up an item (揭榜) with a PDF proposal kept in storage."""
+    found = db.get(ChallengeList, item.list_id)
+    if found is None or found.status != ListStatus.published:
+        raise Forbidden("not_published", thing="challenge list")
+    if utcnow() > item.application_deadline:
+        raise Forbidden("deadline_passed")
+    contest_ids = _item_contest_ids(db=db, item_id=item.id or 0)
+    if contest_ids and team.contest_id not in contest_ids:
+        contest = db.get(Contest, min(contest_ids))
+        raise InvalidInput("team_id", "team_not_in_contest", contest=contest.slug if contest else "?")
+    if not stream.read(5).startswith(b"%PDF-"):
+        raise InvalidInput("proposal", "proposal_not_pdf")
+    stream.seek(0)
+    existing = db.exec(
+        select(Application).where(Application.item_id == item.id, Application.team_id == team.id)
+    ).first()
+    if existing is not None:
+        raise Conflict("application")
+    try:
+        proposal = storage_service.save_stream(
+            db=db,
+            store=store,
+            stream=stream,
+            filename=filename,
+            prefix="proposals",
+            owner_id=user.id,
+            content_type="application/pdf",
+            max_bytes=MAX_PROPOSAL_BYTES,
+        )
+    except storage_service.FileTooLarge as exc:
+        raise InvalidInput("proposal", "file_too_large", limit="50 MiB") from exc
+    app = Application(
+        item_id=item.id or 0,
+        team_id=team.id or 0,
+        applicant_id=user.id or 0,
+        summary=summary,
+        proposal_object_id=proposal.id or 0,
+    )
+    db.add(app)
+    try:
+        db.commit()
+    except IntegrityError as exc:
+        db.rollback()
+        store.delete(proposal.key)
+        raise Conflict("application") from exc
+    db.refresh(app)
+    return app
+
+
+def applications_for_item(*, db: Session, item_id: int) -> list[Application]:
+    return list(db.exec(select(Application).where(Application.item_id == item_id).order_by(col(Application.id))))
+
+
+def applications_of_user(*, db: Session, user: User) -> list[Application]:
+    team_ids = [t.id for t in team_service.teams_of_user(db=db, user_id=user.id or 0)]
+    if not team_ids:
+        return []
+    return list(db.exec(select(Application).where(col(Application.team_id).in_(team_ids))))
+
+
+def get_application_for(*, db: Session, application_id: int, user: User, staff: bool) -> Application:
+    """The application if the user is staff or in the applying team; 404 otherwise."""
+    app = db.get(Application, application_id)
+    if app is None:
+        raise NotFound("application")
+    if not staff:
+        team = db.get(Team, app.team_id)
+        if team is None or team_service.team_of(db=db, contest_id=team.contest_id, user_id=user.id or 0) != team:
+            raise NotFound("application")
+    return app
+
+
+def review(*, db: Session, app: Application, reviewer: User, review_in: ApplicationReview) -> Application:
+    """Shortlist, award (挂帅) or reject, recording who decided and when."""
+    if review_in.status not in APPLICATION_TRANSITIONS[app.status]:
+        raise DomainError(
+            "bad_status_transition", thing="application", current=app.status, target=review_in.status
+        )
+    app.status = review_in.status
+    app.reviewer_notes = review_in.reviewer_notes
+    app.decided_by = reviewer.id
+    app.decided_at = utcnow()
+    db.add(app)
+    db.commit()
+    db.refresh(app)
+    return app

@@ -1,0 +1,40 @@
+"""The `jiebang` command."""
+
+from __future__ import annotations
+
+import typer
+
+from jiebang.cli import db as db_cli
+from jiebang.cli import users as users_cli
+
+app = typer.Typer(help="Jiebang: 揭榜挂帅 challenge lists and audio/video contests.", no_args_is_help=True)
+app.add_typer(db_cli.app, name="db")
+app.add_typer(users_cli.app, name="user")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    migrate: bool = typer.Option(True, help="Apply database migrations first."),
+) -> None:
+    """Run the API, the embedded worker and the built frontend."""
+    import uvicorn
+
+    if migrate:
+        db_cli.upgrade_to_head()
+    uvicorn.run("jiebang.main:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo() -> None:
+    """Seed the demo data (idempotent)."""
+    from jiebang.demo import seed
+
+    db_cli.upgrade_to_head()
+    for line in seed.run():
+        typer.echo(line)
+
+
+if __name__ == "__main__":
+    app()

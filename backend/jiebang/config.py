@@ -1,0 +1,66 @@
+"""Platform-wide settings, read once from the environment (prefix ``JIEBANG_``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-development-only"  # noqa: S105 - the sentinel we refuse in production
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    """Every knob of the platform. ``jiebang config-reference`` prints this table."""
+
+    model_config = SettingsConfigDict(env_prefix="JIEBANG_", env_file=".env", extra="ignore")
+
+    environment: Environment = Field(
+        Environment.development, description="development, test or production."
+    )
+    secret_key: str = Field(DEFAULT_SECRET, description="Signs access tokens. Required outside development.")
+    var_dir: Path = Field(REPO_ROOT / "var", description="Where embedded-mode files live.")
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means SQLite at var/jiebang.db. Use postgresql+psycopg://… in production."
+    )
+    storage_url: str = Field(
+        "", description="Empty means a local directory under var/objects; s3://KEY:SECRET@host:port/bucket selects MinIO/S3."
+    )
+    storage_secure: bool = Field(False, description="Use HTTPS to reach the S3 endpoint.")
+    access_token_minutes: int = Field(60 * 12, description="Lifetime of an access token.", gt=0)
+    login_rate_limit: str = Field("10/minute", description="Login attempts allowed per email and per client address.")
+    public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL the API is reached at, for links.")
+    evaluators_dirs: list[Path] = Field(
+        [REPO_ROOT / "evaluators"],
+        description="Directories holding evaluator plugins (<dir>/<key>/evaluator.py); organisers may add their own.",
+    )
+    frontend_dist: Path = Field(REPO_ROOT / "frontend" / "dist", description="Built SPA served by `jiebang serve`.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'jiebang.db'}"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment != Environment.development and self.secret_key == DEFAULT_SECRET:
+            raise ValueError(
+                "JIEBANG_SECRET_KEY is still the development default; set a long random value "
+                f"before running in {self.environment} mode"
+            )
+        if self.environment == Environment.production and len(self.secret_key) < 32:
+            raise ValueError("JIEBANG_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,129 @@
+"""Contest, track and phase endpoints: organiser writes, published reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep, is_staff
+from jiebang.contests import service
+from jiebang.contests.models import (
+    Contest,
+    ContestCreate,
+    ContestPublic,
+    ContestUpdate,
+    PhaseCreate,
+    PhasePublic,
+    PhaseUpdate,
+    PublicationStatus,
+    TrackCreate,
+    TrackPublic,
+    TrackUpdate,
+)
+from jiebang.evaluation import registry
+
+router = APIRouter(tags=["contests"])
+public_router = APIRouter(tags=["contests"])
+
+
+# ---------------------------------------------------------------- public reads
+@public_router.get("/contests", response_model=list[ContestPublic])
+def list_contests(db: SessionDep, user: OptionalUser) -> list[Contest]:
+    """Published contests (staff also see drafts)."""
+    return service.list_contests(db=db, include_drafts=is_staff(user))
+
+
+@public_router.get("/contests/{contest_id}", response_model=ContestPublic)
+def read_contest(contest_id: int, db: SessionDep, user: OptionalUser) -> Contest:
+    """One contest."""
+    return service.get_contest(db=db, contest_id=contest_id, include_drafts=is_staff(user))
+
+
+@public_router.get("/contests/{contest_id}/tracks", response_model=list[TrackPublic])
+def list_tracks(contest_id: int, db: SessionDep, user: OptionalUser) -> object:
+    """A contest's tracks."""
+    service.get_contest(db=db, contest_id=contest_id, include_drafts=is_staff(user))
+    return service.list_tracks(db=db, contest_id=contest_id)
+
+
+@public_router.get("/tracks/{track_id}", response_model=TrackPublic)
+def read_track(track_id: int, db: SessionDep, user: OptionalUser) -> object:
+    """One track."""
+    return service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
+
+
+@public_router.get("/tracks/{track_id}/evaluator")
+def read_track_evaluator(track_id: int, db: SessionDep, user: OptionalUser) -> dict[str, Any]:
+    """The track's evaluator: metrics, directions, formulas and submission format, zh and en."""
+    track = service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
+    spec = registry.describe(track.evaluator_key) or {}
+    return {"key": track.evaluator_key, "version": track.evaluator_version, "spec": spec}
+
+
+@public_router.get("/tracks/{track_id}/phases", response_model=list[PhasePublic])
+def list_phases(track_id: int, db: SessionDep, user: OptionalUser) -> object:
+    """A track's phases."""
+    service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
+    return service.list_phases(db=db, track_id=track_id)
+
+
+@public_router.get("/phases/{phase_id}", response_model=PhasePublic)
+def read_phase(phase_id: int, db: SessionDep, user: OptionalUser) -> object:
+    """One phase."""
+    return service.get_phase(db=db, phase_id=phase_id, include_drafts=is_staff(user))
+
+
+# ---------------------------------------------------------------- organiser writes
+@router.post("/contests", response_model=ContestPublic, status_code=201)
+def create_contest(body: ContestCreate, _: Organiser, db: SessionDep) -> Contest:
+    """Create a draft contest."""
+    return service.create_contest(db=db, contest_in=body)
+
+
+@router.patch("/contests/{contest_id}", response_model=ContestPublic)
+def update_contest(contest_id: int, body: ContestUpdate, _: Organiser, db: SessionDep) -> Contest:
+    """Edit a contest."""
+    contest = service.get_contest(db=db, contest_id=contest_id, include_drafts=True)
+    return service.update_contest(db=db, contest=contest, contest_in=body)
+
+
+@router.post("/contests/{contest_id}/publish", response_model=ContestPublic)
+def publish_contest(contest_id: int, _: Organiser, db: SessionDep) -> Contest:
+    """Make a contest visible to everyone."""
+    contest = service.get_contest(db=db, contest_id=contest_id, include_drafts=True)
+    return service.set_contest_status(db=db, contest=contest, status=PublicationStatus.published)
+
+
+@router.post("/contests/{contest_id}/tracks", response_model=TrackPublic, status_code=201)
+def create_track(contest_id: int, body: TrackCreate, _: Organiser, db: SessionDep) -> object:
+    """Add a track to a contest."""
+    contest = service.get_contest(db=db, contest_id=contest_id, include_drafts=True)
+    return service.create_track(db=db, contest=contest, track_in=body)
+
+
+@router.patch("/tracks/{track_id}", response_model=TrackPublic)
+def update_track(track_id: int, body: TrackUpdate, _: Organiser, db: SessionDep) -> object:
+    """Edit a track."""
+    track = service.get_track(db=db, track_id=track_id, include_drafts=True)
+    return service.update_track(db=db, track=track, track_in=body)
+
+
+@router.post("/tracks/{track_id}/phases", response_model=PhasePublic, status_code=201)
+def create_phase(track_id: int, body: PhaseCreate, _: Organiser, db: SessionDep) -> object:
+    """Add a phase to a track."""
+    track = service.get_track(db=db, track_id=track_id, include_drafts=True)
+    return service.create_phase(db=db, track=track, phase_in=body)
+
+
+@router.patch("/phases/{phase_id}", response_model=PhasePublic)
+def update_phase(phase_id: int, body: PhaseUpdate, _: Organiser, db: SessionDep) -> object:
+    """Edit a phase."""
+    phase = service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
+    return service.update_phase(db=db, phase=phase, phase_in=body)
+
+
+@router.get("/evaluators")
+def list_evaluators(_: Organiser) -> list[dict[str, Any]]:
+    """Installed evaluator plugins and their specs, for the track form."""
+    return [registry.describe(key) or {"key": key} for key in registry.evaluator_dirs()]

@@ -1,0 +1,119 @@
+"""Locale negotiation and the catalogue of messages the platform itself writes."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Literal
+
+Locale = Literal["zh-CN", "en"]
+SUPPORTED: tuple[Locale, ...] = ("zh-CN", "en")
+current_locale: ContextVar[Locale] = ContextVar("current_locale", default="en")
+
+# key -> (en, zh-CN). Parameters use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_found": ("{thing} not found", "未找到{thing}"),
+    "conflict": ("{thing} already exists", "{thing}已存在"),
+    "forbidden": ("You are not allowed to do this", "您无权执行此操作"),
+    "not_authenticated": ("Not authenticated", "未登录或登录已失效"),
+    "bad_credentials": ("Incorrect email or password", "邮箱或密码错误"),
+    "rate_limited": (
+        "Too many login attempts; try again in {seconds} s",
+        "登录尝试过于频繁，请在 {seconds} 秒后重试",
+    ),
+    "internal_error": (
+        "Internal error (request {request_id}); the operators have been notified",
+        "服务器内部错误（请求 {request_id}），已通知运维人员",
+    ),
+    "validation_failed": ("Some fields are invalid", "部分字段无效"),
+    "bad_status_transition": (
+        "Cannot move {thing} from {current} to {target}",
+        "{thing}不能从 {current} 变为 {target}",
+    ),
+    "team_full": ("The team already has {limit} members", "该队伍已满（{limit} 人）"),
+    "already_in_team": (
+        "You are already in a team for this contest",
+        "您在本竞赛中已属于一个队伍",
+    ),
+    "captain_cannot_leave": (
+        "The captain cannot leave while other members remain",
+        "仍有其他成员时队长不能退出",
+    ),
+    "deadline_passed": ("The application deadline has passed", "申请截止时间已过"),
+    "not_published": ("{thing} is not published", "{thing}尚未发布"),
+    "team_not_in_contest": (
+        "This item is evaluated on contest {contest}; apply with a team of that contest",
+        "该榜单项目在竞赛 {contest} 中评测，请使用该竞赛的队伍申请",
+    ),
+    "not_captain": ("Only the team captain can do this", "只有队长可以执行此操作"),
+    "storage_unavailable": (
+        "Object storage is unavailable; nothing was saved, please retry",
+        "对象存储暂不可用，未保存任何内容，请重试",
+    ),
+    "file_too_large": ("The file exceeds {limit}", "文件超过 {limit}"),
+    "validation_message": ("{message}", "{message}"),
+    "unknown_evaluator": ("Unknown evaluator {key}", "未知的评测器 {key}"),
+    "proposal_not_pdf": ("The proposal must be a PDF file", "申请材料必须是 PDF 文件"),
+    "phase_dates": ("The phase must end after it starts", "阶段结束时间必须晚于开始时间"),
+}
+
+# Names of things that appear inside messages.
+THINGS_ZH: dict[str, str] = {
+    "contest": "竞赛",
+    "track": "赛道",
+    "phase": "阶段",
+    "team": "队伍",
+    "challenge list": "榜单",
+    "challenge item": "榜单项目",
+    "application": "申请",
+    "email": "邮箱",
+    "user": "用户",
+    "submission": "提交",
+    "upload": "上传",
+}
+
+# Pydantic error types we translate; anything else falls back to pydantic's English text.
+VALIDATION_ZH: dict[str, str] = {
+    "missing": "必填字段",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "value_error": "取值无效",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "greater_than": "数值过小",
+    "greater_than_equal": "数值过小",
+    "less_than": "数值过大",
+    "less_than_equal": "数值过大",
+    "literal_error": "不是允许的取值",
+    "enum": "不是允许的取值",
+    "datetime_parsing": "应为 ISO 8601 日期时间",
+    "datetime_from_date_parsing": "应为 ISO 8601 日期时间",
+    "json_invalid": "JSON 格式错误",
+    "dict_type": "应为对象",
+    "list_type": "应为数组",
+    "string_type": "应为字符串",
+    "bool_parsing": "应为布尔值",
+    "string_pattern_mismatch": "格式不正确",
+    "timezone_aware": "应包含时区",
+}
+
+
+def negotiate(accept_language: str | None, preferred: str | None = None) -> Locale:
+    """The user's saved preference wins, then the first supported Accept-Language tag."""
+    if preferred in SUPPORTED:
+        return preferred  # type: ignore[return-value]
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh-CN"
+        if tag.startswith("en"):
+            return "en"
+    return "en"
+
+
+def translate(key: str, locale: Locale | None = None, **params: object) -> str:
+    en, zh = MESSAGES[key]
+    if (locale or current_locale.get()) != "zh-CN":
+        return en.format(**params)
+    if isinstance(params.get("thing"), str):
+        params["thing"] = THINGS_ZH.get(str(params["thing"]), params["thing"])
+    return zh.format(**params)
