@@ -99,7 +99,22 @@ ATTACKS: tuple[Attack, ...] = (
         print("ESCAPED" if extra or b"SECRET" in init else "BLOCKED", sorted(extra))
     """,
     ),
-    Attack("fork bomb", ":(){{ :|:& }};: ; wait", "wall", via_bash=True),
+    _py(
+        "fork bomb",
+        """
+        import os, time
+        forks = 0
+        try:
+            while forks < 10000:
+                if os.fork() == 0:
+                    time.sleep(3600)
+                    os._exit(0)
+                forks += 1
+        except OSError as e:
+            print("BLOCKED after", forks, "forks:", e)
+        print("ESCAPED" if forks > 32 else "capped", forks)
+        """,
+    ),
     _py(
         "memory bomb",
         """

@@ -15,7 +15,7 @@ from pathlib import Path
 DEFAULT_MAX_FILES = 4096
 DEFAULT_MAX_DEPTH = 16
 DEFAULT_MAX_PATH_BYTES = 1024
-MAX_NAME_BYTES = 255
+MAX_NAME_BYTES = 200  # below the 255-byte file-system limit, to leave room for suffixes
 
 
 class UnsafeOutputError(ValueError):
