@@ -7,7 +7,10 @@ graph: ``psnr`` (per-frame values via ``metadata=print``, because its
 ``libvmaf`` with ``log_fmt=json`` (built-in models such as
 ``version=vmaf_v0.6.1``; MS-SSIM from the ``float_ms_ssim`` feature). Both
 inputs are re-timed to ``pts = N`` so frames pair by index whatever the
-container claims.
+container claims. Every analysis stops at the shorter input (``shortest=1``)
+and the reference gets one padding frame (``tpad=stop=1``), so the number of
+logged frames is ``min(distorted frames, reference frames + 1)``: a distorted
+video with too few or too many frames never logs exactly the reference count.
 
 References
 ----------
@@ -84,16 +87,17 @@ def build_filter_graph(options: QualityOptions, log_dir: Path) -> str:
     branches: list[str] = []
     if options.psnr:
         psnr_log = _filter_path(log_dir / "psnr_metadata.log")
-        branches.append(f"psnr,metadata=mode=print:file={psnr_log}")
+        branches.append(f"psnr=shortest=1,metadata=mode=print:file={psnr_log}")
     if options.ssim:
-        branches.append(f"ssim=stats_file={_filter_path(log_dir / 'ssim.log')}")
+        branches.append(f"ssim=shortest=1:stats_file={_filter_path(log_dir / 'ssim.log')}")
     vmaf_log = _filter_path(log_dir / "vmaf.json")
     models = [
         f"version={version}\\\\:name={VMAF_MODEL_NAMES.get(version, version)}"
         for version in options.vmaf_models
     ]
     if models or options.ms_ssim:
-        vmaf = f"libvmaf=log_path={vmaf_log}:log_fmt=json:n_threads={options.n_threads}"
+        vmaf = f"libvmaf=shortest=1:log_path={vmaf_log}:log_fmt=json"
+        vmaf += f":n_threads={options.n_threads}"
         if models:
             vmaf += ":model=" + "|".join(models)
         if options.ms_ssim:
@@ -106,7 +110,7 @@ def build_filter_graph(options: QualityOptions, log_dir: Path) -> str:
     ref_labels = "".join(f"[r{i}]" for i in range(n))
     parts = [
         f"[0:v:0]settb=1/25,setpts=N,split={n}{dist_labels}",
-        f"[1:v:0]settb=1/25,setpts=N,split={n}{ref_labels}",
+        f"[1:v:0]settb=1/25,setpts=N,tpad=stop=1,split={n}{ref_labels}",
     ]
     for i, branch in enumerate(branches):
         sink = "[out]" if i == n - 1 else ",nullsink"

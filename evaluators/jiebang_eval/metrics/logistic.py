@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import curve_fit
 
 
 def logistic_4(
@@ -31,6 +30,8 @@ def fit_logistic_4(scores: ArrayLike, mos: ArrayLike) -> NDArray[np.float64]:
        recent full reference image quality assessment algorithms", IEEE Trans.
        Image Processing 15(11), 2006. DOI:10.1109/TIP.2006.881959
     """
+    from scipy.optimize import curve_fit  # deferred: importing scipy.optimize costs seconds
+
     x = np.asarray(scores, dtype=np.float64).ravel()
     y = np.asarray(mos, dtype=np.float64).ravel()
     spread = float(x.std()) or 1.0

@@ -1,0 +1,296 @@
+"""Video codec rate-distortion evaluator: BD-rate against an anchor, one decode per rate point."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+from rd_submission import (
+    RatePointFiles,
+    check_decoded_yuv_size,
+    check_rates,
+    find_rate_points,
+)
+
+from jiebang_eval.codec_rd import (
+    AnchorFile,
+    QualityDefinition,
+    RdPoint,
+    SequenceInfo,
+    load_sequences,
+    measure_rd_point,
+)
+from jiebang_eval.contract import (
+    EvaluationContext,
+    EvaluationResult,
+    EvaluatorSpec,
+    ItemResult,
+    MetricSpec,
+    SubmissionError,
+)
+from jiebang_eval.metrics.bjontegaard import bd_quality, bd_rate
+from jiebang_eval.metrics.ffmpeg_probe import demuxer_input_args, probe_video
+from jiebang_eval.metrics.ffmpeg_quality import FfmpegError, raw_input_args
+from jiebang_eval.results import item_split, ok_result
+
+QualityKey = Literal["psnr_y", "psnr_yuv", "ssim_y", "ssim", "ms_ssim", "vmaf"]
+
+
+class VideoCodecConfig(QualityDefinition):
+    """Organiser settings (config.json); pooling fields come from QualityDefinition."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rate_points: int = Field(default=4, ge=2, le=12)
+    track: Literal["bitstream", "decoded_yuv"] = "bitstream"
+    bd_metric: QualityKey = "psnr_yuv"
+    bd_method: Literal["pchip", "cubic"] = "pchip"
+    allowed_codecs: tuple[str, ...] = ("h264", "hevc", "vvc", "av1")
+    rate_windows_kbps: list[tuple[float, float]] | None = None
+    max_total_bytes: int | None = Field(default=None, gt=0)
+    n_threads: int = Field(default=2, ge=1, le=64)
+
+
+def _metric(
+    key: str,
+    zh: str,
+    en: str,
+    direction: Literal["higher", "lower"],
+    unit: str,
+    formula_zh: str,
+    formula_en: str,
+    precision: int = 4,
+) -> MetricSpec:
+    return MetricSpec(
+        key=key,
+        label_zh=zh,
+        label_en=en,
+        direction=direction,
+        unit=unit,
+        formula_zh=formula_zh,
+        formula_en=formula_en,
+        precision=precision,
+    )
+
+
+SPEC = EvaluatorSpec(
+    key="video_codec_rd",
+    version="1.0.0",
+    title_zh="视频编码率失真（BD-rate）评测",
+    title_en="Video codec rate-distortion (BD-rate)",
+    submission_format_zh=(
+        "每个序列一个文件夹 <序列名>/，内含 r1…rN 共 N 个码率点的码流 r<k>.<扩展名>，"
+        "码率随 k 递增。"
+        "扩展名：.264/.h264（H.264）、.265/.hevc（HEVC）、.266/.vvc（VVC）、.obu/.ivf（AV1）、"
+        ".mp4/.mkv/.bin（由 ffmpeg 自动识别）。码率 = 8×文件字节数/1000/(帧数/帧率) kbps。"
+        "解码器赛道另需 <序列名>/r<k>.yuv（与参考同格式的解码输出）。"
+    ),
+    submission_format_en=(
+        "One folder <sequence>/ per sequence holding N bitstreams r1.<ext> … rN.<ext>, rate "
+        "increasing with k. Extensions: .264/.h264 (H.264), .265/.hevc (HEVC), .266/.vvc (VVC), "
+        ".obu/.ivf (AV1), .mp4/.mkv/.bin (probed by ffmpeg). Rate = 8·file bytes/1000/"
+        "(frames/fps) kbps. The decoder track also needs <sequence>/r<k>.yuv, your decoder's "
+        "output in the reference's raw format."
+    ),
+    reference_format_en=(
+        'sequences.json {"sequences": [{name, width, height, fps, frames, pix_fmt}]}, '
+        "<name>.yuv per sequence, anchor.json (python -m jiebang_eval.anchors)."
+    ),
+    metrics=[
+        _metric(
+            "bd_rate",
+            "BD-rate",
+            "BD-rate",
+            "lower",
+            "%",
+            "相对锚点的 Bjøntegaard 码率差：100·(10^{平均 Δlog10(码率)} − 1)，"
+            "在两条曲线共同的质量区间上"
+            "以 PCHIP（或三次多项式）插值积分；各序列取算术平均。",
+            "Bjøntegaard delta rate vs the anchor: 100·(10^{mean Δlog10(rate)} − 1) over the "
+            "common quality interval, PCHIP (or cubic) interpolation; arithmetic mean over "
+            "sequences.",
+        ),
+        _metric(
+            "bd_quality",
+            "BD-质量",
+            "BD-quality",
+            "higher",
+            "",
+            "在共同的 log10(码率) 区间上质量曲线之差的平均（单位同所选质量指标）。",
+            "Mean quality difference over the common log10(rate) interval (unit of the "
+            "chosen metric).",
+        ),
+        _metric(
+            "psnr_yuv",
+            "PSNR-YUV",
+            "PSNR-YUV",
+            "higher",
+            "dB",
+            "各码率点 PSNR-YUV 的平均；PSNR 峰值 2^位深−1；默认逐帧 dB 平均、(6Y+U+V)/8 加权。",
+            "Mean over rate points of PSNR-YUV; peak 2^bitdepth−1; default mean of frame dB, "
+            "(6Y+U+V)/8 weighting.",
+        ),
+        _metric(
+            "ssim",
+            "SSIM",
+            "SSIM",
+            "higher",
+            "",
+            "ffmpeg ssim 滤镜（8×8 窗口、步长 4）按像素数加权的 All 值，逐帧平均。",
+            "ffmpeg ssim filter (8×8 windows, step 4), pixel-share weighted 'All', frame mean.",
+        ),
+        _metric(
+            "vmaf",
+            "VMAF",
+            "VMAF",
+            "higher",
+            "",
+            "libvmaf vmaf_v0.6.1 模型的逐帧分数平均。",
+            "Frame mean of libvmaf model vmaf_v0.6.1.",
+            precision=3,
+        ),
+    ],
+    primary_metric="bd_rate",
+    config_model=VideoCodecConfig,
+)
+
+
+def _distorted_input(point: RatePointFiles, config: VideoCodecConfig) -> list[str]:
+    if point.decoded_yuv is not None:
+        check_decoded_yuv_size(point)
+        return raw_input_args(point.decoded_yuv, point.sequence.raw_format)
+    args = demuxer_input_args(point.bitstream, point.demuxer)
+    info = probe_video(args)
+    if info is None or info.codec not in config.allowed_codecs:
+        found = info.codec if info else "no video stream"
+        raise SubmissionError(
+            f"{point.label} is not a {'/'.join(config.allowed_codecs)} bitstream ({found})",
+            f"{point.label} 不是 {'/'.join(config.allowed_codecs)} 码流（{found}）",
+        )
+    fmt = point.sequence.raw_format
+    if (info.width, info.height) != (fmt.width, fmt.height):
+        raise SubmissionError(
+            f"{point.label} decodes to {info.width}×{info.height}, expected "
+            f"{fmt.width}×{fmt.height}",
+            f"{point.label} 解码尺寸 {info.width}×{info.height}，应为 {fmt.width}×{fmt.height}",
+        )
+    if info.pix_fmt != fmt.pix_fmt:
+        raise SubmissionError(
+            f"{point.label} decodes to {info.pix_fmt}, expected {fmt.pix_fmt} "
+            f"({fmt.bit_depth}-bit)",
+            f"{point.label} 解码像素格式为 {info.pix_fmt}，"
+            f"应为 {fmt.pix_fmt}（{fmt.bit_depth} 位）",
+        )
+    return args
+
+
+def _measure(ctx: EvaluationContext, point: RatePointFiles, config: VideoCodecConfig) -> RdPoint:
+    seq = point.sequence
+    try:
+        rd, frames = measure_rd_point(
+            distorted_input=_distorted_input(point, config),
+            rate_bytes=point.n_bytes,
+            sequence=seq,
+            reference=ctx.reference_dir / f"{seq.name}.yuv",
+            definition=config,
+            n_threads=config.n_threads,
+            log_dir=ctx.work_dir / seq.name / f"r{point.rate_index}",
+        )
+    except FfmpegError as exc:
+        raise SubmissionError(
+            f"{point.label} could not be decoded: {exc.stderr_tail}",
+            f"{point.label} 无法解码：{exc.stderr_tail}",
+        ) from exc
+    if frames != seq.frames:
+        shown = str(frames) if frames < seq.frames else f"> {seq.frames}"
+        raise SubmissionError(
+            f"frame count {shown} ≠ {seq.frames} in {point.label}",
+            f"{point.label} 帧数 {shown} ≠ {seq.frames}",
+        )
+    return rd
+
+
+def _bd_item(
+    ctx: EvaluationContext,
+    seq: SequenceInfo,
+    points: list[RdPoint],
+    anchor: list[RdPoint],
+    config: VideoCodecConfig,
+) -> ItemResult:
+    key = config.bd_metric
+    if any(key not in p.quality for p in anchor):
+        raise RuntimeError(f"anchor.json has no {key!r} for {seq.name}; regenerate it")
+    rates, quality = [p.kbps for p in points], [p.quality[key] for p in points]
+    anchor_rates, anchor_quality = [p.kbps for p in anchor], [p.quality[key] for p in anchor]
+    if max(rates) < min(anchor_rates) or min(rates) > max(anchor_rates):
+        raise SubmissionError(
+            f"rates {min(rates):.1f}–{max(rates):.1f} kbps of {seq.name} do not overlap the "
+            f"anchor's {min(anchor_rates):.1f}–{max(anchor_rates):.1f} kbps",
+            f"{seq.name} 的码率范围 {min(rates):.1f}–{max(rates):.1f} kbps 与锚点 "
+            f"{min(anchor_rates):.1f}–{max(anchor_rates):.1f} kbps 不重叠",
+        )
+    if any(b <= a for a, b in itertools.pairwise(quality)):
+        ctx.warn(f"{seq.name}: {key} does not increase with rate ({quality})")
+    try:
+        method = config.bd_method
+        metrics = {
+            "bd_rate": bd_rate(anchor_rates, anchor_quality, rates, quality, method=method),
+            "bd_quality": bd_quality(anchor_rates, anchor_quality, rates, quality, method=method),
+        }
+    except ValueError as exc:
+        raise SubmissionError(
+            f"BD on {key} cannot be computed for {seq.name}: {exc}",
+            f"{seq.name} 无法计算 {key} 的 BD 值：{exc}",
+        ) from exc
+    for shown in ("psnr_yuv", "ssim", "vmaf"):
+        if all(shown in p.quality for p in points):
+            metrics[shown] = sum(p.quality[shown] for p in points) / len(points)
+    extra = {"rate_points": [p.model_dump() for p in points], "bd_metric": key}
+    return ItemResult(id=seq.name, split=item_split(ctx, seq.name), metrics=metrics, extra=extra)
+
+
+def evaluate(ctx: EvaluationContext) -> EvaluationResult:
+    config: VideoCodecConfig = ctx.config
+    sequences = load_sequences(ctx.reference_dir)
+    anchor = AnchorFile.model_validate(
+        json.loads((ctx.reference_dir / "anchor.json").read_text(encoding="utf-8"))
+    )
+    if (
+        anchor.definition.model_dump()
+        != QualityDefinition.model_validate(
+            config.model_dump(include=set(QualityDefinition.model_fields))
+        ).model_dump()
+    ):
+        ctx.warn("anchor.json was measured with a different quality definition than config")
+    found = {
+        seq.name: find_rate_points(
+            ctx.submission_dir, seq, config.rate_points, with_yuv=config.track == "decoded_yuv"
+        )
+        for seq in sequences
+    }
+    total = sum(p.n_bytes for points in found.values() for p in points)
+    if config.max_total_bytes is not None and total > config.max_total_bytes:
+        raise SubmissionError(
+            f"bitstreams total {total} bytes, over the budget of {config.max_total_bytes} bytes",
+            f"码流总大小 {total} 字节，超过上限 {config.max_total_bytes} 字节",
+        )
+    for points in found.values():
+        check_rates(points, config.rate_windows_kbps)
+    items, curves = [], []
+    for seq in sequences:
+        measured = [_measure(ctx, point, config) for point in found[seq.name]]
+        item = _bd_item(ctx, seq, measured, anchor.sequences[seq.name], config)
+        items.append(item)
+        curves.append(
+            {
+                "sequence": seq.name,
+                "metric": config.bd_metric,
+                "anchor": [
+                    [p.kbps, p.quality[config.bd_metric]] for p in anchor.sequences[seq.name]
+                ],
+                "submission": [[p.kbps, p.quality[config.bd_metric]] for p in measured],
+            }
+        )
+    return ok_result(ctx, items, plots={"rd_curves": curves})

@@ -1,0 +1,206 @@
+"""video_codec_rd end to end through ``python -m jiebang_eval.run`` with real ffmpeg encodes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_ffmpeg, write_test_clip
+from jiebang_eval.media.rawvideo import RawVideoFormat
+
+FRAMES = 3
+ANCHOR_QPS = [42, 38, 34, 30]  # r1 = lowest rate
+SEQUENCES = {
+    "seqA": RawVideoFormat(256, 192, "yuv420p"),
+    "seqB": RawVideoFormat(256, 192, "yuv420p10le"),
+}
+CONFIG = {"splits": {"public": ["seqA"], "private": ["seqB"]}, "n_threads": 2}
+
+
+def _x265(reference: Path, fmt: RawVideoFormat, out: Path, qp: int, frames: int = FRAMES) -> None:
+    run_ffmpeg(
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        fmt.pix_fmt,
+        "-s",
+        f"{fmt.width}x{fmt.height}",
+        "-i",
+        str(reference),
+        "-frames:v",
+        str(frames),
+        "-c:v",
+        "libx265",
+        "-preset",
+        "ultrafast",
+        "-x265-params",
+        f"qp={qp}:log-level=error",
+        "-f",
+        "hevc",
+        str(out),
+    )
+
+
+@pytest.fixture(scope="module")
+def reference_dir(tmp_path_factory) -> Path:
+    ref = tmp_path_factory.mktemp("codec_reference")
+    listing = []
+    for name, fmt in SEQUENCES.items():
+        write_test_clip(ref / f"{name}.yuv", fmt, FRAMES)
+        listing.append(
+            {
+                "name": name,
+                "width": fmt.width,
+                "height": fmt.height,
+                "fps": "25/1",
+                "frames": FRAMES,
+                "pix_fmt": fmt.pix_fmt,
+            }
+        )
+    (ref / "sequences.json").write_text(json.dumps({"sequences": listing}))
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jiebang_eval.anchors",
+            "--reference",
+            str(ref),
+            "--encoder",
+            "libx265",
+            "--preset",
+            "ultrafast",
+            "--qp",
+            *map(str, ANCHOR_QPS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return ref
+
+
+def _submission(root: Path, reference: Path, qps: list[int]) -> Path:
+    for name, fmt in SEQUENCES.items():
+        (root / name).mkdir(parents=True, exist_ok=True)
+        for k, qp in enumerate(qps, start=1):
+            _x265(reference / f"{name}.yuv", fmt, root / name / f"r{k}.265", qp)
+    return root
+
+
+def test_anchor_identical_submission_scores_zero_bd_rate(reference_dir, tmp_path, run_evaluator):
+    submission = _submission(tmp_path / "same", reference_dir, ANCHOR_QPS)
+    completed, result = run_evaluator("video_codec_rd", submission, reference_dir, CONFIG)
+    assert completed.returncode == 0, completed.stderr
+    assert result["status"] == "ok", result["error"]
+    assert abs(result["metrics"]["bd_rate"]) < 1e-9
+    assert set(result["metrics_by_split"]) == {"public", "private"}
+    assert {i["id"]: i["split"] for i in result["items"]} == {"seqA": "public", "seqB": "private"}
+    anchor = json.loads((reference_dir / "anchor.json").read_text())
+    points = result["items"][0]["extra"]["rate_points"]
+    assert points == anchor["sequences"]["seqA"]
+    assert {"psnr_y", "psnr_yuv", "ssim", "ms_ssim", "vmaf"} <= set(points[0]["quality"])
+    curve = result["plots"]["rd_curves"][0]
+    assert curve["metric"] == "psnr_yuv" and len(curve["submission"]) == len(ANCHOR_QPS)
+
+
+def test_better_submission_and_decoder_track_agree(reference_dir, tmp_path, run_evaluator):
+    submission = _submission(tmp_path / "fine", reference_dir, [40, 36, 32, 28])
+    _, by_bitstream = run_evaluator("video_codec_rd", submission, reference_dir, CONFIG)
+    assert by_bitstream["status"] == "ok"
+    for name, fmt in SEQUENCES.items():
+        for k in range(1, 5):
+            run_ffmpeg(
+                "-i",
+                str(submission / name / f"r{k}.265"),
+                "-pix_fmt",
+                fmt.pix_fmt,
+                "-f",
+                "rawvideo",
+                str(submission / name / f"r{k}.yuv"),
+            )
+    decoder_config = {**CONFIG, "track": "decoded_yuv", "bd_metric": "vmaf"}
+    _, by_yuv = run_evaluator("video_codec_rd", submission, reference_dir, decoder_config)
+    assert by_yuv["status"] == "ok"
+    vmaf_config = {**CONFIG, "bd_metric": "vmaf"}
+    _, by_bitstream_vmaf = run_evaluator("video_codec_rd", submission, reference_dir, vmaf_config)
+    assert by_yuv["metrics"] == pytest.approx(by_bitstream_vmaf["metrics"], abs=1e-9)
+
+
+def _first_error(run_evaluator, submission, reference, config=CONFIG) -> str:
+    completed, result = run_evaluator("video_codec_rd", submission, reference, config)
+    assert completed.returncode == 0, completed.stderr
+    assert result["status"] == "invalid_submission"
+    return result["error"]
+
+
+def test_invalid_submissions_have_specific_messages(reference_dir, tmp_path, run_evaluator):
+    submission = _submission(tmp_path / "bad", reference_dir, ANCHOR_QPS)
+    fmt_a = SEQUENCES["seqA"]
+    _x265(reference_dir / "seqA.yuv", fmt_a, submission / "seqA" / "r2.265", 38, frames=2)
+    assert "frame count 2 ≠ 3 in seqA/r2.265" in _first_error(
+        run_evaluator, submission, reference_dir
+    )
+    _x265(reference_dir / "seqA.yuv", fmt_a, submission / "seqA" / "r2.265", 38)
+    shutil.copy(submission / "seqA" / "r1.265", submission / "seqB" / "r1.265")
+    assert "seqB/r1.265 decodes to yuv420p, expected yuv420p10le" in _first_error(
+        run_evaluator, submission, reference_dir
+    )
+    (submission / "seqB" / "r1.265").write_bytes(b"not a video" * 10)
+    assert "seqB/r1.265 is not a h264/hevc/vvc/av1 bitstream" in _first_error(
+        run_evaluator, submission, reference_dir
+    )
+    (submission / "seqB" / "r1.265").unlink()
+    assert "seqB: expected exactly one bitstream r1.<ext>" in _first_error(
+        run_evaluator, submission, reference_dir
+    )
+
+
+def test_rate_rules_are_enforced(reference_dir, tmp_path, run_evaluator):
+    submission = _submission(tmp_path / "rates", reference_dir, [38, 42, 34, 30])
+    assert "rate points of seqA must increase" in _first_error(
+        run_evaluator, submission, reference_dir
+    )
+    good = _submission(tmp_path / "budget", reference_dir, ANCHOR_QPS)
+    budget = {**CONFIG, "max_total_bytes": 100}
+    assert "over the budget of 100 bytes" in _first_error(
+        run_evaluator, good, reference_dir, budget
+    )
+    windows = {**CONFIG, "rate_windows_kbps": [[0, 1], [0, 1e6], [0, 1e6], [0, 1e6]]}
+    assert "outside the target window 0–1 kbps for r1" in _first_error(
+        run_evaluator, good, reference_dir, windows
+    )
+
+
+def test_h264_bitstreams_are_accepted(reference_dir, tmp_path, run_evaluator):
+    submission = tmp_path / "avc"
+    for name, fmt in SEQUENCES.items():
+        (submission / name).mkdir(parents=True)
+        for k, crf in enumerate([40, 34, 28, 22], start=1):
+            run_ffmpeg(
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                fmt.pix_fmt,
+                "-s",
+                "256x192",
+                "-i",
+                str(reference_dir / f"{name}.yuv"),
+                "-c:v",
+                "libx264",
+                "-crf",
+                str(crf),
+                "-pix_fmt",
+                fmt.pix_fmt,
+                "-f",
+                "h264",
+                str(submission / name / f"r{k}.264"),
+            )
+    _, result = run_evaluator("video_codec_rd", submission, reference_dir, CONFIG)
+    assert result["status"] == "ok", result["error"]
+    assert result["metrics"]["bd_rate"] != 0
