@@ -13,7 +13,7 @@ from jiebang.sandbox import (
     run_sandboxed,
     runtime_env,
 )
-from jiebang.sandbox.cgroups import DEFAULT_CGROUP_ROOT, GROUP_PARENT
+from jiebang.sandbox.cgroups import RunCgroup
 from jiebang.sandbox.limits import SandboxLimits
 from jiebang.sandbox.mounts import runtime_python
 from tests.sandbox.support import needs_bwrap
@@ -125,10 +125,21 @@ def test_host_paths_are_scrubbed_from_logs(tmp_path: Path, limits: SandboxLimits
     assert "/submission/x" in result.stderr_tail
 
 
-def test_cgroups_are_removed_after_runs(limits: SandboxLimits) -> None:
-    run_sandboxed(["/bin/true"], limits=limits, mounts=[])
-    leftovers = list(DEFAULT_CGROUP_ROOT.glob(f"*/{GROUP_PARENT}/run-*"))
-    assert leftovers == []
+def test_cgroup_is_removed_after_the_run(monkeypatch, limits: SandboxLimits) -> None:
+    created: list[RunCgroup] = []
+    original = RunCgroup.create
+
+    def recording_create(**kwargs: int) -> RunCgroup | None:
+        group = original(**kwargs)
+        if group is not None:
+            created.append(group)
+        return group
+
+    monkeypatch.setattr(RunCgroup, "create", staticmethod(recording_create))
+    run_sandboxed(["/bin/sh", "-c", "sleep 60 & sleep 60 & echo started"], limits=limits, mounts=[])
+    assert created, "no cgroup was used on this machine"
+    procs_files = [Path(name) for name in created[0].procs_files()]
+    assert procs_files and not any(path.parent.exists() for path in procs_files)
 
 
 def test_memory_and_cpu_are_measured(limits: SandboxLimits) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -95,7 +96,12 @@ def run_attack(
         canary_pid=bench.canary_pid,
         allowed_env=sorted({*runtime_env(), "JIEBANG_INPUTS", "JIEBANG_OUTPUT", "PWD"}),
     )
-    argv = ["/bin/bash", "-c", program] if attack.via_bash else [runtime_python(), "-c", program]
+    # The marker rides in argv (kept across fork) so survivors of this run can be told
+    # apart from other sandboxes running as the same uid at the same time.
+    marker = f"jiebang-attack-{uuid.uuid4().hex}"
+    argv = [runtime_python(), "-c", program, marker]
+    if attack.via_bash:
+        argv = ["/bin/bash", "-c", program, marker]
     output_dir = bench.fresh_output_dir("output")
     if attack.limit_overrides:
         limits = limits.with_overrides(**dict(attack.limit_overrides))
@@ -107,7 +113,7 @@ def run_attack(
         limits=limits,
     )
     contained, detail = _judge(attack, result, output_dir)
-    survivors = surviving_sandbox_processes()
+    survivors = surviving_sandbox_processes(marker)
     if survivors:
         contained, detail = False, f"processes survived the run: {survivors}"
     if _process_gone(bench.canary_pid):
@@ -141,8 +147,8 @@ def _judge(attack: Attack, result: SandboxResult, output_dir: Path) -> tuple[boo
     return True, f"{blocked} attempt(s) blocked" if blocked else ""
 
 
-def surviving_sandbox_processes() -> list[int]:
-    """Return host pids still running as the sandbox uid (there should be none).
+def surviving_sandbox_processes(marker: str = "") -> list[int]:
+    """Return host pids still running as the sandbox uid with ``marker`` in their argv.
 
     Zombies are not counted: they run no code, and bwrap's pid-1 helper can be left
     as one for the host's init to reap when bwrap's monitor exits first.
@@ -157,7 +163,9 @@ def surviving_sandbox_processes() -> list[int]:
                 line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
             )
             zombie = fields.get("State", "").strip().startswith(("Z", "X"))
-            if not zombie and int(fields["Uid"].split()[0]) == identity.uid:
+            if zombie or int(fields["Uid"].split()[0]) != identity.uid:
+                continue
+            if marker.encode() in (status.parent / "cmdline").read_bytes():
                 found.append(int(status.parent.name))
     return found
 
