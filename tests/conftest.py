@@ -76,6 +76,8 @@ def platform_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("JIEBANG_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("JIEBANG_STORAGE_URL", "")
     monkeypatch.setenv("JIEBANG_FRONTEND_DIST", str(tmp_path / "no-frontend"))
+    monkeypatch.setenv("JIEBANG_EMBEDDED_WORKERS", "0")  # tests drive workers themselves
+    monkeypatch.setenv("JIEBANG_HOUSEKEEPING_SECONDS", "0")
     _clear_caches()
     yield
     get_engine().dispose()

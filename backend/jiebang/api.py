@@ -11,13 +11,15 @@ from jiebang.challenge_lists.router import public_router as lists_public
 from jiebang.challenge_lists.router import router as lists_router
 from jiebang.contests.router import public_router as contests_public
 from jiebang.contests.router import router as contests_router
+from jiebang.evaluation.router import router as worker_router
+from jiebang.submissions.router import router as submissions_router
 from jiebang.teams.router import public_router as teams_public
 from jiebang.teams.router import router as teams_router
 
 API_PREFIX = "/api/v1"
 
 authenticated = APIRouter(dependencies=[Depends(current_user)])
-for domain_router in (auth_router, contests_router, teams_router, lists_router):
+for domain_router in (auth_router, contests_router, teams_router, lists_router, submissions_router):
     authenticated.include_router(domain_router)
 
 public = APIRouter()
@@ -27,3 +29,4 @@ for domain_router in (auth_public, contests_public, teams_public, lists_public):
 api_router = APIRouter(prefix=API_PREFIX)
 api_router.include_router(public)
 api_router.include_router(authenticated)
+api_router.include_router(worker_router)  # authenticated by the worker token instead

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,11 +44,37 @@ class Settings(BaseSettings):
         [REPO_ROOT / "evaluators"],
         description="Directories holding evaluator plugins (<dir>/<key>/evaluator.py); organisers may add their own.",
     )
+    queue: str = Field(
+        "embedded",
+        description="embedded: an in-process worker pool, no broker. celery: dispatch to `jiebang worker` processes through the broker.",
+        pattern="^(embedded|celery)$",
+    )
+    broker_url: str = Field("amqp://guest:guest@127.0.0.1:5672//", description="Celery broker (RabbitMQ) when queue=celery.")
+    embedded_workers: int = Field(1, ge=0, le=64, description="Worker threads `jiebang serve` runs in embedded mode.")
+    worker_token: str = Field(
+        "", description="Shared secret remote workers present to the API; empty derives one from the secret key."
+    )
+    lease_seconds: int = Field(60, ge=5, description="How long a worker's claim on a job lasts without a heartbeat.")
+    max_attempts: int = Field(3, ge=1, le=20, description="Deliveries of a job before it fails as an infrastructure fault.")
+    housekeeping_seconds: float = Field(
+        5, ge=0, description="Interval of the watchdog / re-announce / janitor loop; 0 turns it off."
+    )
+    upload_expiry_hours: float = Field(24, gt=0, description="Unfinished uploads are aborted and removed after this long.")
+    internal_api_url: str = Field(
+        "http://127.0.0.1:8000", description="Where the embedded workers reach the API (set by `jiebang serve`)."
+    )
+    work_dir: Path | None = Field(None, description="Scratch space for workers; default var/work.")
     frontend_dist: Path = Field(REPO_ROOT / "frontend" / "dist", description="Built SPA served by `jiebang serve`.")
 
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'jiebang.db'}"
+
+    @property
+    def effective_worker_token(self) -> str:
+        if self.worker_token:
+            return self.worker_token
+        return hashlib.sha256(f"worker:{self.secret_key}".encode()).hexdigest()
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -13,11 +15,41 @@ from fastapi.staticfiles import StaticFiles
 from jiebang.api import API_PREFIX, api_router
 from jiebang.config import get_settings
 from jiebang.core.errors import install_error_handlers
+from jiebang.evaluation.housekeeping import Housekeeper
+from jiebang.worker.embedded import EmbeddedPool
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the housekeeper and, in embedded mode, the in-process worker pool."""
+    settings = get_settings()
+    housekeeper = Housekeeper(settings.housekeeping_seconds) if settings.housekeeping_seconds else None
+    if housekeeper is not None:
+        housekeeper.start()
+    pool = None
+    if settings.queue == "embedded" and settings.embedded_workers > 0:
+        work = settings.work_dir or settings.var_dir / "work"
+        pool = EmbeddedPool(
+            http=httpx.Client(base_url=settings.internal_api_url, timeout=httpx.Timeout(30, read=600)),
+            token=settings.effective_worker_token,
+            size=settings.embedded_workers,
+            scratch=work / "scratch",
+            cache=work / "cache",
+        )
+        pool.start()
+    try:
+        yield
+    finally:
+        if housekeeper is not None:
+            housekeeper.stop()
+        if pool is not None:
+            pool.stop()
 
 
 def create_app() -> FastAPI:
     settings = get_settings()  # validates settings (e.g. refuses a default secret) at start-up
     app = FastAPI(
+        lifespan=lifespan,
         title="Jiebang 揭榜",
         version="0.1.0",
         description="Open-challenge (揭榜挂帅) lists and audio/video algorithm contests.",

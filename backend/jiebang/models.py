@@ -3,7 +3,9 @@
 from jiebang.auth.models import User
 from jiebang.challenge_lists.models import Application, ChallengeItem, ChallengeList, ChallengeTarget
 from jiebang.contests.models import Contest, Phase, Track
+from jiebang.evaluation.models import EvaluationJob, Score, WorkerHeartbeat
 from jiebang.storage.models import StoredObject
+from jiebang.submissions.models import Submission, SubmissionEvent
 from jiebang.teams.models import Team, TeamMember
 
 __all__ = [
@@ -12,6 +14,11 @@ __all__ = [
     "ChallengeList",
     "ChallengeTarget",
     "Contest",
+    "EvaluationJob",
+    "Score",
+    "Submission",
+    "SubmissionEvent",
+    "WorkerHeartbeat",
     "Phase",
     "StoredObject",
     "Team",

@@ -69,7 +69,7 @@ def test_put_stream_enforces_limit(store: ObjectStore) -> None:
 def test_multipart_roundtrip_and_resume_listing(store: ObjectStore) -> None:
     part_size = 5 * 1024 * 1024  # S3's minimum for all but the last part
     payload = [os.urandom(part_size), os.urandom(part_size), os.urandom(1234)]
-    upload = store.create_multipart("uploads/x/result.zip")
+    upload = store.create_multipart("uploads/x/result.zip", part_size=part_size)
     store.put_part("uploads/x/result.zip", upload, 2, io.BytesIO(payload[1]))
     store.put_part("uploads/x/result.zip", upload, 1, io.BytesIO(payload[0]))
     # an interrupted client asks which parts arrived, then sends only the rest
@@ -83,7 +83,7 @@ def test_multipart_roundtrip_and_resume_listing(store: ObjectStore) -> None:
 
 
 def test_multipart_abort(store: ObjectStore) -> None:
-    upload = store.create_multipart("uploads/y/a.bin")
+    upload = store.create_multipart("uploads/y/a.bin", part_size=1024)
     store.put_part("uploads/y/a.bin", upload, 1, io.BytesIO(b"abc"))
     store.abort_multipart("uploads/y/a.bin", upload)
     with pytest.raises(ObjectMissing):
@@ -95,7 +95,7 @@ def test_s3_presigned_part_upload(moto_endpoint: str, tmp_path: Path) -> None:
 
     s3 = S3Store(f"s3://testing:testing@{moto_endpoint}/presign-{uuid.uuid4().hex[:12]}")
     s3.ensure_bucket()
-    upload = s3.create_multipart("k/file.bin")
+    upload = s3.create_multipart("k/file.bin", part_size=5 * 1024 * 1024)
     url = s3.presign_part("k/file.bin", upload, 1)
     assert url is not None and "partNumber=1" in url
     response = httpx.put(url, content=b"hello presigned world")

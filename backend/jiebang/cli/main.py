@@ -19,8 +19,12 @@ def serve(
     migrate: bool = typer.Option(True, help="Apply database migrations first."),
 ) -> None:
     """Run the API, the embedded worker and the built frontend."""
+    import os
+
     import uvicorn
 
+    # the embedded workers reach this same process over loopback
+    os.environ.setdefault("JIEBANG_INTERNAL_API_URL", f"http://127.0.0.1:{port}")
     if migrate:
         db_cli.upgrade_to_head()
     uvicorn.run("jiebang.main:create_app", factory=True, host=host, port=port, log_level="info")

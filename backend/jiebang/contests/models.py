@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from pydantic import field_validator, model_validator
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from jiebang.db import UTCDateTime, utcnow
@@ -100,9 +100,9 @@ class TrackBase(SQLModel):
     submission_kind: SubmissionKind = Field(
         default=SubmissionKind.results, sa_column=Column(String(16), nullable=False)
     )
-    max_submission_bytes: int = Field(default=8 * 1024**3, gt=0, le=64 * 1024**3)
+    max_submission_bytes: int = Field(default=8 * 1024**3, gt=0, le=64 * 1024**3, sa_type=BigInteger)
     time_limit_seconds: int = Field(default=600, gt=0, le=24 * 3600)
-    memory_limit_bytes: int = Field(default=4 * 1024**3, gt=0, le=256 * 1024**3)
+    memory_limit_bytes: int = Field(default=4 * 1024**3, gt=0, le=256 * 1024**3, sa_type=BigInteger)
     sandbox_limits: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     leaderboard: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     requires_decoder_lock: bool = False

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, UploadFile
 
 from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep, is_staff
 from jiebang.contests import service
@@ -22,6 +22,9 @@ from jiebang.contests.models import (
     TrackUpdate,
 )
 from jiebang.evaluation import registry
+from jiebang.storage import service as storage_service
+from jiebang.storage.config import get_store
+from jiebang.storage.models import StoredObjectPublic
 
 router = APIRouter(tags=["contests"])
 public_router = APIRouter(tags=["contests"])
@@ -121,6 +124,36 @@ def update_phase(phase_id: int, body: PhaseUpdate, _: Organiser, db: SessionDep)
     """Edit a phase."""
     phase = service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
     return service.update_phase(db=db, phase=phase, phase_in=body)
+
+
+@router.put("/phases/{phase_id}/reference", response_model=StoredObjectPublic)
+def upload_reference(
+    phase_id: int,
+    archive: Annotated[UploadFile, File(description="Hidden reference data: a zip or tar archive")],
+    organiser: Organiser,
+    db: SessionDep,
+) -> object:
+    """Upload the phase's hidden reference data; it is only ever served to workers."""
+    phase = service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
+    obj = storage_service.save_stream(
+        db=db,
+        store=get_store(),
+        stream=archive.file,
+        filename=archive.filename or "reference.tar",
+        prefix=f"references/phase-{phase_id}",
+        owner_id=organiser.id,
+    )
+    phase.reference_object_id = obj.id
+    db.add(phase)
+    db.commit()
+    return obj
+
+
+@router.get("/phases/{phase_id}/split", response_model=dict[str, list[str]])
+def read_split(phase_id: int, _: Organiser, db: SessionDep) -> dict[str, list[str]]:
+    """The public/private split of the hidden test set (organisers only)."""
+    phase = service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
+    return {"public": phase.public_item_ids, "private": phase.private_item_ids}
 
 
 @router.get("/evaluators")

@@ -53,6 +53,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "validation_message": ("{message}", "{message}"),
     "unknown_evaluator": ("Unknown evaluator {key}", "未知的评测器 {key}"),
     "proposal_not_pdf": ("The proposal must be a PDF file", "申请材料必须是 PDF 文件"),
+    "quota_total": (
+        "Your team has used all {limit} submissions of this phase",
+        "您的队伍已用完本阶段全部 {limit} 次提交",
+    ),
+    "quota_daily": (
+        "Your team has used today's {limit} submissions; the count resets at {resets_at}",
+        "您的队伍今日 {limit} 次提交已用完，将于 {resets_at} 重置",
+    ),
+    "quota_concurrent": (
+        "Your team already has {limit} submissions waiting or running; wait for one to finish",
+        "您的队伍已有 {limit} 个提交在排队或评测中，请等待其完成",
+    ),
+    "phase_not_open": ("This phase is not open for submissions", "该阶段当前不接受提交"),
+    "team_not_approved": (
+        "Your team is waiting for the organiser's approval",
+        "您的队伍正在等待组织方审核",
+    ),
+    "not_in_team": ("Join or form a team in this contest first", "请先在本竞赛中创建或加入队伍"),
+    "archive_rejected": ("{message}", "{message}"),
+    "upload_incomplete": ("{message}", "{message}"),
+    "sha256_mismatch": (
+        "The uploaded file's sha256 is {actual}, but {declared} was declared; upload it again",
+        "上传文件的 sha256 为 {actual}，与声明的 {declared} 不符，请重新上传",
+    ),
+    "size_mismatch": (
+        "The uploaded file is {actual} bytes, but {declared} were declared",
+        "上传文件为 {actual} 字节，与声明的 {declared} 字节不符",
+    ),
+    "code_track_closed": (
+        "Code submissions are closed: {reason}",
+        "代码提交暂停：{reason}",
+    ),
+    "not_cancellable": ("Only queued submissions can be cancelled", "只有排队中的提交可以取消"),
+    "selection_closed": ("Final selection closed at the end of the phase", "阶段结束后不能再更改最终选择"),
+    "selection_full": (
+        "Your team already selected {limit} submissions; unselect one first",
+        "您的队伍已选择 {limit} 个提交，请先取消一个",
+    ),
+    "only_scored_selectable": ("Only scored submissions can be selected", "只有已评分的提交可以被选择"),
+    "bad_worker_token": ("Invalid worker token", "无效的评测节点令牌"),
+    "lease_lost": ("This job's lease has moved to another worker", "该任务已被其他评测节点接管"),
     "phase_dates": ("The phase must end after it starts", "阶段结束时间必须晚于开始时间"),
 }
 

@@ -63,15 +63,17 @@ class ObjectStore(Protocol):
         ...
 
     # Multipart uploads: the same protocol for both backends.
-    def create_multipart(self, key: str) -> str:
-        """Start a multipart upload; return its upload id."""
+    def create_multipart(self, key: str, *, part_size: int) -> str:
+        """Start a multipart upload whose parts (all but the last) are ``part_size`` bytes."""
         ...
 
     def presign_part(self, key: str, upload_id: str, part_number: int) -> str | None:
         """A URL the client PUTs the part to directly, or None if parts go through the API."""
         ...
 
-    def put_part(self, key: str, upload_id: str, part_number: int, stream: BinaryIO) -> UploadedPart:
+    def put_part(
+        self, key: str, upload_id: str, part_number: int, stream: BinaryIO
+    ) -> UploadedPart:
         """Receive one part through the API (local backend)."""
         ...
 

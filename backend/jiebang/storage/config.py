@@ -10,6 +10,7 @@ from jiebang.storage.backend import ObjectStore
 from jiebang.storage.local import LocalStore
 from jiebang.storage.s3 import S3Store
 
+
 def make_store(url: str, *, local_root_default: str, secure: bool = False) -> ObjectStore:
     """``s3://…`` selects S3/MinIO; ``file:///path`` or empty selects a local directory."""
     if url.startswith("s3://"):
@@ -17,6 +18,7 @@ def make_store(url: str, *, local_root_default: str, secure: bool = False) -> Ob
 
     root = url.removeprefix("file://") if url else local_root_default
     return LocalStore(Path(root))
+
 
 @lru_cache
 def get_store() -> ObjectStore:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +20,13 @@ from jiebang.storage.backend import (
     StorageUnavailable,
     UploadedPart,
 )
+
+
+class PartTooLarge(Exception):
+    def __init__(self, part_size: int) -> None:
+        super().__init__(f"a part may hold at most {part_size} bytes")
+        self.part_size = part_size
+
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,511}$")
 
@@ -90,69 +98,123 @@ class LocalStore:
         """The file behind a key; only the local backend has one."""
         return self._path(key)
 
-    def create_multipart(self, key: str) -> str:
+    # Multipart: parts are written in place, at their offset in one data file, so completing
+    # an upload is a rename rather than another copy of every byte.
+    def create_multipart(self, key: str, *, part_size: int) -> str:
         self._path(key)  # validates the key before any state is created
         upload_id = uuid.uuid4().hex
-        self._upload_dir(upload_id).mkdir(parents=True)
-        (self._upload_dir(upload_id) / "key").write_text(key)
+        folder = self._upload_dir(upload_id)
+        folder.mkdir(parents=True)
+        (folder / "meta").write_text(f"{part_size}\n{key}")
+        (folder / "data").touch()
         return upload_id
+
+    def _meta(self, key: str, upload_id: str) -> tuple[Path, int]:
+        folder = self._upload_dir(upload_id)
+        try:
+            part_size, stored_key = (folder / "meta").read_text().split("\n", 1)
+        except FileNotFoundError as exc:
+            raise ObjectMissing(upload_id) from exc
+        if stored_key != key:
+            raise ObjectMissing(upload_id)
+        return folder, int(part_size)
 
     def presign_part(self, key: str, upload_id: str, part_number: int) -> str | None:
         return None
 
     def put_part(self, key: str, upload_id: str, part_number: int, stream: BinaryIO) -> UploadedPart:
-        folder = self._upload_dir(upload_id)
-        if not folder.is_dir() or (folder / "key").read_text() != key:
-            raise ObjectMissing(upload_id)
-        tmp = folder / f"{part_number:05d}.{uuid.uuid4().hex}.tmp"
-        digest, size = hashlib.md5(usedforsecurity=False), 0
-        try:
-            with tmp.open("wb") as out:
-                while chunk := stream.read(CHUNK):
-                    size += len(chunk)
-                    digest.update(chunk)
-                    out.write(chunk)
-            (folder / f"{part_number:05d}.etag").write_text(digest.hexdigest())
-            os.replace(tmp, folder / f"{part_number:05d}.part")
-        except OSError as exc:
-            raise StorageUnavailable(str(exc)) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-        return UploadedPart(number=part_number, size=size, etag=digest.hexdigest())
+        writer = self._part_writer(key, upload_id, part_number)
+        with writer:
+            while chunk := stream.read(CHUNK):
+                writer.write(chunk)
+        return writer.part()
+
+    async def put_part_async(
+        self, key: str, upload_id: str, part_number: int, chunks: AsyncIterator[bytes]
+    ) -> UploadedPart:
+        """Receive a part from an HTTP request body, writing each chunk as it arrives."""
+        writer = self._part_writer(key, upload_id, part_number)
+        with writer:
+            async for chunk in chunks:
+                writer.write(chunk)
+        return writer.part()
+
+    def _part_writer(self, key: str, upload_id: str, part_number: int) -> _PartWriter:
+        folder, part_size = self._meta(key, upload_id)
+        return _PartWriter(folder, part_number, part_size)
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
-        folder = self._upload_dir(upload_id)
-        if not folder.is_dir():
-            raise ObjectMissing(upload_id)
+        folder, _ = self._meta(key, upload_id)
         parts = []
-        for path in sorted(folder.glob("*.part")):
-            etag = path.with_suffix(".etag").read_text()
-            parts.append(UploadedPart(number=int(path.stem), size=path.stat().st_size, etag=etag))
+        for path in sorted(folder.glob("*.etag")):
+            size, etag = path.read_text().split()
+            parts.append(UploadedPart(number=int(path.stem), size=int(size), etag=etag))
         return parts
 
     def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> int:
-        folder = self._upload_dir(upload_id)
+        folder, part_size = self._meta(key, upload_id)
+        ordered = sorted(parts, key=lambda p: p.number)
+        if [p.number for p in ordered] != list(range(1, len(ordered) + 1)) or any(
+            p.size != part_size for p in ordered[:-1]
+        ):
+            raise ObjectMissing("parts must be 1..N, each but the last of the full part size")
+        total = sum(p.size for p in ordered)
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{upload_id}.assemble")
         try:
-            with tmp.open("wb") as out:
-                for part in sorted(parts, key=lambda p: p.number):
-                    with (folder / f"{part.number:05d}.part").open("rb") as src:
-                        shutil.copyfileobj(src, out, CHUNK)
-            os.replace(tmp, target)
-        except FileNotFoundError as exc:
-            raise ObjectMissing(str(exc)) from exc
+            os.truncate(folder / "data", total)
+            os.replace(folder / "data", target)
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
-        return target.stat().st_size
+        return total
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
         shutil.rmtree(self._upload_dir(upload_id), ignore_errors=True)
 
+    def stale_uploads(self, older_than_seconds: float) -> list[str]:
+        """Upload ids untouched for longer than the given age, for the janitor."""
+
+        cutoff = time.time() - older_than_seconds
+        return [
+            p.name for p in self._uploads.iterdir() if p.is_dir() and p.stat().st_mtime < cutoff
+        ]
+
     def presign_get(self, key: str, *, expires_seconds: int = 3600) -> str | None:
         return None
 
+
+class _PartWriter:
+    """Writes one part at its offset in the upload's data file; the etag is its md5."""
+
+    def __init__(self, folder: Path, number: int, part_size: int) -> None:
+        self.folder, self.number, self.part_size = folder, number, part_size
+        self.digest = hashlib.md5(usedforsecurity=False)
+        self.size = 0
+        self.fd = -1
+
+    def __enter__(self) -> _PartWriter:
+        (self.folder / f"{self.number:05d}.etag").unlink(missing_ok=True)  # a retried part starts over
+        try:
+            self.fd = os.open(self.folder / "data", os.O_WRONLY)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return self
+
+    def write(self, chunk: bytes) -> None:
+        if self.size + len(chunk) > self.part_size:
+            raise PartTooLarge(self.part_size)
+        try:
+            os.pwrite(self.fd, chunk, (self.number - 1) * self.part_size + self.size)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        self.digest.update(chunk)
+        self.size += len(chunk)
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        os.close(self.fd)
+        if exc_type is None:
+            (self.folder / f"{self.number:05d}.etag").write_text(f"{self.size} {self.digest.hexdigest()}")
+
+    def part(self) -> UploadedPart:
+        return UploadedPart(number=self.number, size=self.size, etag=self.digest.hexdigest())

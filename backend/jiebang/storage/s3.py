@@ -18,7 +18,13 @@ from minio import Minio
 from minio.datatypes import Part
 from minio.error import S3Error
 
-from jiebang.storage.backend import CHUNK, ObjectMissing, PutResult, StorageUnavailable, UploadedPart
+from jiebang.storage.backend import (
+    CHUNK,
+    ObjectMissing,
+    PutResult,
+    StorageUnavailable,
+    UploadedPart,
+)
 from jiebang.storage.backend import FileTooLarge
 
 _PART = 16 * 1024 * 1024
@@ -101,7 +107,7 @@ class S3Store:
             if not self.client.bucket_exists(self.bucket):
                 raise StorageUnavailable(f"bucket {self.bucket} does not exist")
 
-    def create_multipart(self, key: str) -> str:
+    def create_multipart(self, key: str, *, part_size: int) -> str:
         with _translated():
             return self.client._create_multipart_upload(self.bucket, key, {})
 
@@ -115,7 +121,9 @@ class S3Store:
                 extra_query_params={"uploadId": upload_id, "partNumber": str(part_number)},
             )
 
-    def put_part(self, key: str, upload_id: str, part_number: int, stream: BinaryIO) -> UploadedPart:
+    def put_part(
+        self, key: str, upload_id: str, part_number: int, stream: BinaryIO
+    ) -> UploadedPart:
         data = stream.read()  # one part, bounded by the part size the API hands out
         with _translated():
             etag = self.client._upload_part(self.bucket, key, data, None, upload_id, part_number)

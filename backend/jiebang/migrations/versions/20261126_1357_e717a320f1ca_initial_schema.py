@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 423c84e41605
+Revision ID: e717a320f1ca
 Revises: 
-Create Date: 2026-11-26 13:46:24.158479
+Create Date: 2026-11-26 13:57:52.414675
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 
 import jiebang.db
 
-revision: str = '423c84e41605'
+revision: str = 'e717a320f1ca'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -64,6 +64,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('email', name=op.f('uq_user_email'))
     )
+    op.create_table('worker_heartbeat',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('seen_at', jiebang.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('current_job_id', sa.Integer(), nullable=True),
+    sa.Column('sandbox', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_worker_heartbeat'))
+    )
     op.create_table('challenge_item',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('title_zh', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -90,7 +97,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
     sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
@@ -131,9 +138,9 @@ def upgrade() -> None:
     sa.Column('evaluator_version', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('evaluator_config', sa.JSON(), nullable=True),
     sa.Column('submission_kind', sa.String(length=16), nullable=False),
-    sa.Column('max_submission_bytes', sa.Integer(), nullable=False),
+    sa.Column('max_submission_bytes', sa.BigInteger(), nullable=False),
     sa.Column('time_limit_seconds', sa.Integer(), nullable=False),
-    sa.Column('memory_limit_bytes', sa.Integer(), nullable=False),
+    sa.Column('memory_limit_bytes', sa.BigInteger(), nullable=False),
     sa.Column('sandbox_limits', sa.JSON(), nullable=True),
     sa.Column('leaderboard', sa.JSON(), nullable=True),
     sa.Column('requires_decoder_lock', sa.Boolean(), nullable=False),
@@ -232,11 +239,132 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_team_member_team_id'), ['team_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_team_member_user_id'), ['user_id'], unique=False)
 
+    op.create_table('submission',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('phase_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('submitter_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('declared_size', sa.BigInteger(), nullable=False),
+    sa.Column('declared_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('upload_key', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('upload_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('part_size', sa.BigInteger(), nullable=False),
+    sa.Column('object_id', sa.Integer(), nullable=True),
+    sa.Column('charged', sa.Boolean(), nullable=False),
+    sa.Column('refunded', sa.Boolean(), nullable=False),
+    sa.Column('failure_category', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('failure_message', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
+    sa.Column('selected', sa.Boolean(), nullable=False),
+    sa.Column('decoder_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('withdrawn_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', jiebang.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queued_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['object_id'], ['stored_object.id'], name=op.f('fk_submission_object_id_stored_object')),
+    sa.ForeignKeyConstraint(['phase_id'], ['phase.id'], name=op.f('fk_submission_phase_id_phase')),
+    sa.ForeignKeyConstraint(['submitter_id'], ['user.id'], name=op.f('fk_submission_submitter_id_user')),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_submission_team_id_team')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submission'))
+    )
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submission_phase_id'), ['phase_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_queued_at'), ['queued_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_team_id'), ['team_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_upload_id'), ['upload_id'], unique=False)
+
+    op.create_table('evaluation_job',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('evaluator_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('evaluator_version', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('max_attempts', sa.Integer(), nullable=False),
+    sa.Column('lease_owner', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+    sa.Column('lease_expires_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('heartbeat_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
+    sa.Column('logs', sa.JSON(), nullable=True),
+    sa.Column('created_at', jiebang.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_evaluation_job_submission_id_submission')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluation_job'))
+    )
+    with op.batch_alter_table('evaluation_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_job_lease_expires_at'), ['lease_expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_job_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_job_submission_id'), ['submission_id'], unique=False)
+
+    op.create_table('submission_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('from_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('to_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('at', jiebang.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_submission_event_submission_id_submission')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submission_event'))
+    )
+    with op.batch_alter_table('submission_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submission_event_submission_id'), ['submission_id'], unique=False)
+
+    op.create_table('score',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('evaluator_version', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('metrics', sa.JSON(), nullable=True),
+    sa.Column('metrics_by_split', sa.JSON(), nullable=True),
+    sa.Column('items', sa.JSON(), nullable=True),
+    sa.Column('plots', sa.JSON(), nullable=True),
+    sa.Column('warnings', sa.JSON(), nullable=True),
+    sa.Column('logs', sa.JSON(), nullable=True),
+    sa.Column('created_at', jiebang.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['evaluation_job.id'], name=op.f('fk_score_job_id_evaluation_job')),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_score_submission_id_submission')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_score')),
+    sa.UniqueConstraint('job_id', name=op.f('uq_score_job_id'))
+    )
+    with op.batch_alter_table('score', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_score_is_current'), ['is_current'], unique=False)
+        batch_op.create_index(batch_op.f('ix_score_submission_id'), ['submission_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('score', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_score_submission_id'))
+        batch_op.drop_index(batch_op.f('ix_score_is_current'))
+
+    op.drop_table('score')
+    with op.batch_alter_table('submission_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submission_event_submission_id'))
+
+    op.drop_table('submission_event')
+    with op.batch_alter_table('evaluation_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_job_submission_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_job_status'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_job_lease_expires_at'))
+
+    op.drop_table('evaluation_job')
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submission_upload_id'))
+        batch_op.drop_index(batch_op.f('ix_submission_team_id'))
+        batch_op.drop_index(batch_op.f('ix_submission_status'))
+        batch_op.drop_index(batch_op.f('ix_submission_queued_at'))
+        batch_op.drop_index(batch_op.f('ix_submission_phase_id'))
+
+    op.drop_table('submission')
     with op.batch_alter_table('team_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_team_member_user_id'))
         batch_op.drop_index(batch_op.f('ix_team_member_team_id'))
@@ -272,6 +400,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_challenge_item_list_id'))
 
     op.drop_table('challenge_item')
+    op.drop_table('worker_heartbeat')
     op.drop_table('user')
     op.drop_table('contest')
     op.drop_table('challenge_list')

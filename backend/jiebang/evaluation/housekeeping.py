@@ -1,0 +1,70 @@
+"""Periodic duties of the API process: the lease watchdog, re-announcing queued jobs that
+no worker picked up (e.g. after a broker outage), and removing abandoned uploads."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from jiebang.config import get_settings
+from jiebang.db import get_engine, utcnow
+from jiebang.evaluation import dispatch, queue
+from jiebang.storage.backend import ObjectMissing, StorageUnavailable
+from jiebang.storage.config import get_store
+from jiebang.submissions import lifecycle
+from jiebang.submissions.models import Submission, SubmissionStatus
+
+log = logging.getLogger(__name__)
+REANNOUNCE_AFTER_SECONDS = 30
+
+
+def abort_abandoned_uploads(db: Session, *, older_than: timedelta) -> list[int]:
+    """Cancel uploads nobody completed in time, and free their parts in storage."""
+    cutoff = utcnow() - older_than
+    stale = db.exec(
+        select(Submission).where(Submission.status == SubmissionStatus.uploading, col(Submission.created_at) < cutoff)
+    ).all()
+    store = get_store()
+    for sub in stale:
+        try:
+            store.abort_multipart(sub.upload_key, sub.upload_id)
+        except ObjectMissing:
+            pass
+        except StorageUnavailable:
+            continue  # try again next round
+        lifecycle.move(db, sub, SubmissionStatus.cancelled, actor="system:janitor", note="upload abandoned")
+    db.commit()
+    return [s.id or 0 for s in stale]
+
+
+def run_once() -> None:
+    settings = get_settings()
+    with Session(get_engine(), expire_on_commit=False) as db:
+        requeued, _ = queue.requeue_expired(db)
+        dispatch.announce(requeued)
+        dispatch.announce_queued(db, older_than_seconds=REANNOUNCE_AFTER_SECONDS)
+        abort_abandoned_uploads(db, older_than=timedelta(hours=settings.upload_expiry_hours))
+
+
+class Housekeeper:
+    def __init__(self, interval_seconds: float = 5) -> None:
+        self.interval = interval_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="housekeeper")
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                run_once()
+            except Exception:  # keep running: a database blip must not stop the watchdog
+                log.exception("housekeeping round failed")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)

@@ -1,0 +1,146 @@
+"""What the API tells workers about a job, and how it records what they report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from jiebang.contests.models import Phase, Track
+from jiebang.core.errors import Conflict
+from jiebang.evaluation import queue
+from jiebang.evaluation.models import EvaluationJob, JobResult, JobSpec, JobStatus, Score
+from jiebang.storage.backend import ObjectStore
+from jiebang.storage.models import StoredObject
+from jiebang.submissions import lifecycle
+from jiebang.submissions.models import FailureCategory, Submission, SubmissionStatus
+
+API = "/api/v1/worker"
+
+
+def _object_url(store: ObjectStore, obj: StoredObject, api_path: str) -> str:
+    return store.presign_get(obj.key, expires_seconds=6 * 3600) or api_path
+
+
+def splits_of(phase: Phase) -> dict[str, list[str]]:
+    if not phase.public_item_ids and not phase.private_item_ids:
+        return {}
+    return {"public": list(phase.public_item_ids), "private": list(phase.private_item_ids)}
+
+
+def limits_of(track: Track) -> dict[str, Any]:
+    """Per-stage sandbox limits: the track's explicit ones over its time and memory limits."""
+    base = {"wall_seconds": track.time_limit_seconds, "cpu_seconds": track.time_limit_seconds, "memory_bytes": track.memory_limit_bytes}
+    stages = track.sandbox_limits if isinstance(track.sandbox_limits, dict) else {}
+    return {stage: base | dict(stages.get(stage, {})) for stage in ("run", "score")}
+
+
+def decoder_lock_for(db: Session, *, track: Track, sub: Submission) -> list[str] | None:
+    """Decoder hashes the team registered in the track's earlier phases (CLIC's rule)."""
+    if not track.requires_decoder_lock:
+        return None
+    other_phases = select(Phase.id).where(Phase.track_id == track.id, Phase.id != sub.phase_id)
+    rows = db.exec(
+        select(Submission.decoder_hash).where(
+            col(Submission.phase_id).in_(other_phases),
+            Submission.team_id == sub.team_id,
+            col(Submission.decoder_hash).is_not(None),
+        )
+    ).all()
+    return sorted({h for h in rows if h})
+
+
+def spec_for(db: Session, *, store: ObjectStore, job: EvaluationJob, lease_seconds: int) -> JobSpec:
+    sub = db.get(Submission, job.submission_id)
+    assert sub is not None and sub.object_id is not None
+    phase = db.get(Phase, sub.phase_id)
+    assert phase is not None
+    track = db.get(Track, phase.track_id)
+    assert track is not None
+    upload = db.get(StoredObject, sub.object_id)
+    assert upload is not None
+    reference = db.get(StoredObject, phase.reference_object_id) if phase.reference_object_id else None
+    return JobSpec(
+        job_id=job.id or 0,
+        submission_id=sub.id or 0,
+        lease_owner=job.lease_owner or "",
+        lease_seconds=lease_seconds,
+        evaluator_key=job.evaluator_key,
+        evaluator_version=job.evaluator_version,
+        evaluator_config=dict(track.evaluator_config),
+        splits=splits_of(phase),
+        submission_kind=str(track.submission_kind),
+        submission_url=_object_url(store, upload, f"{API}/jobs/{job.id}/submission"),
+        submission_sha256=upload.sha256,
+        submission_filename=sub.filename,
+        reference_url=_object_url(store, reference, f"{API}/jobs/{job.id}/reference") if reference else None,
+        reference_sha256=reference.sha256 if reference else None,
+        limits=limits_of(track),
+        decoder_lock=decoder_lock_for(db, track=track, sub=sub),
+    )
+
+
+def record(db: Session, *, job: EvaluationJob, body: JobResult) -> Submission:
+    """Apply a worker's report once; a duplicate of an already recorded result is a no-op."""
+    sub = db.get(Submission, job.submission_id)
+    assert sub is not None
+    if not queue.holds_lease(job, body.lease_owner):
+        if db.exec(select(Score).where(Score.job_id == job.id)).first() is not None:
+            return sub  # delivered twice: the first delivery already counted
+        raise Conflict("job", key="lease_lost")
+    actor = f"worker:{body.lease_owner}"
+    job.logs = {k: v[-20_000:] for k, v in body.logs.items()}
+    if body.decoder_hash:
+        sub.decoder_hash = body.decoder_hash
+    if body.outcome == "scored" and body.result is not None:
+        _record_score(db, job=job, sub=sub, result=body.result, actor=actor)
+    elif body.outcome == "invalid_submission":
+        queue.finish_failed(db, job=job, message=body.message)
+        lifecycle.fail(db, sub, FailureCategory.submission, body.message, actor=actor)
+    elif body.outcome == "evaluator_error":
+        queue.finish_failed(db, job=job, message=body.message)
+        lifecycle.fail(
+            db, sub, FailureCategory.evaluator, "The organiser's evaluator failed; your quota has been refunded.", actor=actor
+        )
+    else:
+        _retry_or_fail(db, job=job, sub=sub, message=body.message, actor=actor)
+    db.commit()
+    db.refresh(sub)
+    return sub
+
+
+def _record_score(db: Session, *, job: EvaluationJob, sub: Submission, result: dict[str, Any], actor: str) -> None:
+    score = Score(
+        job_id=job.id or 0,
+        submission_id=sub.id or 0,
+        evaluator_version=job.evaluator_version,
+        metrics=dict(result.get("metrics", {})),
+        metrics_by_split=dict(result.get("metrics_by_split", {})),
+        items=list(result.get("items", [])),
+        plots=dict(result.get("plots", {})),
+        warnings=list(result.get("warnings", [])),
+        logs=dict(job.logs),
+    )
+    queue.record_score(db, job=job, score=score)
+    if sub.status == SubmissionStatus.running:
+        lifecycle.move(db, sub, SubmissionStatus.scored, actor=actor, note=f"{job.purpose} by {job.evaluator_key} {job.evaluator_version}")
+
+
+def _retry_or_fail(db: Session, *, job: EvaluationJob, sub: Submission, message: str, actor: str) -> None:
+    """An infrastructure fault: try again while attempts remain, else fail with a refund."""
+    if job.attempts < job.max_attempts:
+        job.status = JobStatus.queued
+        job.lease_owner = None
+        job.last_error = message[:4000]
+        db.add(job)
+        if sub.status == SubmissionStatus.running:
+            lifecycle.move(db, sub, SubmissionStatus.queued, actor=actor, note=f"retry after: {message[:200]}")
+        return
+    queue.finish_failed(db, job=job, message=message)
+    lifecycle.fail(
+        db,
+        sub,
+        FailureCategory.infrastructure,
+        f"The platform failed to evaluate this submission {job.attempts} times; your quota has been refunded.",
+        actor=actor,
+    )

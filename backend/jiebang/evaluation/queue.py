@@ -1,0 +1,198 @@
+"""The evaluation queue, kept in the database: enqueue, claim with a lease, heartbeat,
+record, fail, and the watchdog that requeues jobs whose worker went silent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from jiebang.db import utcnow
+from jiebang.evaluation.models import EvaluationJob, JobStatus, Score, WorkerHeartbeat
+from jiebang.submissions import lifecycle
+from jiebang.submissions.models import FailureCategory, Submission, SubmissionStatus
+
+
+def enqueue(
+    db: Session, sub: Submission, *, evaluator_key: str, evaluator_version: str, purpose: str, max_attempts: int
+) -> EvaluationJob:
+    """Add a job for the submission (caller commits)."""
+    job = EvaluationJob(
+        submission_id=sub.id or 0,
+        evaluator_key=evaluator_key,
+        evaluator_version=evaluator_version,
+        purpose=purpose,
+        max_attempts=max_attempts,
+    )
+    db.add(job)
+    db.flush()
+    return job
+
+
+def claim(db: Session, *, worker: str, lease_seconds: int, job_id: int | None = None) -> EvaluationJob | None:
+    """Take a queued job (a given one, or the oldest) with a lease; None if there is none.
+
+    The conditional UPDATE is the lock: of two workers racing for a job, one changes a row
+    and the other changes none, on SQLite and PostgreSQL alike.
+    """
+    for _ in range(5):
+        query = select(EvaluationJob.id).where(EvaluationJob.status == JobStatus.queued)
+        if job_id is not None:
+            query = query.where(EvaluationJob.id == job_id)
+        candidate = db.exec(query.order_by(col(EvaluationJob.id)).limit(1)).first()
+        if candidate is None:
+            return None
+        now = utcnow()
+        result = db.exec(  # type: ignore[call-overload]
+            update(EvaluationJob)
+            .where(col(EvaluationJob.id) == candidate, col(EvaluationJob.status) == JobStatus.queued)
+            .values(
+                status=JobStatus.running,
+                lease_owner=worker,
+                lease_expires_at=now + timedelta(seconds=lease_seconds),
+                heartbeat_at=now,
+                started_at=now,
+                attempts=EvaluationJob.attempts + 1,
+            )
+        )
+        if result.rowcount == 1:
+            job = db.get(EvaluationJob, candidate)
+            assert job is not None
+            db.refresh(job)
+            sub = db.get(Submission, job.submission_id)
+            assert sub is not None
+            if sub.status == SubmissionStatus.queued:
+                lifecycle.move(db, sub, SubmissionStatus.running, actor=f"worker:{worker}", note=f"attempt {job.attempts}")
+            db.commit()
+            return job
+        db.rollback()
+    return None
+
+
+def heartbeat(db: Session, *, job_id: int, owner: str, lease_seconds: int) -> bool:
+    """Extend the lease; False means the lease was lost and the worker must stop."""
+    now = utcnow()
+    result = db.exec(  # type: ignore[call-overload]
+        update(EvaluationJob)
+        .where(
+            col(EvaluationJob.id) == job_id,
+            col(EvaluationJob.lease_owner) == owner,
+            col(EvaluationJob.status) == JobStatus.running,
+        )
+        .values(lease_expires_at=now + timedelta(seconds=lease_seconds), heartbeat_at=now)
+    )
+    db.commit()
+    return bool(result.rowcount == 1)
+
+
+def holds_lease(job: EvaluationJob, owner: str) -> bool:
+    return job.status == JobStatus.running and job.lease_owner == owner
+
+
+def record_score(db: Session, *, job: EvaluationJob, score: Score) -> Score:
+    """Store the job's score once: a duplicate delivery returns the score already stored."""
+    existing = db.exec(select(Score).where(Score.job_id == job.id)).first()
+    if existing is not None:
+        return existing
+    for old in db.exec(select(Score).where(Score.submission_id == job.submission_id, col(Score.is_current))):
+        old.is_current = False
+        db.add(old)
+    db.add(score)
+    try:
+        db.flush()
+    except IntegrityError:
+        db.rollback()
+        found = db.exec(select(Score).where(Score.job_id == job.id)).one()
+        return found
+    job.status = JobStatus.done
+    job.finished_at = utcnow()
+    job.lease_owner = None
+    db.add(job)
+    return score
+
+
+def finish_failed(db: Session, *, job: EvaluationJob, message: str) -> None:
+    job.status = JobStatus.failed
+    job.finished_at = utcnow()
+    job.last_error = message[:4000]
+    job.lease_owner = None
+    db.add(job)
+
+
+def requeue_expired(db: Session) -> tuple[list[int], list[int]]:
+    """The watchdog: requeue running jobs whose lease ran out, or fail them after the last
+    attempt as an infrastructure fault (which refunds the team). Returns (requeued, failed)."""
+    now = utcnow()
+    expired = db.exec(
+        select(EvaluationJob).where(
+            EvaluationJob.status == JobStatus.running, col(EvaluationJob.lease_expires_at) < now
+        )
+    ).all()
+    requeued, failed = [], []
+    for job in expired:
+        sub = db.get(Submission, job.submission_id)
+        assert sub is not None
+        owner = job.lease_owner
+        if job.attempts < job.max_attempts:
+            job.status = JobStatus.queued
+            job.lease_owner = None
+            job.last_error = f"lease of {owner} expired (attempt {job.attempts})"
+            if sub.status == SubmissionStatus.running:
+                lifecycle.move(db, sub, SubmissionStatus.queued, actor="system:watchdog", note=job.last_error)
+            requeued.append(job.id or 0)
+        else:
+            finish_failed(db, job=job, message=f"worker {owner} stopped responding on every attempt")
+            if sub.status in (SubmissionStatus.running, SubmissionStatus.queued):
+                lifecycle.fail(
+                    db,
+                    sub,
+                    FailureCategory.infrastructure,
+                    f"The evaluation was interrupted {job.attempts} times by platform faults; "
+                    "your quota has been refunded.",
+                    actor="system:watchdog",
+                )
+            failed.append(job.id or 0)
+        db.add(job)
+    db.commit()
+    return requeued, failed
+
+
+def queued_job_ids(db: Session, *, older_than_seconds: float = 0) -> list[int]:
+    """Queued jobs, oldest first (the dispatcher re-announces those nobody picked up)."""
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    return list(
+        db.exec(
+            select(EvaluationJob.id)
+            .where(EvaluationJob.status == JobStatus.queued, col(EvaluationJob.created_at) <= cutoff)
+            .order_by(col(EvaluationJob.id))
+        )
+    )  # type: ignore[arg-type]
+
+
+def note_worker(db: Session, *, name: str, job_id: int | None, sandbox: str) -> None:
+    beat = db.get(WorkerHeartbeat, name) or WorkerHeartbeat(name=name)
+    beat.seen_at = utcnow()
+    beat.current_job_id = job_id
+    beat.sandbox = sandbox[:200]
+    db.add(beat)
+    db.commit()
+
+
+def active_jobs(db: Session, *, submission_id: int) -> list[EvaluationJob]:
+    return list(
+        db.exec(
+            select(EvaluationJob).where(
+                EvaluationJob.submission_id == submission_id,
+                col(EvaluationJob.status).in_([JobStatus.queued, JobStatus.running]),
+            )
+        )
+    )
+
+
+def cancel_job(db: Session, *, job: EvaluationJob) -> None:
+    job.status = JobStatus.cancelled
+    job.finished_at = utcnow()
+    job.lease_owner = None
+    db.add(job)

@@ -1,0 +1,319 @@
+"""Submissions: start an upload, receive parts, complete (verify, then queue), cancel, select."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tempfile
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from jiebang.auth.models import User
+from jiebang.contests.models import Contest, Phase, SubmissionKind, Track
+from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, ServiceUnavailable
+from jiebang.db import utcnow
+from jiebang.evaluation import queue
+from jiebang.sandbox import bubblewrap_available
+from jiebang.storage.backend import ObjectMissing, ObjectStore, StorageUnavailable, UploadedPart
+from jiebang.storage.local import LocalStore
+from jiebang.storage.models import StoredObject
+from jiebang.storage.service import safe_filename, unique_key
+from jiebang.submissions import lifecycle
+from jiebang.submissions import quota as quota_service
+from jiebang.submissions.archives import ArchiveLimits, ArchiveRejected, human_bytes, inspect_archive
+from jiebang.submissions.models import (
+    CompleteRequest,
+    FailureCategory,
+    PartReceived,
+    PartTarget,
+    Quota,
+    Submission,
+    SubmissionStart,
+    SubmissionStatus,
+    UploadPlan,
+)
+from jiebang.teams import service as team_service
+from jiebang.teams.models import Team
+
+MIN_PART = 16 * 1024 * 1024
+MAX_PARTS = 10_000
+CHUNK = 1024 * 1024
+
+
+def part_size_for(size: int) -> int:
+    """16 MiB parts, larger when needed to stay within S3's 10,000-part limit."""
+    return max(MIN_PART, math.ceil(size / MAX_PARTS / CHUNK) * CHUNK)
+
+
+def context_of(db: Session, phase: Phase) -> tuple[Track, Contest]:
+    track = db.get(Track, phase.track_id)
+    assert track is not None
+    contest = db.get(Contest, track.contest_id)
+    assert contest is not None
+    return track, contest
+
+
+def quota_for(*, db: Session, phase: Phase, team: Team) -> Quota:
+    _, contest = context_of(db, phase)
+    return quota_service.compute(db=db, phase=phase, team_id=team.id or 0, timezone=contest.timezone, now=utcnow())
+
+
+def _refuse_if_over_quota(db: Session, phase: Phase, team: Team) -> None:
+    refusal = quota_service.refusal(quota_for(db=db, phase=phase, team=team))
+    if refusal is not None:
+        key, params = refusal
+        raise Forbidden(key, **params)
+
+
+def team_for(*, db: Session, phase: Phase, user: User) -> Team:
+    _, contest = context_of(db, phase)
+    team = team_service.team_of(db=db, contest_id=contest.id or 0, user_id=user.id or 0)
+    if team is None:
+        raise Forbidden("not_in_team")
+    return team
+
+
+def start(*, db: Session, store: ObjectStore, phase: Phase, user: User, body: SubmissionStart) -> tuple[Submission, UploadPlan]:
+    """Open a multipart upload for a new submission, after every check that can fail early."""
+    track, _ = context_of(db, phase)
+    now = utcnow()
+    if not phase.starts_at <= now < phase.ends_at:
+        raise Forbidden("phase_not_open")
+    team = team_for(db=db, phase=phase, user=user)
+    if not team.approved:
+        raise Forbidden("team_not_approved")
+    if track.submission_kind == SubmissionKind.code and not bubblewrap_available():
+        raise ServiceUnavailable("code_track_closed", reason="bubblewrap is not installed on the workers")
+    if body.size > track.max_submission_bytes:
+        raise InvalidInput("size", "file_too_large", limit=human_bytes(track.max_submission_bytes))
+    _refuse_if_over_quota(db, phase, team)
+    part_size = part_size_for(body.size)
+    key = unique_key(prefix=f"submissions/phase-{phase.id}", filename=body.filename)
+    try:
+        upload_id = store.create_multipart(key, part_size=part_size)
+    except StorageUnavailable as exc:
+        raise ServiceUnavailable("storage_unavailable") from exc
+    sub = Submission(
+        phase_id=phase.id or 0,
+        team_id=team.id or 0,
+        submitter_id=user.id or 0,
+        filename=safe_filename(body.filename),
+        description=body.description,
+        declared_size=body.size,
+        declared_sha256=body.sha256,
+        upload_key=key,
+        upload_id=upload_id,
+        part_size=part_size,
+    )
+    db.add(sub)
+    db.flush()
+    lifecycle.record_created(db, sub, actor=f"user:{user.id}")
+    db.commit()
+    db.refresh(sub)
+    return sub, plan(store=store, sub=sub)
+
+
+def plan(*, store: ObjectStore, sub: Submission) -> UploadPlan:
+    """Where each part goes, and which parts already arrived (for resuming)."""
+    count = max(1, math.ceil(sub.declared_size / sub.part_size))
+    try:
+        received = store.list_parts(sub.upload_key, sub.upload_id)
+        direct = store.presign_part(sub.upload_key, sub.upload_id, 1) is not None
+        targets = [
+            PartTarget(number=n, url=_part_url(store, sub, n) if direct else f"/api/v1/uploads/{sub.upload_id}/parts/{n}")
+            for n in range(1, count + 1)
+        ]
+    except ObjectMissing as exc:
+        raise NotFound("upload") from exc
+    except StorageUnavailable as exc:
+        raise ServiceUnavailable("storage_unavailable") from exc
+    return UploadPlan(
+        upload_id=sub.upload_id,
+        part_size=sub.part_size,
+        direct=direct,
+        parts=targets,
+        parts_received=[PartReceived(number=p.number, size=p.size, etag=p.etag) for p in received],
+    )
+
+
+def _part_url(store: ObjectStore, sub: Submission, n: int) -> str:
+    url = store.presign_part(sub.upload_key, sub.upload_id, n)
+    assert url is not None
+    return url
+
+
+def get_uploading(*, db: Session, upload_id: str, user: User) -> Submission:
+    """The uploading submission of the user's team with this upload id, else 404."""
+    sub = db.exec(select(Submission).where(Submission.upload_id == upload_id)).first()
+    if sub is None or sub.status != SubmissionStatus.uploading:
+        raise NotFound("upload")
+    get_for_member(db=db, submission_id=sub.id or 0, user=user)
+    return sub
+
+
+def get_for_member(*, db: Session, submission_id: int, user: User) -> Submission:
+    """A submission of one of the user's teams; 404 otherwise."""
+    sub = db.get(Submission, submission_id)
+    if sub is None:
+        raise NotFound("submission")
+    team = db.get(Team, sub.team_id)
+    if team is None or team_service.team_of(db=db, contest_id=team.contest_id, user_id=user.id or 0) != team:
+        raise NotFound("submission")
+    return sub
+
+
+def _reject(db: Session, sub: Submission, message: str, *, actor: str) -> None:
+    lifecycle.fail(db, sub, FailureCategory.rejected, message, actor=actor)
+    db.commit()
+
+
+def _verified_parts(store: ObjectStore, sub: Submission, body: CompleteRequest) -> list[UploadedPart]:
+    stored = {p.number: p for p in store.list_parts(sub.upload_key, sub.upload_id)}
+    count = max(1, math.ceil(sub.declared_size / sub.part_size))
+    wanted = sorted(body.parts, key=lambda p: p.number)
+    if [p.number for p in wanted] != list(range(1, count + 1)):
+        raise InvalidInput("parts", "upload_incomplete", message=f"expected parts 1..{count}")
+    missing = [p.number for p in wanted if p.number not in stored]
+    if missing:
+        raise InvalidInput("parts", "upload_incomplete", message=f"parts {missing[:10]} have not arrived")
+    wrong = [p.number for p in wanted if stored[p.number].etag.strip('"') != p.etag.strip('"')]
+    if wrong:
+        raise InvalidInput("parts", "upload_incomplete", message=f"parts {wrong[:10]} differ from what arrived; send them again")
+    total = sum(stored[n].size for n in range(1, count + 1))
+    if total != sub.declared_size:
+        raise InvalidInput("parts", "size_mismatch", actual=total, declared=sub.declared_size)
+    return [stored[n] for n in range(1, count + 1)]
+
+
+def _sha256_and_local_copy(store: ObjectStore, key: str, scratch: Path) -> tuple[str, Path]:
+    """Hash the object; S3 objects are streamed to a scratch file so archives can be inspected."""
+    digest = hashlib.sha256()
+    if isinstance(store, LocalStore):
+        path = store.local_path(key)
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest(), path
+    path = scratch / "upload"
+    with path.open("wb") as out:
+        for chunk in store.iter_chunks(key):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), path
+
+
+def complete(*, db: Session, store: ObjectStore, sub: Submission, body: CompleteRequest, actor: str, max_attempts: int) -> Submission:
+    """Verify parts, size and sha256, check the archive, and only then queue the evaluation.
+
+    A storage outage answers 503 and leaves the submission uploading, so the client can
+    simply call complete again; nothing is charged or queued until every check passed.
+    """
+    if sub.status != SubmissionStatus.uploading:
+        raise Conflict("submission", key="bad_status_transition", current=sub.status, target="queued")
+    phase = db.get(Phase, sub.phase_id)
+    assert phase is not None
+    track, _ = context_of(db, phase)
+    try:
+        if not store.exists(sub.upload_key):  # a retried complete finds the parts already joined
+            parts = _verified_parts(store, sub, body)
+            store.complete_multipart(sub.upload_key, sub.upload_id, parts)
+        with tempfile.TemporaryDirectory(prefix="jiebang-complete-") as scratch:
+            sha, local = _sha256_and_local_copy(store, sub.upload_key, Path(scratch))
+            if sha != sub.declared_sha256:
+                _reject(db, sub, f"sha256 {sha} does not match the declared {sub.declared_sha256}", actor=actor)
+                store.delete(sub.upload_key)
+                raise InvalidInput("sha256", "sha256_mismatch", actual=sha, declared=sub.declared_sha256)
+            try:
+                inspect_archive(local, archive_limits(track))
+            except ArchiveRejected as exc:
+                _reject(db, sub, str(exc), actor=actor)
+                store.delete(sub.upload_key)
+                raise InvalidInput("file", "archive_rejected", message=str(exc)) from exc
+    except ObjectMissing as exc:
+        raise NotFound("upload") from exc
+    except StorageUnavailable as exc:
+        db.rollback()
+        raise ServiceUnavailable("storage_unavailable") from exc
+    team = db.get(Team, sub.team_id)
+    assert team is not None
+    _refuse_if_over_quota(db, phase, team)
+    obj = StoredObject(
+        key=sub.upload_key, sha256=sha, size=sub.declared_size, filename=sub.filename, owner_id=sub.submitter_id
+    )
+    db.add(obj)
+    db.flush()
+    sub.object_id = obj.id
+    sub.charged = True
+    sub.queued_at = utcnow()
+    lifecycle.move(db, sub, SubmissionStatus.queued, actor=actor, note="upload verified")
+    queue.enqueue(
+        db,
+        sub,
+        evaluator_key=track.evaluator_key,
+        evaluator_version=track.evaluator_version,
+        purpose="initial",
+        max_attempts=max_attempts,
+    )
+    db.commit()
+    db.refresh(sub)
+    return sub
+
+
+def archive_limits(track: Track) -> ArchiveLimits:
+    extra = track.sandbox_limits.get("archive", {}) if isinstance(track.sandbox_limits, dict) else {}
+    return ArchiveLimits(**{k: v for k, v in extra.items() if k in ArchiveLimits.__dataclass_fields__})
+
+
+def cancel(*, db: Session, store: ObjectStore, sub: Submission, actor: str) -> Submission:
+    """Cancel an upload or a queued submission; a cancelled queued submission is refunded."""
+    if sub.status == SubmissionStatus.uploading:
+        try:
+            store.abort_multipart(sub.upload_key, sub.upload_id)
+        except (ObjectMissing, StorageUnavailable):
+            pass  # the janitor removes what is left
+    elif sub.status != SubmissionStatus.queued:
+        raise DomainError("not_cancellable")
+    for job in queue.active_jobs(db, submission_id=sub.id or 0):
+        queue.cancel_job(db, job=job)
+    lifecycle.move(db, sub, SubmissionStatus.cancelled, actor=actor)
+    if sub.charged:
+        lifecycle.refund(sub)
+    db.commit()
+    db.refresh(sub)
+    return sub
+
+
+def set_selected(*, db: Session, sub: Submission, selected: bool) -> Submission:
+    """Choose (or drop) a submission for the private leaderboard, up to the phase's limit."""
+    phase = db.get(Phase, sub.phase_id)
+    assert phase is not None
+    if utcnow() >= phase.ends_at:
+        raise Forbidden("selection_closed")
+    if selected and sub.status != SubmissionStatus.scored:
+        raise DomainError("only_scored_selectable")
+    if selected and not sub.selected:
+        count = len(
+            db.exec(
+                select(Submission.id).where(
+                    Submission.phase_id == sub.phase_id, Submission.team_id == sub.team_id, col(Submission.selected)
+                )
+            ).all()
+        )
+        if count >= phase.max_selected:
+            raise Conflict("submission", key="selection_full", limit=phase.max_selected)
+    sub.selected = selected
+    db.add(sub)
+    db.commit()
+    db.refresh(sub)
+    return sub
+
+
+def list_for_team(*, db: Session, phase_id: int, team_id: int) -> list[Submission]:
+    return list(
+        db.exec(
+            select(Submission)
+            .where(Submission.phase_id == phase_id, Submission.team_id == team_id)
+            .order_by(col(Submission.id).desc())
+        )
+    )

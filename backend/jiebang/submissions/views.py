@@ -1,0 +1,73 @@
+"""What a team sees of its submissions: only public-split scores, never private ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from jiebang.contests.models import Phase
+from jiebang.evaluation.models import EvaluationJob, Score
+from jiebang.submissions import lifecycle
+from jiebang.submissions.models import Submission, SubmissionDetail, SubmissionPublic
+
+PUBLIC_SPLIT = "public"
+
+
+def to_public(sub: Submission) -> SubmissionPublic:
+    return SubmissionPublic.model_validate(sub, update={"size": sub.declared_size, "sha256": sub.declared_sha256})
+
+
+def current_score(db: Session, submission_id: int) -> Score | None:
+    return db.exec(select(Score).where(Score.submission_id == submission_id, col(Score.is_current))).first()
+
+
+def public_items(score: Score, phase: Phase) -> list[dict[str, Any]]:
+    """Per-item rows of the public split only (all rows when the phase has no split)."""
+    if not phase.private_item_ids:
+        return score.items
+    private = set(phase.private_item_ids)
+    return [row for row in score.items if str(row.get("id")) not in private and row.get("split") != "private"]
+
+
+def public_scores(score: Score, phase: Phase) -> dict[str, float]:
+    if not phase.private_item_ids:
+        return dict(score.metrics)
+    return dict(score.metrics_by_split.get(PUBLIC_SPLIT, {}))
+
+
+def public_plots(score: Score, phase: Phase) -> dict[str, Any]:
+    if not phase.private_item_ids:
+        return score.plots
+    private = set(phase.private_item_ids)
+    curves = [c for c in score.plots.get("rd_curves", []) if str(c.get("sequence")) not in private]
+    return {**score.plots, "rd_curves": curves}
+
+
+def detail_for_team(db: Session, sub: Submission) -> SubmissionDetail:
+    phase = db.get(Phase, sub.phase_id)
+    assert phase is not None
+    base = to_public(sub).model_dump()
+    score = current_score(db, sub.id or 0)
+    extra: dict[str, Any] = {"history": lifecycle.history(db, sub.id or 0)}
+    if score is not None:
+        extra |= {
+            "scores": public_scores(score, phase),
+            "items": public_items(score, phase),
+            "plots": public_plots(score, phase),
+            "warnings": score.warnings,
+            "evaluator_version": score.evaluator_version,
+        }
+    logs = latest_logs(db, sub.id or 0, score)
+    if logs:
+        extra["logs"] = logs
+    return SubmissionDetail.model_validate(base | extra)
+
+
+def latest_logs(db: Session, submission_id: int, score: Score | None) -> dict[str, str]:
+    if score is not None and score.logs:
+        return dict(score.logs)
+    job = db.exec(
+        select(EvaluationJob).where(EvaluationJob.submission_id == submission_id).order_by(col(EvaluationJob.id).desc())
+    ).first()
+    return dict(job.logs) if job is not None and job.logs else {}

@@ -1,0 +1,74 @@
+"""The worker's only way to the platform: HTTP with a worker token (no database access)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from jiebang.evaluation.models import JobSpec
+
+CHUNK = 1024 * 1024
+
+
+class LeaseLost(Exception):
+    """The platform gave the job to someone else; stop and report nothing."""
+
+
+class PlatformUnavailable(Exception):
+    """The API or storage could not be reached."""
+
+
+class WorkerAPI:
+    def __init__(self, http: httpx.Client, *, token: str, name: str) -> None:
+        self.http = http
+        self.name = name
+        self.headers = {"Authorization": f"Worker {token}"}
+
+    def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        try:
+            response = self.http.post(f"/api/v1/worker{path}", json=body, headers=self.headers)
+        except httpx.HTTPError as exc:
+            raise PlatformUnavailable(str(exc)) from exc
+        if response.status_code == 409:
+            raise LeaseLost(response.text)
+        if response.status_code >= 500:
+            raise PlatformUnavailable(f"{response.status_code} {response.text[:200]}")
+        response.raise_for_status()
+        return response
+
+    def claim(self, *, job_id: int | None = None, sandbox: str = "") -> JobSpec | None:
+        response = self._post("/claim", {"worker": self.name, "job_id": job_id, "sandbox": sandbox})
+        return None if response.status_code == 204 else JobSpec.model_validate(response.json())
+
+    def heartbeat(self, spec: JobSpec) -> None:
+        self._post(f"/jobs/{spec.job_id}/heartbeat", {"lease_owner": spec.lease_owner})
+
+    def report(self, spec: JobSpec, body: dict[str, Any]) -> None:
+        self._post(f"/jobs/{spec.job_id}/result", {"lease_owner": spec.lease_owner, **body})
+
+    def download(self, url: str, dest: Path, *, sha256: str, lease_owner: str) -> None:
+        """Stream a presigned URL or an API path to ``dest``, checking its sha256."""
+        digest = hashlib.sha256()
+        is_api = url.startswith("/")
+        try:
+            with self.http.stream(
+                "GET",
+                url,
+                params={"lease_owner": lease_owner} if is_api else None,
+                headers=self.headers if is_api else None,
+            ) as response:
+                if response.status_code == 409:
+                    raise LeaseLost(url)
+                if response.status_code != 200:
+                    raise PlatformUnavailable(f"download failed with {response.status_code}")
+                with dest.open("wb") as out:
+                    for chunk in response.iter_bytes(CHUNK):
+                        digest.update(chunk)
+                        out.write(chunk)
+        except httpx.HTTPError as exc:
+            raise PlatformUnavailable(str(exc)) from exc
+        if digest.hexdigest() != sha256:
+            raise PlatformUnavailable(f"downloaded object has sha256 {digest.hexdigest()}, expected {sha256}")

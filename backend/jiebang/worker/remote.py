@@ -1,0 +1,41 @@
+"""`jiebang worker`: a Celery worker that evaluates through the platform API."""
+
+from __future__ import annotations
+
+import os
+import socket
+from functools import lru_cache
+from pathlib import Path
+
+import httpx
+
+from jiebang.worker.celery_app import TASK, celery_app
+from jiebang.worker.client import WorkerAPI
+from jiebang.worker.pipeline import process
+
+
+class RemoteConfig:
+    """Set once by the CLI before the Celery worker starts."""
+
+    api_url = "http://127.0.0.1:8000"
+    token = ""
+    scratch = Path("/tmp/jiebang-worker")
+    cache = Path("/tmp/jiebang-worker-cache")
+
+
+@lru_cache
+def _api() -> WorkerAPI:
+    http = httpx.Client(base_url=RemoteConfig.api_url, timeout=httpx.Timeout(30, read=300))
+    return WorkerAPI(http, token=RemoteConfig.token, name=f"{socket.gethostname()}-{os.getpid()}")
+
+
+@celery_app().task(name=TASK)
+def evaluate_job(job_id: int) -> str:
+    """Claim the announced job (if still queued) and evaluate it."""
+    api = _api()
+    spec = api.claim(job_id=job_id)
+    if spec is None:
+        return "already taken"
+    RemoteConfig.scratch.mkdir(parents=True, exist_ok=True)
+    process(spec, api=api, scratch_root=RemoteConfig.scratch, cache_dir=RemoteConfig.cache)
+    return "done"

@@ -1,0 +1,146 @@
+"""The stages of an evaluation: fetch → unpack → run (sandbox) → score (sandbox).
+
+Each stage reads and extends the JobContext, or raises StageFailed saying whose fault it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from jiebang.evaluation import registry
+from jiebang.sandbox import (
+    RUN_STAGE_DEFAULTS,
+    SCORE_STAGE_DEFAULTS,
+    InvalidLimitsError,
+    SandboxLimits,
+    SandboxResult,
+    SandboxUnavailable,
+    UnsafeOutputError,
+)
+from jiebang.sandbox.decoder_lock import DecoderLockError, decoder_archive_hash, verify_decoder_lock
+from jiebang.sandbox.manifest import ManifestError, load_manifest
+from jiebang.sandbox.stages import run_stage, score_stage
+from jiebang.submissions.archives import ArchiveLimits, ArchiveRejected, extract_archive
+from jiebang.worker.context import JobContext, StageFailed, platform_fault, team_fault
+from jiebang.worker.reference_cache import reference_dir_for
+from jiebang_eval.contract import EvaluationResult
+
+TEAM_SUBMITTED_DIR = "submitted"  # code tracks: the team's own files, beside the outputs
+
+
+def fetch(ctx: JobContext) -> None:
+    """Download the upload (sha256-checked) and the phase's hidden reference data (cached)."""
+    ctx.upload = ctx.workdir / "upload.bin"
+    ctx.api.download(
+        ctx.spec.submission_url, ctx.upload, sha256=ctx.spec.submission_sha256, lease_owner=ctx.spec.lease_owner
+    )
+    ctx.reference_dir = reference_dir_for(ctx)
+
+
+def unpack(ctx: JobContext) -> None:
+    """Check and unpack the archive; a hostile archive is the team's fault."""
+    assert ctx.upload is not None
+    ctx.submission_dir = ctx.workdir / "submission"
+    try:
+        extract_archive(ctx.upload, ctx.submission_dir, ArchiveLimits(), filename=ctx.spec.submission_filename)
+    except ArchiveRejected as exc:
+        raise team_fault(str(exc)) from exc
+    ctx.upload.unlink()
+
+
+def _limits(ctx: JobContext, stage: str, base: SandboxLimits) -> SandboxLimits:
+    try:
+        return SandboxLimits.from_mapping(ctx.spec.limits.get(stage, {}), base=base)
+    except InvalidLimitsError as exc:
+        raise StageFailed("evaluator_error", f"the track's {stage} limits are invalid: {exc}") from exc
+
+
+def _tails(result: SandboxResult, stage: str) -> dict[str, str]:
+    return {f"{stage}_stdout_tail": result.stdout_tail, f"{stage}_stderr_tail": result.stderr_tail}
+
+
+def run(ctx: JobContext) -> None:
+    """Code tracks: run the team's program over the public inputs; result tracks skip this."""
+    assert ctx.submission_dir is not None and ctx.reference_dir is not None
+    if ctx.spec.submission_kind != "code":
+        ctx.scored_dir = ctx.submission_dir
+        return
+    try:
+        manifest = load_manifest(ctx.submission_dir)
+        ctx.decoder_hash = decoder_archive_hash(ctx.submission_dir)
+        if ctx.spec.decoder_lock is not None:
+            verify_decoder_lock(ctx.decoder_hash, ctx.spec.decoder_lock)
+    except (ManifestError, DecoderLockError) as exc:
+        raise team_fault(str(exc)) from exc
+    inputs = ctx.reference_dir / "inputs"
+    if not inputs.is_dir():
+        inputs = ctx.workdir / "no-inputs"
+        inputs.mkdir()
+    ctx.scored_dir = ctx.workdir / "scored"
+    output = ctx.scored_dir / "output"
+    output.parent.mkdir()
+    try:
+        result = run_stage(
+            program_dir=ctx.submission_dir,
+            entrypoint_argv=manifest.entrypoint,
+            inputs_dir=inputs,
+            output_dir=output,
+            limits=_limits(ctx, "run", RUN_STAGE_DEFAULTS),
+        )
+    except SandboxUnavailable as exc:
+        raise platform_fault(str(exc)) from exc
+    ctx.logs |= _tails(result, "run")
+    if not result.succeeded:
+        raise team_fault(f"your program failed: {result.reason('en')}")
+    # the evaluator may need the team's own files too (e.g. bitstream sizes for the rate)
+    shutil.copytree(ctx.submission_dir, ctx.scored_dir / TEAM_SUBMITTED_DIR, symlinks=True)
+
+
+def score(ctx: JobContext) -> None:
+    """Run the organiser's evaluator in the score sandbox and check the result it writes."""
+    assert ctx.scored_dir is not None and ctx.reference_dir is not None
+    folder = registry.evaluator_dirs().get(ctx.spec.evaluator_key)
+    spec = registry.describe(ctx.spec.evaluator_key)
+    if folder is None or spec is None:
+        raise platform_fault(f"this worker has no evaluator {ctx.spec.evaluator_key}")
+    if spec.get("version") != ctx.spec.evaluator_version:
+        raise platform_fault(
+            f"this worker has {ctx.spec.evaluator_key} {spec.get('version')}, the job pins {ctx.spec.evaluator_version}"
+        )
+    config = ctx.workdir / "config.json"
+    config.write_text(json.dumps({**ctx.spec.evaluator_config, "splits": ctx.spec.splits} if ctx.spec.splits else ctx.spec.evaluator_config))
+    out = ctx.workdir / "score-out"
+    try:
+        result = score_stage(
+            evaluator_dir=folder,
+            submission_dir=ctx.scored_dir,
+            reference_dir=ctx.reference_dir,
+            config_path=config,
+            output_dir=out,
+            limits=_limits(ctx, "score", SCORE_STAGE_DEFAULTS),
+        )
+    except UnsafeOutputError as exc:
+        raise team_fault(str(exc)) from exc
+    ctx.logs |= _tails(result, "score")
+    ctx.result = _read_result(out / "result.json", result)
+
+
+def _read_result(path: Path, sandbox: SandboxResult) -> dict:  # type: ignore[type-arg]
+    if sandbox.limit_exceeded:
+        raise team_fault(f"scoring your submission {sandbox.reason('en')}")
+    if not sandbox.succeeded or not path.is_file():
+        raise StageFailed("evaluator_error", f"the evaluator {sandbox.reason('en')}")
+    try:
+        result = EvaluationResult.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        raise StageFailed("evaluator_error", f"the evaluator wrote an invalid result.json: {exc.errors()[:3]}") from exc
+    if result.status == "invalid_submission":
+        raise team_fault(result.error or "the evaluator rejected the submission")
+    return result.model_dump(mode="json")
+
+
+STAGES = (fetch, unpack, run, score)
