@@ -1,0 +1,52 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import type { Role } from '@/api/types'
+import { useAuthStore } from '@/stores/auth'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    auth?: boolean
+    roles?: Role[]
+  }
+}
+
+const staff: Role[] = ['judge', 'organiser']
+const organiser: Role[] = ['organiser']
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue') },
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue') },
+  { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue') },
+  { path: '/items/:id', name: 'item', component: () => import('@/views/ChallengeItemView.vue'), props: true },
+  { path: '/contests/:id', name: 'contest', component: () => import('@/views/ContestView.vue'), props: true },
+  { path: '/tracks/:id', name: 'track', component: () => import('@/views/TrackView.vue'), props: true },
+  { path: '/hall-of-fame', name: 'hall', component: () => import('@/views/HallOfFameView.vue') },
+  { path: '/teams', name: 'teams', component: () => import('@/views/TeamsView.vue'), meta: { auth: true } },
+  { path: '/applications', name: 'applications', component: () => import('@/views/MyApplicationsView.vue'), meta: { auth: true } },
+  { path: '/phases/:id/submit', name: 'submit', component: () => import('@/views/SubmitView.vue'), props: true, meta: { auth: true } },
+  { path: '/phases/:id/submissions', name: 'my-submissions', component: () => import('@/views/MySubmissionsView.vue'), props: true, meta: { auth: true } },
+  { path: '/submissions/:id', name: 'submission', component: () => import('@/views/SubmissionView.vue'), props: true, meta: { auth: true } },
+  { path: '/judge', name: 'judge', component: () => import('@/views/judge/JudgeReviewView.vue'), meta: { auth: true, roles: staff } },
+  { path: '/judge/submissions/:id', name: 'judge-submission', component: () => import('@/views/judge/JudgeSubmissionView.vue'), props: true, meta: { auth: true, roles: staff } },
+  { path: '/judge/audit', name: 'audit', component: () => import('@/views/judge/AuditView.vue'), meta: { auth: true, roles: staff } },
+  { path: '/admin/lists', name: 'admin-lists', component: () => import('@/views/admin/ListsView.vue'), meta: { auth: true, roles: organiser } },
+  { path: '/admin/lists/:id', name: 'admin-list', component: () => import('@/views/admin/ListEditView.vue'), props: true, meta: { auth: true, roles: organiser } },
+  { path: '/admin/items/:id/applications', name: 'admin-applications', component: () => import('@/views/admin/ApplicationsView.vue'), props: true, meta: { auth: true, roles: organiser } },
+  { path: '/admin/contests', name: 'admin-contests', component: () => import('@/views/admin/ContestsView.vue'), meta: { auth: true, roles: organiser } },
+  { path: '/admin/contests/:id', name: 'admin-contest', component: () => import('@/views/admin/ContestEditView.vue'), props: true, meta: { auth: true, roles: organiser } },
+  { path: '/admin/health', name: 'health', component: () => import('@/views/admin/HealthView.vue'), meta: { auth: true, roles: organiser } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  if (!auth.ready) await auth.fetchMe()
+  if (to.meta.auth && !auth.signedIn) return { name: 'login', query: { next: to.fullPath } }
+  if (to.meta.roles && (!auth.role || !to.meta.roles.includes(auth.role))) return { name: 'not-found', params: { pathMatch: ['forbidden'] } }
+  return true
+})

@@ -1,0 +1,48 @@
+/** Display helpers: bytes, speeds, dates, numbers, bilingual fields. */
+import { currentLocale } from '@/i18n'
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n == null || !Number.isFinite(n)) return '—'
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${i === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—'
+  const s = Math.round(seconds)
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const r = s % 60
+  return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`
+}
+
+export function formatDate(iso: string | null | undefined, withTime = true): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return d.toLocaleString(currentLocale(), withTime
+    ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }
+    : { year: 'numeric', month: '2-digit', day: '2-digit' })
+}
+
+export function formatScore(v: number | null | undefined, precision = 4): string {
+  if (v == null || !Number.isFinite(v)) return '—'
+  return v.toFixed(precision)
+}
+
+/** Pick `<field>_zh` or `<field>_en` from a bilingual record, falling back to the other. */
+export function tr(obj: object | null | undefined, field: string, locale = currentLocale()): string {
+  if (!obj) return ''
+  const rec = obj as Record<string, unknown>
+  const zh = rec[`${field}_zh`]
+  const en = rec[`${field}_en`]
+  const first = locale === 'en' ? en : zh
+  const second = locale === 'en' ? zh : en
+  return String((first as string) || (second as string) || '')
+}
