@@ -14,6 +14,7 @@ import pytest
 
 from jiebang_eval.media.rawvideo import RawVideoFormat
 from jiebang_eval.metrics.ffmpeg_quality import ffmpeg_executable
+from jiebang_eval.run import main as run_main
 
 REPO = Path(__file__).resolve().parents[2]
 EVALUATORS = REPO / "evaluators"
@@ -97,31 +98,41 @@ RunEvaluator = Callable[..., tuple[subprocess.CompletedProcess[str], dict[str, A
 def run_evaluator(tmp_path: Path) -> RunEvaluator:
     """Run an evaluator through the CLI in a subprocess; return (process, result or None)."""
 
-    def run(key: str, submission: Path, reference: Path, config: dict[str, Any]):
+    def run(
+        key: str,
+        submission: Path,
+        reference: Path,
+        config: dict[str, Any],
+        *,
+        in_process: bool = False,
+    ):
+        """``in_process`` calls ``jiebang_eval.run.main`` directly (same code, no interpreter
+        start-up) for the many small negative cases; the default is a real subprocess."""
         config_path = tmp_path / f"config_{key}.json"
         config_path.write_text(json.dumps(config))
         output = tmp_path / f"result_{key}.json"
         output.unlink(missing_ok=True)
-        completed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "jiebang_eval.run",
-                "--evaluator",
-                str(EVALUATORS / key),
-                "--submission",
-                str(submission),
-                "--reference",
-                str(reference),
-                "--config",
-                str(config_path),
-                "--output",
-                str(output),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        args = [
+            "--evaluator",
+            str(EVALUATORS / key),
+            "--submission",
+            str(submission),
+            "--reference",
+            str(reference),
+            "--config",
+            str(config_path),
+            "--output",
+            str(output),
+        ]
+        if in_process:
+            completed = subprocess.CompletedProcess(args, run_main(args), "", "")
+        else:
+            completed = subprocess.run(
+                [sys.executable, "-m", "jiebang_eval.run", *args],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
         result = json.loads(output.read_text()) if output.exists() else None
         return completed, result
 

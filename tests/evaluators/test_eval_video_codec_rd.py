@@ -133,7 +133,9 @@ def test_better_submission_and_decoder_track_agree(reference_dir, tmp_path, run_
 
 
 def _first_error(run_evaluator, submission, reference, config=CONFIG) -> str:
-    completed, result = run_evaluator("video_codec_rd", submission, reference, config)
+    completed, result = run_evaluator(
+        "video_codec_rd", submission, reference, config, in_process=True
+    )
     assert completed.returncode == 0, completed.stderr
     assert result["status"] == "invalid_submission"
     return result["error"]
