@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { buildRdOption, rdMetrics } from '@/charts/rd'
+import type { RdCurve } from '@/api/types'
+
+const curves: RdCurve[] = [
+  { sequence: 'Foreman', metric: 'psnr_yuv', anchor: [[800, 36], [200, 31], [400, 33.5]], submission: [[180, 31.5], [390, 34], [760, 36.4]] },
+  { sequence: 'Akiyo', metric: 'psnr_yuv', anchor: [[100, 38], [50, 35]], submission: [[45, 35.5], [95, 38.6]] },
+  { sequence: 'Akiyo', metric: 'vmaf', anchor: [[100, 90]], submission: [[95, 92]] },
+]
+const labels = { anchor: 'anchor', submission: 'ours', kbps: 'kbps' }
+
+describe('buildRdOption', () => {
+  it('plots quality against a log-scale bitrate axis', () => {
+    const o = buildRdOption(curves, labels, 'psnr_yuv') as { xAxis: { type: string; min: number; max: number }; yAxis: { name: string } }
+    expect(o.xAxis.type).toBe('log')
+    expect(o.xAxis.min).toBe(10)
+    expect(o.xAxis.max).toBe(1000)
+    expect(o.yAxis.name).toBe('psnr_yuv')
+  })
+
+  it('draws each sequence twice: solid submission, dashed anchor, sorted by rate', () => {
+    const o = buildRdOption(curves, labels, 'psnr_yuv') as { series: { name: string; data: number[][]; lineStyle: { type?: string; color: string } }[] }
+    expect(o.series).toHaveLength(4)
+    const [sub, anchor] = o.series
+    expect(sub.name).toBe('Foreman · ours')
+    expect(anchor.name).toBe('Foreman · anchor')
+    expect(anchor.lineStyle.type).toBe('dashed')
+    expect(sub.lineStyle.type).toBeUndefined()
+    expect(sub.lineStyle.color).toBe(anchor.lineStyle.color)
+    expect(anchor.data.map((p) => p[0])).toEqual([200, 400, 800])
+  })
+
+  it('drops non-positive rates, which a log axis cannot show', () => {
+    const o = buildRdOption([{ sequence: 's', metric: 'm', anchor: [[0, 1], [10, 2]], submission: [[-1, 1]] }], labels) as { series: { data: unknown[] }[] }
+    expect(o.series[0].data).toEqual([])
+    expect(o.series[1].data).toEqual([[10, 2]])
+  })
+
+  it('lists the metrics present', () => {
+    expect(rdMetrics(curves)).toEqual(['psnr_yuv', 'vmaf'])
+  })
+})
