@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,6 +25,32 @@ def as_float64_pair(
     if not (np.isfinite(ref64).all() and np.isfinite(dist64).all()):
         raise ValueError("inputs contain NaN or infinity")
     return ref64, dist64
+
+
+def exact_pair(
+    reference: ArrayLike, distorted: ArrayLike
+) -> tuple[NDArray[Any], NDArray[Any], type[np.number[Any]]]:
+    """Validate a pair for exact arithmetic: ``(reference, distorted, accumulator dtype)``.
+
+    Integer inputs are returned as they are (no copy) with an integer
+    accumulator wide enough for squares and sums of 64 squares: int32 for
+    samples below 2048 (8- to 11-bit), int64 otherwise. Float inputs are cast
+    to float64, which is also the accumulator.
+    """
+    ref = np.asarray(reference)
+    dist = np.asarray(distorted)
+    if not (np.issubdtype(ref.dtype, np.integer) and np.issubdtype(dist.dtype, np.integer)):
+        ref64, dist64 = as_float64_pair(ref, dist)
+        return ref64, dist64, np.float64
+    if ref.shape != dist.shape:
+        raise ValueError(f"shape mismatch: reference {ref.shape} vs distorted {dist.shape}")
+    if ref.size == 0:
+        raise ValueError("inputs are empty")
+    unsigned_bytes = ref.dtype == np.uint8 and dist.dtype == np.uint8
+    small = unsigned_bytes or (
+        int(max(ref.max(), dist.max())) < 2048 and int(min(ref.min(), dist.min())) >= 0
+    )
+    return ref, dist, np.int32 if small else np.int64
 
 
 def validated_mask(mask: ArrayLike | None, shape: tuple[int, ...]) -> NDArray[np.bool_] | None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from jiebang_eval.metrics._checks import as_float64_pair, cropped, positive, validated_mask
+from jiebang_eval.metrics._checks import cropped, exact_pair, positive, validated_mask
 
 
 def mean_squared_error(
@@ -45,9 +45,12 @@ def mean_squared_error(
     .. [1] Z. Wang and A. C. Bovik, "Mean squared error: Love it or leave it?",
        IEEE Signal Processing Magazine 26(1), 2009. DOI:10.1109/MSP.2008.930649
     """
-    ref, dist = as_float64_pair(reference, distorted)
+    ref, dist, accumulator = exact_pair(reference, distorted)
     ref, dist = cropped(ref, border), cropped(dist, border)
-    sq = (ref - dist) ** 2
+    diff = np.subtract(ref, dist, dtype=accumulator)
+    if mask is None and accumulator is np.int32:  # |diff| < 2048: squares fit in int32
+        return float(np.square(diff).sum(dtype=np.int64)) / diff.size
+    sq = diff.astype(np.float64) ** 2
     m = validated_mask(cropped(np.asarray(mask), border) if mask is not None else None, sq.shape)
     if m is None:
         return float(sq.mean())

@@ -11,14 +11,22 @@ the plain mean over the ``(W//4 − 1)·(H//4 − 1)`` windows.
 from __future__ import annotations
 
 import numpy as np
+from typing import Any
+
 from numpy.typing import ArrayLike, NDArray
 
-from jiebang_eval.metrics._checks import as_float64_pair, cropped, positive, validated_mask
+from jiebang_eval.metrics._checks import cropped, exact_pair, positive, validated_mask
 
 
-def _block_sums(plane: NDArray[np.float64]) -> NDArray[np.float64]:
+def _block_sums(plane: NDArray[Any], accumulator: type[np.number[Any]]) -> NDArray[np.float64]:
+    """Sums of the whole 4×4 blocks (exact for integer planes), returned as float64."""
     h4, w4 = plane.shape[0] // 4, plane.shape[1] // 4
-    return plane[: 4 * h4, : 4 * w4].reshape(h4, 4, w4, 4).sum(axis=(1, 3))
+    rows = np.add(plane[0 : 4 * h4 : 4], plane[1 : 4 * h4 : 4], dtype=accumulator)
+    rows += plane[2 : 4 * h4 : 4]
+    rows += plane[3 : 4 * h4 : 4]
+    blocks = rows[:, 0 : 4 * w4 : 4] + rows[:, 1 : 4 * w4 : 4] + rows[:, 2 : 4 * w4 : 4]
+    blocks += rows[:, 3 : 4 * w4 : 4]
+    return blocks.astype(np.float64)
 
 
 def _window_sums(blocks: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -26,25 +34,29 @@ def _window_sums(blocks: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def ssim_block_map(
-    reference: NDArray[np.float64],
-    distorted: NDArray[np.float64],
+    reference: NDArray[Any],
+    distorted: NDArray[Any],
     *,
     data_range: float,
-    integer_constants: bool,
+    accumulator: type[np.number[Any]],
 ) -> NDArray[np.float64]:
     """SSIM of every 8×8 window of one 2-D plane, shape ``(H//4 − 1, W//4 − 1)``.
 
-    Inputs must already be float64 and validated; see :func:`ssim_block`.
+    Inputs are validated 2-D planes; ``accumulator`` is the exact sum type from
+    :func:`~jiebang_eval.metrics._checks.exact_pair` (integer → ffmpeg's rounded constants).
     """
     if reference.shape[0] < 8 or reference.shape[1] < 8:
         raise ValueError(f"plane {reference.shape} is smaller than one 8×8 window")
-    s1 = _window_sums(_block_sums(reference))
-    s2 = _window_sums(_block_sums(distorted))
-    ss = _window_sums(_block_sums(reference * reference + distorted * distorted))
-    s12 = _window_sums(_block_sums(reference * distorted))
+    acc = accumulator
+    s1 = _window_sums(_block_sums(reference, acc))
+    s2 = _window_sums(_block_sums(distorted, acc))
+    squares = np.multiply(reference, reference, dtype=acc)
+    squares += np.multiply(distorted, distorted, dtype=acc)
+    ss = _window_sums(_block_sums(squares, acc))
+    s12 = _window_sums(_block_sums(np.multiply(reference, distorted, dtype=acc), acc))
     c1 = 0.01 * 0.01 * data_range * data_range * 64
     c2 = 0.03 * 0.03 * data_range * data_range * 64 * 63
-    if integer_constants:
+    if np.issubdtype(accumulator, np.integer):
         c1, c2 = float(int(c1 + 0.5)), float(int(c2 + 0.5))
     variances = ss * 64 - s1 * s1 - s2 * s2
     covariance = s12 * 64 - s1 * s2
@@ -95,11 +107,7 @@ def ssim_block(
        Image Processing 13(4), 600-612, 2004. DOI:10.1109/TIP.2003.819861
     .. [2] FFmpeg, libavfilter/vf_ssim.c (Loren Merritt, x264 ``ssim`` code).
     """
-    integer_input = bool(
-        np.issubdtype(np.asarray(reference).dtype, np.integer)
-        and np.issubdtype(np.asarray(distorted).dtype, np.integer)
-    )
-    ref, dist = as_float64_pair(reference, distorted)
+    ref, dist, accumulator = exact_pair(reference, distorted)
     ref, dist = cropped(ref, border), cropped(dist, border)
     m = validated_mask(cropped(np.asarray(mask), border) if mask is not None else None, ref.shape)
     rng = positive(data_range, "data_range")
@@ -110,13 +118,13 @@ def ssim_block(
     weights = None
     if m is not None:
         mask2d: NDArray[np.bool_] = m if m.ndim == 2 else np.all(m, axis=2)
-        weights = _window_sums(_block_sums(mask2d.astype(np.float64))) / 64.0
+        weights = _window_sums(_block_sums(mask2d, np.int32)) / 64.0
         if not weights.any():
             raise ValueError("mask covers no 8×8 window")
     scores = []
     for c in range(ref.shape[2]):
         window_ssim = ssim_block_map(
-            ref[..., c], dist[..., c], data_range=rng, integer_constants=integer_input
+            ref[..., c], dist[..., c], data_range=rng, accumulator=accumulator
         )
         if weights is None:
             scores.append(float(window_ssim.mean()))
