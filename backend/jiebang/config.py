@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     )
     storage_secure: bool = Field(False, description="Use HTTPS to reach the S3 endpoint.")
     access_token_minutes: int = Field(60 * 12, description="Lifetime of an access token.", gt=0)
+    argon2_time_cost: int = Field(3, ge=1, description="argon2id passes (RFC 9106 low-memory profile: 3).")
+    argon2_memory_kib: int = Field(65536, ge=1024, description="argon2id memory per hash in KiB (64 MiB).")
     login_rate_limit: str = Field("10/minute", description="Login attempts allowed per email and per client address.")
     public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL the API is reached at, for links.")
     evaluators_dirs: list[Path] = Field(

@@ -23,7 +23,7 @@ ORGANISER_ONLY: list[tuple[str, str, dict[str, Any] | None]] = [
     ("PATCH", "/api/v1/phases/{phase}", {"daily_quota": 3}),
     ("POST", "/api/v1/challenge-lists", {"year": 2030, "title_zh": "榜", "title_en": "L"}),
     ("GET", "/api/v1/evaluators", None),
-    ("PUT", "/api/v1/auth/users/1/role", {"role": "judge"}),
+    ("PUT", "/api/v1/auth/users/{user}/role", {"role": "judge"}),
     ("PUT", "/api/v1/teams/{team}/approval", {"approved": True}),
 ]
 
@@ -32,7 +32,8 @@ ORGANISER_ONLY: list[tuple[str, str, dict[str, Any] | None]] = [
 def ids(client: TestClient, published_contest: dict[str, Any], make_user: Callable[..., dict[str, str]]) -> dict[str, Any]:
     captain = make_user()
     team = client.post(f"/api/v1/contests/{published_contest['contest']}/teams", json={"name": "X"}, headers=captain)
-    return published_contest | {"team": team.json()["id"]}
+    user = client.get("/api/v1/auth/me", headers=captain).json()["id"]
+    return published_contest | {"team": team.json()["id"], "user": user}
 
 
 @pytest.mark.parametrize("method,template,body", ORGANISER_ONLY, ids=[f"{m} {p}" for m, p, _ in ORGANISER_ONLY])

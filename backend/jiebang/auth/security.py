@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from jose import JWTError, jwt
 
+from jiebang.config import get_settings
+
 ALGORITHM = "HS256"
 _ALLOWED_ALGORITHMS = [ALGORITHM]  # explicit: never let the token header choose
-_hasher = PasswordHasher()
+
+
+@lru_cache
+def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+
+
+def _current_hasher() -> PasswordHasher:
+    settings = get_settings()
+    return _hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _current_hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Hashes carry their own parameters, so older or cheaper ones still verify."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _current_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlmodel import Session, func, select
 
 from jiebang.auth.models import Role, User, UserCreate, UserUpdate
 from jiebang.auth.security import hash_password, verify_password
 from jiebang.core.errors import Conflict, NotFound
 
-# A real hash so that logins for unknown emails cost the same time as real ones.
-_DUMMY_HASH = hash_password("timing-equaliser")
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    """A real hash, so that logins for unknown emails cost the same time as real ones."""
+    return hash_password("timing-equaliser")
 
 
 def get(*, db: Session, user_id: int) -> User | None:
@@ -43,7 +49,7 @@ def authenticate(*, db: Session, email: str, password: str) -> User | None:
     """The active user whose password matches, or None."""
     user = get_by_email(db=db, email=email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not user.is_active or not verify_password(user.password_hash, password):
         return None
