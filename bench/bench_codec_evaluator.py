@@ -6,13 +6,15 @@ Setup (not timed): a 1920×1080 yuv420p clip of ``--frames`` frames from
 ffmpeg's testsrc2, the anchor (``python -m jiebang_eval.anchors``, libx265
 ultrafast at QP 27/32/37/42) and a submission encoded at the same QPs.
 
-Timed, in the same run:
-1. the evaluator (PSNR + SSIM + VMAF, MS-SSIM off) through
-   ``python -m jiebang_eval.run`` — inside ``jiebang.sandbox.stages.score_stage``
-   when that sandbox is importable and usable, else as a plain subprocess;
-2. the bare ``ffmpeg -i r<k>.265 -i ref.yuv -lavfi libvmaf`` commands (VMAF only);
-3. the bare commands with the same three filters (psnr, ssim, libvmaf).
-Target: (1) / (2) ≤ 1.15.
+Timed, in the same run, each bare baseline as 4 sequential ffmpeg commands:
+1. ``ffmpeg -i r<k>.265 -i ref.yuv -lavfi libvmaf`` (VMAF only);
+2. the same with libvmaf's own ``psnr`` and ``float_ssim`` features (PSNR+SSIM+VMAF);
+3. the evaluator's three filters (psnr, ssim, libvmaf) in one graph;
+then the evaluator (PSNR + SSIM + VMAF, MS-SSIM off) through
+``python -m jiebang_eval.run`` — inside ``jiebang.sandbox.stages.score_stage``
+when that sandbox is importable and usable, else as a plain subprocess — with
+``parallel_jobs`` 1 (sequential, like the baselines) and 2 (its default).
+Target: evaluator / bare libvmaf ≤ 1.15.
 """
 
 from __future__ import annotations
@@ -100,11 +102,14 @@ def prepare(root: Path, frames: int) -> tuple[Path, Path]:
     return reference, submission.parent
 
 
-def run_evaluator(root: Path, reference: Path, submission: Path) -> tuple[float, str]:
-    config = root / "config.json"
-    config.write_text(json.dumps({"compute_ms_ssim": False, "n_threads": 2}))
+def run_evaluator(
+    root: Path, reference: Path, submission: Path, parallel_jobs: int
+) -> tuple[float, str]:
+    config = root / f"config_{parallel_jobs}.json"
+    settings = {"compute_ms_ssim": False, "n_threads": 2, "parallel_jobs": parallel_jobs}
+    config.write_text(json.dumps(settings))
     evaluator = Path(__file__).resolve().parents[1] / "evaluators" / "video_codec_rd"
-    out = root / "out"
+    out = root / f"out_{parallel_jobs}"
     try:
         from jiebang.sandbox.limits import SCORE_STAGE_DEFAULTS
         from jiebang.sandbox.stages import score_stage
@@ -177,15 +182,22 @@ def main() -> None:
             "[0:v]split=3[d0][d1][d2];[1:v]split=3[r0][r1][r2];[d0][r0]psnr,nullsink;"
             "[d1][r1]ssim,nullsink;[d2][r2]libvmaf=n_threads=2"
         )
-        bare_vmaf = run_bare(reference, submission, vmaf_only)
-        bare_three = run_bare(reference, submission, three)
-        evaluator_s, how = run_evaluator(root, reference, submission)
+        vmaf_features = "[0:v][1:v]libvmaf=n_threads=2:feature=name=psnr|name=float_ssim"
+        baselines = {
+            "bare ffmpeg -lavfi libvmaf (VMAF only)": run_bare(reference, submission, vmaf_only),
+            "bare libvmaf + psnr,float_ssim features": run_bare(
+                reference, submission, vmaf_features
+            ),
+            "bare psnr + ssim + libvmaf filters": run_bare(reference, submission, three),
+        }
+        runs = {jobs: run_evaluator(root, reference, submission, jobs) for jobs in (1, 2)}
     print(f"1080p × {args.frames} frames × {len(QPS)} rate points")
-    print(f"bare ffmpeg -lavfi libvmaf       : {bare_vmaf:7.2f} s")
-    print(f"bare ffmpeg psnr+ssim+libvmaf    : {bare_three:7.2f} s")
-    print(f"evaluator ({how}): {evaluator_s:7.2f} s")
-    print(f"ratio evaluator / bare libvmaf            : {evaluator_s / bare_vmaf:5.2f}×")
-    print(f"ratio evaluator / bare psnr+ssim+libvmaf  : {evaluator_s / bare_three:5.2f}×")
+    for label, seconds in baselines.items():
+        print(f"{label:42s}: {seconds:7.2f} s")
+    for jobs, (seconds, how) in runs.items():
+        print(f"evaluator parallel_jobs={jobs} ({how}): {seconds:7.2f} s")
+        for label, base in baselines.items():
+            print(f"    ratio vs {label:42s}: {seconds / base:5.2f}×")
 
 
 if __name__ == "__main__":

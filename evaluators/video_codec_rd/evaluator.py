@@ -7,12 +7,8 @@ import json
 from typing import Literal
 
 from pydantic import ConfigDict, Field
-from rd_submission import (
-    RatePointFiles,
-    check_decoded_yuv_size,
-    check_rates,
-    find_rate_points,
-)
+from rd_measure import measure_all
+from rd_submission import check_rates, find_rate_points
 
 from jiebang_eval.codec_rd import (
     AnchorFile,
@@ -20,7 +16,6 @@ from jiebang_eval.codec_rd import (
     RdPoint,
     SequenceInfo,
     load_sequences,
-    measure_rd_point,
 )
 from jiebang_eval.contract import (
     EvaluationContext,
@@ -31,8 +26,6 @@ from jiebang_eval.contract import (
     SubmissionError,
 )
 from jiebang_eval.metrics.bjontegaard import bd_quality, bd_rate
-from jiebang_eval.metrics.ffmpeg_probe import demuxer_input_args, probe_video
-from jiebang_eval.metrics.ffmpeg_quality import FfmpegError, raw_input_args
 from jiebang_eval.results import item_split, ok_result
 
 QualityKey = Literal["psnr_y", "psnr_yuv", "ssim_y", "ssim", "ms_ssim", "vmaf"]
@@ -51,6 +44,7 @@ class VideoCodecConfig(QualityDefinition):
     rate_windows_kbps: list[tuple[float, float]] | None = None
     max_total_bytes: int | None = Field(default=None, gt=0)
     n_threads: int = Field(default=2, ge=1, le=64)
+    parallel_jobs: int = Field(default=2, ge=1, le=16)
 
 
 def _metric(
@@ -157,61 +151,6 @@ SPEC = EvaluatorSpec(
 )
 
 
-def _distorted_input(point: RatePointFiles, config: VideoCodecConfig) -> list[str]:
-    if point.decoded_yuv is not None:
-        check_decoded_yuv_size(point)
-        return raw_input_args(point.decoded_yuv, point.sequence.raw_format)
-    args = demuxer_input_args(point.bitstream, point.demuxer)
-    info = probe_video(args)
-    if info is None or info.codec not in config.allowed_codecs:
-        found = info.codec if info else "no video stream"
-        raise SubmissionError(
-            f"{point.label} is not a {'/'.join(config.allowed_codecs)} bitstream ({found})",
-            f"{point.label} 不是 {'/'.join(config.allowed_codecs)} 码流（{found}）",
-        )
-    fmt = point.sequence.raw_format
-    if (info.width, info.height) != (fmt.width, fmt.height):
-        raise SubmissionError(
-            f"{point.label} decodes to {info.width}×{info.height}, expected "
-            f"{fmt.width}×{fmt.height}",
-            f"{point.label} 解码尺寸 {info.width}×{info.height}，应为 {fmt.width}×{fmt.height}",
-        )
-    if info.pix_fmt != fmt.pix_fmt:
-        raise SubmissionError(
-            f"{point.label} decodes to {info.pix_fmt}, expected {fmt.pix_fmt} "
-            f"({fmt.bit_depth}-bit)",
-            f"{point.label} 解码像素格式为 {info.pix_fmt}，"
-            f"应为 {fmt.pix_fmt}（{fmt.bit_depth} 位）",
-        )
-    return args
-
-
-def _measure(ctx: EvaluationContext, point: RatePointFiles, config: VideoCodecConfig) -> RdPoint:
-    seq = point.sequence
-    try:
-        rd, frames = measure_rd_point(
-            distorted_input=_distorted_input(point, config),
-            rate_bytes=point.n_bytes,
-            sequence=seq,
-            reference=ctx.reference_dir / f"{seq.name}.yuv",
-            definition=config,
-            n_threads=config.n_threads,
-            log_dir=ctx.work_dir / seq.name / f"r{point.rate_index}",
-        )
-    except FfmpegError as exc:
-        raise SubmissionError(
-            f"{point.label} could not be decoded: {exc.stderr_tail}",
-            f"{point.label} 无法解码：{exc.stderr_tail}",
-        ) from exc
-    if frames != seq.frames:
-        shown = str(frames) if frames < seq.frames else f"> {seq.frames}"
-        raise SubmissionError(
-            f"frame count {shown} ≠ {seq.frames} in {point.label}",
-            f"{point.label} 帧数 {shown} ≠ {seq.frames}",
-        )
-    return rd
-
-
 def _bd_item(
     ctx: EvaluationContext,
     seq: SequenceInfo,
@@ -278,9 +217,10 @@ def evaluate(ctx: EvaluationContext) -> EvaluationResult:
         )
     for points in found.values():
         check_rates(points, config.rate_windows_kbps)
+    measured_by_seq = measure_all(ctx, [p for s in sequences for p in found[s.name]], config)
     items, curves = [], []
     for seq in sequences:
-        measured = [_measure(ctx, point, config) for point in found[seq.name]]
+        measured = measured_by_seq[seq.name]
         item = _bd_item(ctx, seq, measured, anchor.sequences[seq.name], config)
         items.append(item)
         curves.append(

@@ -149,6 +149,13 @@ def test_invalid_submissions_have_specific_messages(reference_dir, tmp_path, run
         run_evaluator, submission, reference_dir
     )
     _x265(reference_dir / "seqA.yuv", fmt_a, submission / "seqA" / "r2.265", 38)
+    longer = ["-f", "lavfi", "-i", "testsrc2=size=256x192:rate=25", "-frames:v", "7"]
+    x265 = ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "qp=24:log-level=error"]
+    run_ffmpeg(*longer, *x265, "-f", "hevc", str(submission / "seqA" / "r4.265"))
+    assert "seqA/r4.265 has more than 3 frames" in _first_error(
+        run_evaluator, submission, reference_dir
+    )
+    _x265(reference_dir / "seqA.yuv", fmt_a, submission / "seqA" / "r4.265", ANCHOR_QPS[3])
     shutil.copy(submission / "seqA" / "r1.265", submission / "seqB" / "r1.265")
     assert "seqB/r1.265 decodes to yuv420p, expected yuv420p10le" in _first_error(
         run_evaluator, submission, reference_dir

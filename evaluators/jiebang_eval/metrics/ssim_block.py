@@ -10,9 +10,9 @@ the plain mean over the ``(W//4 − 1)·(H//4 − 1)`` windows.
 
 from __future__ import annotations
 
-import numpy as np
 from typing import Any
 
+import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from jiebang_eval.metrics._checks import cropped, exact_pair, positive, validated_mask
