@@ -1,0 +1,200 @@
+"""Pure ranking: columns from the evaluator spec and the track's config, one entry per team
+by the phase's submission rule, ties broken by secondary columns and then submission time."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+AGGREGATES: dict[str, Callable[[list[float]], float]] = {
+    "mean": statistics.fmean,
+    "median": statistics.median,
+    "min": min,
+    "max": max,
+    "sum": math.fsum,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label_zh: str
+    label_en: str
+    direction: str  # "higher" | "lower"
+    precision: int
+    metric: str  # the evaluator metric it reads
+    aggregate: str | None = None  # None: the split's metric; else an aggregate over per-item rows
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One scored submission as the board sees it: values of one split only."""
+
+    submission_id: int
+    team_id: int
+    submitted_at: datetime
+    metrics: dict[str, float]
+    items: list[dict[str, Any]] = field(default_factory=list)
+    selected: bool = False
+    public_metrics: dict[str, float] | None = None  # for the default final selection only
+    public_items: list[dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    entry: Entry
+    values: dict[str, float | None]
+
+
+class BoardConfigError(ValueError):
+    pass
+
+
+def columns_for(
+    spec: dict[str, Any], config: dict[str, Any]
+) -> tuple[list[Column], str, list[str]]:
+    """(columns, primary key, secondary keys) from the evaluator spec and track.leaderboard."""
+    metrics = {m["key"]: m for m in spec.get("metrics", [])}
+    precision_override = config.get("precision") or {}
+    wanted = config.get("columns") or list(metrics)
+    columns: list[Column] = []
+    for raw in wanted:
+        columns.append(
+            _column(raw if isinstance(raw, dict) else {"key": raw}, metrics, precision_override)
+        )
+    primary = str(
+        config.get("primary") or spec.get("primary_metric") or (columns[0].key if columns else "")
+    )
+    if primary not in {c.key for c in columns}:
+        columns.insert(0, _column({"key": primary}, metrics, precision_override))
+    secondary = [str(k) for k in config.get("secondary", [])]
+    unknown = [k for k in secondary if k not in {c.key for c in columns}]
+    if unknown:
+        raise BoardConfigError(f"secondary columns {unknown} are not leaderboard columns")
+    return columns, primary, secondary
+
+
+def _column(
+    raw: dict[str, Any], metrics: dict[str, dict[str, Any]], precision: dict[str, Any]
+) -> Column:
+    key = str(raw.get("key", ""))
+    metric_key = str(raw.get("metric", key))
+    base = metrics.get(metric_key)
+    if base is None:
+        raise BoardConfigError(f"column {key!r} reads unknown metric {metric_key!r}")
+    aggregate = raw.get("aggregate")
+    if aggregate is not None and aggregate not in AGGREGATES:
+        raise BoardConfigError(f"column {key!r}: aggregate must be one of {sorted(AGGREGATES)}")
+    direction = str(raw.get("direction", base["direction"]))
+    if direction not in ("higher", "lower"):
+        raise BoardConfigError(f"column {key!r}: direction must be higher or lower")
+    return Column(
+        key=key,
+        label_zh=str(raw.get("label_zh", base["label_zh"])),
+        label_en=str(raw.get("label_en", base["label_en"])),
+        direction=direction,
+        precision=int(precision.get(key, raw.get("precision", base.get("precision", 4)))),
+        metric=metric_key,
+        aggregate=aggregate,
+    )
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _item_value(row: dict[str, Any], metric: str) -> float | None:
+    inner = row.get("metrics")
+    return _finite(inner.get(metric) if isinstance(inner, dict) else row.get(metric))
+
+
+def value_of(
+    column: Column, metrics: dict[str, float], items: Sequence[dict[str, Any]]
+) -> float | None:
+    """The column's value, rounded to its precision; None when missing or not finite."""
+    if column.aggregate is None:
+        raw = _finite(metrics.get(column.metric))
+    else:
+        values = [v for v in (_item_value(r, column.metric) for r in items) if v is not None]
+        raw = AGGREGATES[column.aggregate](values) if values else None
+    return None if raw is None else round(raw, column.precision)
+
+
+def values_of(
+    columns: Sequence[Column], metrics: dict[str, float], items: Sequence[dict[str, Any]]
+) -> dict[str, float | None]:
+    return {c.key: value_of(c, metrics, items) for c in columns}
+
+
+def sort_key(
+    values: dict[str, float | None], entry: Entry, order: Sequence[Column]
+) -> tuple[Any, ...]:
+    """Better first: each ranking column (missing values last), then the earlier submission."""
+    parts: list[Any] = []
+    for column in order:
+        value = values.get(column.key)
+        if value is None:
+            parts.append((1, 0.0))
+        else:
+            parts.append((0, -value if column.direction == "higher" else value))
+    return (*parts, entry.submitted_at, entry.submission_id)
+
+
+def rank(
+    entries: Sequence[Entry],
+    *,
+    columns: Sequence[Column],
+    primary: str,
+    secondary: Sequence[str],
+    rule: str,
+    final: bool,
+    max_selected: int,
+) -> list[Ranked]:
+    """One row per team, ranked 1..n. `final` means the private board (where selection applies)."""
+    by_key = {c.key: c for c in columns}
+    order = [by_key[primary], *(by_key[k] for k in secondary)]
+    scored = [(e, values_of(columns, e.metrics, e.items)) for e in entries]
+    scored = [(e, v) for e, v in scored if v.get(primary) is not None]
+    teams: dict[int, list[tuple[Entry, dict[str, float | None]]]] = {}
+    for entry, values in scored:
+        teams.setdefault(entry.team_id, []).append((entry, values))
+    chosen = []
+    for team_entries in teams.values():
+        candidates = team_entries
+        if rule == "latest":
+            candidates = [
+                max(team_entries, key=lambda ev: (ev[0].submitted_at, ev[0].submission_id))
+            ]
+        elif rule == "selected" and final:
+            candidates = final_candidates(team_entries, order=order, max_selected=max_selected)
+        if candidates:
+            chosen.append(min(candidates, key=lambda ev: sort_key(ev[1], ev[0], order)))
+    chosen.sort(key=lambda ev: sort_key(ev[1], ev[0], order))
+    return [Ranked(rank=i, entry=e, values=v) for i, (e, v) in enumerate(chosen, start=1)]
+
+
+def final_candidates(
+    team_entries: list[tuple[Entry, dict[str, float | None]]],
+    *,
+    order: Sequence[Column],
+    max_selected: int,
+) -> list[tuple[Entry, dict[str, float | None]]]:
+    """The team's selected submissions; if it selected none, its best N by public score (Kaggle)."""
+    selected = [ev for ev in team_entries if ev[0].selected]
+    if selected:
+        return selected[:max_selected]
+
+    def public_key(ev: tuple[Entry, dict[str, float | None]]) -> tuple[Any, ...]:
+        entry = ev[0]
+        public = values_of(order, entry.public_metrics or {}, entry.public_items or [])
+        return sort_key(public, entry, order)
+
+    return sorted(team_entries, key=public_key)[:max_selected]

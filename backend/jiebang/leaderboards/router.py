@@ -1,0 +1,121 @@
+"""Leaderboards, freezing, publication and result exports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from sse_starlette.sse import EventSourceResponse
+
+from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep, is_staff
+from jiebang.contests import service as contest_service
+from jiebang.contests.models import PhasePublic
+from jiebang.core.errors import NotFound
+from jiebang.leaderboards import events, publication, views
+from jiebang.leaderboards.models import (
+    FreezeRequest,
+    Leaderboard,
+    PublishRequest,
+    ResultsIndex,
+    ResultVersionPublic,
+)
+
+router = APIRouter(tags=["leaderboards"])
+public_router = APIRouter(tags=["leaderboards"])
+
+Split = Literal["public", "private"]
+
+
+@public_router.get("/phases/{phase_id}/leaderboard", response_model=Leaderboard)
+def read_leaderboard(
+    phase_id: int, db: SessionDep, user: OptionalUser, split: Split = "public"
+) -> Response:
+    """The ranked board. Participants see the public split (frozen at freeze_at) until the final
+    results are published; staff see live values of either split."""
+    staff = is_staff(user)
+    rendered = views.render(db=db, phase_id=phase_id, split=split, staff=staff)
+    views.check_access(rendered=rendered, user=user, staff=staff, split=split)
+    return Response(
+        rendered.body,
+        media_type="application/json",
+        headers={"ETag": f'"{rendered.etag}"', "Cache-Control": "no-cache"},
+    )
+
+
+@public_router.get("/phases/{phase_id}/results", response_model=ResultsIndex)
+def read_results(
+    phase_id: int,
+    db: SessionDep,
+    user: OptionalUser,
+    format: Literal["json", "csv"] = "json",
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> object:
+    """Published result versions with diffs; `?format=csv` exports one (default: the latest)."""
+    phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=is_staff(user))
+    versions = publication.versions(db=db, phase_id=phase_id)
+    if format == "csv":
+        chosen = [v for v in versions if version is None or v.version == version]
+        if not chosen:
+            raise NotFound("results")
+        filename = f"phase-{phase_id}-results-v{chosen[-1].version}.csv"
+        return Response(
+            publication.to_csv(chosen[-1]),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    if version is not None:
+        versions = [v for v in versions if v.version == version]
+        if not versions:
+            raise NotFound("results")
+    return ResultsIndex(
+        phase_id=phase_id,
+        published=phase.published_at is not None,
+        versions=[ResultVersionPublic.model_validate(v, from_attributes=True) for v in versions],
+    )
+
+
+@router.post("/phases/{phase_id}/freeze", response_model=PhasePublic)
+def freeze_phase(
+    phase_id: int,
+    organiser: Organiser,
+    db: SessionDep,
+    body: Annotated[FreezeRequest | None, Body()] = None,
+) -> object:
+    """Freeze what participants see (now, or at `at`); staff keep seeing live values."""
+    phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
+    return publication.freeze(db=db, phase=phase, user=organiser, at=body.at if body else None)
+
+
+@router.post("/phases/{phase_id}/unfreeze", response_model=PhasePublic)
+def unfreeze_phase(phase_id: int, organiser: Organiser, db: SessionDep) -> object:
+    """Lift the freeze (publication lifts it too)."""
+    phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
+    return publication.unfreeze(db=db, phase=phase, user=organiser)
+
+
+@router.post("/phases/{phase_id}/publish", response_model=ResultVersionPublic)
+def publish_phase(
+    phase_id: int,
+    organiser: Organiser,
+    db: SessionDep,
+    body: Annotated[PublishRequest | None, Body()] = None,
+) -> object:
+    """Publish the final results as a new immutable version, with a diff to the previous one."""
+    phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
+    return publication.publish(db=db, phase=phase, user=organiser, body=body or PublishRequest())
+
+
+@public_router.get("/events", response_class=EventSourceResponse)
+def read_events(
+    request: Request,
+    db: SessionDep,
+    token: str | None = None,
+    phase_id: Annotated[list[int] | None, Query(max_length=20)] = None,
+    max_seconds: Annotated[float, Query(gt=0, le=3600)] = 900,
+) -> EventSourceResponse:
+    """Server-sent events: your team's submission status changes and changes of the boards you
+    watch (`phase_id`, repeatable). The access token comes as `?token=` since EventSource
+    cannot send headers."""
+    user = events.user_from_token(db=db, token=token)
+    watcher = events.Watcher(user=user, phase_ids=list(phase_id or []))
+    return EventSourceResponse(events.stream(request, watcher, max_seconds), ping=15)

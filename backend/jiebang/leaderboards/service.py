@@ -1,0 +1,195 @@
+"""Building boards from the database: which scores count, for whom, and as of when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import load_only
+from sqlmodel import Session, col, select
+
+from jiebang.contests.models import Phase, Track
+from jiebang.core.errors import DomainError
+from jiebang.db import utcnow
+from jiebang.evaluation import registry
+from jiebang.evaluation.models import Score
+from jiebang.judging.models import SubmissionReview
+from jiebang.leaderboards import ranking
+from jiebang.leaderboards.models import Leaderboard, LeaderboardColumn, LeaderboardRow
+from jiebang.submissions.models import Submission, SubmissionStatus
+from jiebang.teams.models import Team
+
+PUBLIC, PRIVATE = "public", "private"
+LIVE_STATUSES = [SubmissionStatus.scored, SubmissionStatus.queued, SubmissionStatus.running]
+FROZEN_STATUSES = [*LIVE_STATUSES, SubmissionStatus.failed]
+
+
+def track_of(*, db: Session, phase: Phase) -> Track:
+    """The phase's track."""
+    track = db.get(Track, phase.track_id)
+    assert track is not None
+    return track
+
+
+def board_columns(*, track: Track) -> tuple[list[ranking.Column], str, list[str]]:
+    """The track's leaderboard columns; a misconfigured board is an error the organiser sees."""
+    spec = registry.describe(track.evaluator_key) or {"metrics": [], "primary_metric": None}
+    try:
+        return ranking.columns_for(spec, dict(track.leaderboard or {}))
+    except ranking.BoardConfigError as exc:
+        raise DomainError("leaderboard_config", message=str(exc)) from exc
+
+
+def is_frozen(*, phase: Phase, now: datetime | None = None) -> bool:
+    """Participants see the board as it stood at freeze_at, until the results are published."""
+    moment = now or utcnow()
+    return phase.freeze_at is not None and moment >= phase.freeze_at and phase.published_at is None
+
+
+def split_rows(*, phase: Phase, items: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
+    """Per-item rows of one split (every row when the phase has no split)."""
+    if not phase.private_item_ids:
+        return items
+    ids = set(phase.private_item_ids if split == PRIVATE else phase.public_item_ids)
+    return [
+        r
+        for r in items
+        if r.get("split") == split or (r.get("split") is None and str(r.get("id")) in ids)
+    ]
+
+
+def split_metrics(*, phase: Phase, score: Score, split: str) -> dict[str, float]:
+    """The split's metrics; a phase without a split has one set of metrics for both."""
+    if not phase.private_item_ids:
+        return dict(score.metrics)
+    return dict(score.metrics_by_split.get(split, {}))
+
+
+def entries(
+    *, db: Session, phase: Phase, split: str, needs_items: bool, before: datetime | None = None
+) -> list[ranking.Entry]:
+    """Scored, not withdrawn, not disqualified submissions; `before` reads earlier scores.
+
+    A public board reads nothing of the private split, so what it shows cannot depend on it.
+    """
+    statuses = FROZEN_STATUSES if before is not None else LIVE_STATUSES
+    disqualified = select(SubmissionReview.submission_id).where(
+        SubmissionReview.phase_id == phase.id, col(SubmissionReview.disqualified)
+    )
+    fields: list[Any] = [
+        Score.id,
+        Score.submission_id,
+        Score.metrics,
+        Score.metrics_by_split,
+        Score.created_at,
+    ]
+    if needs_items:
+        fields.append(Score.items)
+    query = (
+        select(Submission, Score)
+        .join(Score, col(Score.submission_id) == Submission.id)
+        .where(
+            Submission.phase_id == phase.id,
+            col(Submission.status).in_(statuses),
+            col(Submission.withdrawn_at).is_(None),
+            col(Submission.id).not_in(disqualified),
+        )
+        .options(load_only(*fields))
+    )
+    if before is None:
+        query = query.where(col(Score.is_current))
+    else:
+        query = query.where(col(Score.created_at) < before).order_by(col(Score.id))
+    latest: dict[int, tuple[Submission, Score]] = {}
+    for sub, score in db.exec(query):
+        latest[sub.id or 0] = (sub, score)  # ordered by id: the last one before the cut-off wins
+    out = []
+    for sub, score in latest.values():
+        items = list(score.items) if needs_items else []
+        public_only = split == PUBLIC
+        out.append(
+            ranking.Entry(
+                submission_id=sub.id or 0,
+                team_id=sub.team_id,
+                submitted_at=sub.queued_at or sub.created_at,
+                metrics=split_metrics(phase=phase, score=score, split=split),
+                items=split_rows(phase=phase, items=items, split=split),
+                selected=sub.selected and not public_only,
+                public_metrics=None
+                if public_only
+                else split_metrics(phase=phase, score=score, split=PUBLIC),
+                public_items=None
+                if public_only
+                else split_rows(phase=phase, items=items, split=PUBLIC),
+            )
+        )
+    return out
+
+
+def team_names(*, db: Session, team_ids: set[int]) -> dict[int, str]:
+    if not team_ids:
+        return {}
+    return {t.id or 0: t.name for t in db.exec(select(Team).where(col(Team.id).in_(team_ids)))}
+
+
+def reviews(*, db: Session, phase_id: int) -> dict[int, SubmissionReview]:
+    return {
+        r.submission_id: r
+        for r in db.exec(select(SubmissionReview).where(SubmissionReview.phase_id == phase_id))
+    }
+
+
+def live_board(*, db: Session, phase: Phase, split: str, staff: bool) -> Leaderboard:
+    """The board computed now: staff get live values; others get the frozen view when frozen,
+    and never the judges' flags before publication (verifying the top K would hint at the
+    private order)."""
+    track = track_of(db=db, phase=phase)
+    columns, primary, secondary = board_columns(track=track)
+    frozen = is_frozen(phase=phase)
+    before = phase.freeze_at if frozen and not staff else None
+    needs_items = any(c.aggregate for c in columns)
+    ranked = ranking.rank(
+        entries(db=db, phase=phase, split=split, needs_items=needs_items, before=before),
+        columns=columns,
+        primary=primary,
+        secondary=secondary,
+        rule=str(phase.submission_rule),
+        final=split == PRIVATE,
+        max_selected=phase.max_selected,
+    )
+    names = team_names(db=db, team_ids={r.entry.team_id for r in ranked})
+    show_review = staff or phase.published_at is not None
+    review = reviews(db=db, phase_id=phase.id or 0) if show_review else {}
+    rows = []
+    for r in ranked:
+        state = review.get(r.entry.submission_id)
+        rows.append(
+            LeaderboardRow(
+                rank=r.rank,
+                team_id=r.entry.team_id,
+                team_name=names.get(r.entry.team_id, ""),
+                submission_id=r.entry.submission_id,
+                scores=r.values,
+                submitted_at=r.entry.submitted_at,
+                verified=bool(state and state.verified),
+                flagged=bool(state and state.flagged),
+            )
+        )
+    return Leaderboard(
+        phase_id=phase.id or 0,
+        columns=[to_public_column(c) for c in columns],
+        rows=rows,
+        split="private" if split == PRIVATE else "public",
+        frozen=frozen,
+        published=phase.published_at is not None,
+    )
+
+
+def to_public_column(column: ranking.Column) -> LeaderboardColumn:
+    return LeaderboardColumn(
+        key=column.key,
+        label_zh=column.label_zh,
+        label_en=column.label_en,
+        direction="higher" if column.direction == "higher" else "lower",
+        precision=column.precision,
+    )

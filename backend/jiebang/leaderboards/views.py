@@ -1,0 +1,77 @@
+"""Who may see which board, and the rendered (cached, pre-encoded) board itself."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from jiebang.auth.models import User
+from jiebang.contests.models import Contest, LeaderboardVisibility, Phase, PublicationStatus, Track
+from jiebang.core.errors import Forbidden, NotFound, Unauthorized
+from jiebang.db import utcnow
+from jiebang.leaderboards import cache, publication, service
+
+
+@dataclass(frozen=True)
+class Rendered:
+    phase_id: int
+    contest_published: bool
+    visibility: str
+    body: bytes  # the Leaderboard as JSON
+    etag: str
+
+
+def _phase_context(db: Session, phase_id: int) -> tuple[Phase, Contest]:
+    phase = db.get(Phase, phase_id)
+    track = db.get(Track, phase.track_id) if phase else None
+    contest = db.get(Contest, track.contest_id) if track else None
+    if phase is None or contest is None:
+        raise NotFound("phase")
+    return phase, contest
+
+
+def _compute(db: Session, phase_id: int, split: str, staff: bool) -> tuple[Rendered, float | None]:
+    phase, contest = _phase_context(db, phase_id)
+    valid_until = None
+    if split == service.PRIVATE and not staff:
+        version = (
+            publication.latest(db=db, phase_id=phase_id) if phase.published_at is not None else None
+        )
+        board = publication.board_from_version(phase=phase, version=version) if version else None
+    else:
+        board = service.live_board(db=db, phase=phase, split=split, staff=staff)
+        if phase.freeze_at is not None and utcnow() < phase.freeze_at:
+            valid_until = phase.freeze_at.timestamp()  # the view changes at the freeze moment
+    body = board.model_dump_json().encode() if board is not None else b""
+    rendered = Rendered(
+        phase_id=phase_id,
+        contest_published=contest.status == PublicationStatus.published,
+        visibility=str(phase.leaderboard_visibility),
+        body=body,
+        etag=hashlib.sha256(body).hexdigest()[:32],
+    )
+    return rendered, valid_until
+
+
+def render(*, db: Session, phase_id: int, split: str, staff: bool) -> Rendered:
+    """The board as this audience sees it, from the cache when fresh."""
+    cache.install()
+    return cache.boards.get_or_compute(
+        ("board", phase_id, split, staff), lambda: _compute(db, phase_id, split, staff)
+    )
+
+
+def check_access(*, rendered: Rendered, user: User | None, staff: bool, split: str) -> None:
+    """Refuse what the audience may not see; the checks never depend on score values."""
+    if staff:
+        return
+    if not rendered.contest_published:
+        raise NotFound("phase")
+    if rendered.visibility == LeaderboardVisibility.hidden:
+        raise Forbidden("leaderboard_hidden")
+    if rendered.visibility == LeaderboardVisibility.participants and user is None:
+        raise Unauthorized()
+    if split == service.PRIVATE and not rendered.body:
+        raise Forbidden("private_not_published")
