@@ -12,6 +12,11 @@ from jiebang.challenge_lists.router import router as lists_router
 from jiebang.contests.router import public_router as contests_public
 from jiebang.contests.router import router as contests_router
 from jiebang.evaluation.router import router as worker_router
+from jiebang.halloffame.router import public_router as halloffame_public
+from jiebang.judging.router import public_router as judging_public
+from jiebang.judging.router import router as judging_router
+from jiebang.leaderboards.router import public_router as leaderboards_public
+from jiebang.leaderboards.router import router as leaderboards_router
 from jiebang.submissions.router import router as submissions_router
 from jiebang.teams.router import public_router as teams_public
 from jiebang.teams.router import router as teams_router
@@ -19,11 +24,27 @@ from jiebang.teams.router import router as teams_router
 API_PREFIX = "/api/v1"
 
 authenticated = APIRouter(dependencies=[Depends(current_user)])
-for domain_router in (auth_router, contests_router, teams_router, lists_router, submissions_router):
+for domain_router in (
+    auth_router,
+    contests_router,
+    teams_router,
+    lists_router,
+    submissions_router,
+    leaderboards_router,
+    judging_router,
+):
     authenticated.include_router(domain_router)
 
 public = APIRouter()
-for domain_router in (auth_public, contests_public, teams_public, lists_public):
+for domain_router in (
+    auth_public,
+    contests_public,
+    teams_public,
+    lists_public,
+    leaderboards_public,
+    judging_public,
+    halloffame_public,
+):
     public.include_router(domain_router)
 
 api_router = APIRouter(prefix=API_PREFIX)

@@ -4,12 +4,15 @@ from jiebang.auth.models import User
 from jiebang.challenge_lists.models import Application, ChallengeItem, ChallengeList, ChallengeTarget
 from jiebang.contests.models import Contest, Phase, Track
 from jiebang.evaluation.models import EvaluationJob, Score, WorkerHeartbeat
+from jiebang.judging.models import AuditLog, SubmissionReview
+from jiebang.leaderboards.models import ResultVersion
 from jiebang.storage.models import StoredObject
 from jiebang.submissions.models import Submission, SubmissionEvent
 from jiebang.teams.models import Team, TeamMember
 
 __all__ = [
     "Application",
+    "AuditLog",
     "ChallengeItem",
     "ChallengeList",
     "ChallengeTarget",
@@ -18,8 +21,10 @@ __all__ = [
     "Score",
     "Submission",
     "SubmissionEvent",
+    "SubmissionReview",
     "WorkerHeartbeat",
     "Phase",
+    "ResultVersion",
     "StoredObject",
     "Team",
     "TeamMember",

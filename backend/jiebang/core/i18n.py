@@ -95,6 +95,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_worker_token": ("Invalid worker token", "无效的评测节点令牌"),
     "lease_lost": ("This job's lease has moved to another worker", "该任务已被其他评测节点接管"),
     "phase_dates": ("The phase must end after it starts", "阶段结束时间必须晚于开始时间"),
+    "leaderboard_config": ("The track's leaderboard settings are invalid: {message}", "赛道排行榜配置无效：{message}"),
+    "leaderboard_hidden": ("This leaderboard is visible to the organisers only", "该排行榜仅对组织方可见"),
+    "private_not_published": (
+        "The private leaderboard is shown once the final results are published",
+        "私有排行榜将在最终结果发布后公开",
+    ),
+    "immutable_record": ("This record cannot be changed or deleted", "该记录不可修改或删除"),
+    "already_published": (
+        "The results of this {thing} are already published",
+        "该{thing}的结果已发布",
+    ),
+    "phase_not_ended": (
+        "Final results can be published only after the {thing} ends",
+        "{thing}结束后才能发布最终结果",
+    ),
+    "verification_pending": (
+        "The top {k} must be verified before publication; {count} are not verified yet",
+        "发布前须核验前 {k} 名，尚有 {count} 个未核验",
+    ),
 }
 
 # Names of things that appear inside messages.
@@ -110,6 +129,7 @@ THINGS_ZH: dict[str, str] = {
     "user": "用户",
     "submission": "提交",
     "upload": "上传",
+    "results": "结果",
 }
 
 # Pydantic error types we translate; anything else falls back to pydantic's English text.
