@@ -22,6 +22,12 @@ PUBLIC = {
     ("GET", "/api/v1/challenge-lists/{list_id}"),
     ("GET", "/api/v1/challenge-lists/{list_id}/items"),
     ("GET", "/api/v1/challenge-items/{item_id}"),
+    ("GET", "/api/v1/challenge-items/{item_id}/targets-met"),
+    ("GET", "/api/v1/phases/{phase_id}/leaderboard"),
+    ("GET", "/api/v1/phases/{phase_id}/results"),
+    ("GET", "/api/v1/hall-of-fame"),
+    ("GET", "/api/v1/hall-of-fame/teams/{team_id}"),
+    ("GET", "/api/v1/hall-of-fame/people/{user_id}"),
 }
 
 
