@@ -5,11 +5,13 @@ from __future__ import annotations
 import typer
 
 from jiebang.cli import db as db_cli
+from jiebang.bundles.cli import app as bundle_app
 from jiebang.cli import users as users_cli
 
 app = typer.Typer(help="Jiebang: 揭榜挂帅 challenge lists and audio/video contests.", no_args_is_help=True)
 app.add_typer(db_cli.app, name="db")
 app.add_typer(users_cli.app, name="user")
+app.add_typer(bundle_app, name="bundle")
 
 
 @app.command()
