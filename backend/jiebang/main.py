@@ -16,6 +16,7 @@ from jiebang.api import API_PREFIX, api_router
 from jiebang.config import get_settings
 from jiebang.core.errors import install_error_handlers
 from jiebang.evaluation.housekeeping import Housekeeper
+from jiebang.ops.web import install_ops
 from jiebang.worker.embedded import EmbeddedPool
 
 
@@ -58,6 +59,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    install_ops(app)  # inside the request-id middleware, so its logs carry the id
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -7,11 +7,21 @@ import pytest
 
 from jiebang.config import REPO_ROOT, get_settings
 
-from ..platform.conftest import client, judge, make_user, organiser, participant  # noqa: F401
+from fastapi.testclient import TestClient
+
+from jiebang.main import create_app
+
+from ..platform.conftest import judge, make_user, organiser, participant  # noqa: F401
 from .helpers import FIXTURE_EVALUATORS
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
+def client(fixture_evaluators: None) -> Iterator[TestClient]:
+    with TestClient(create_app(), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
 def fixture_evaluators(platform_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The built-in evaluators plus the test-only line_scores plugin (an organiser's own)."""
     monkeypatch.setenv("JIEBANG_EVALUATORS_DIRS", json.dumps([str(REPO_ROOT / "evaluators"), str(FIXTURE_EVALUATORS)]))

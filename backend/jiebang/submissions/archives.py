@@ -82,7 +82,8 @@ def _zip_entries(path: Path) -> Iterator[_Entry]:
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise ArchiveRejected(f"entry {info.filename} is a symbolic link")
-            if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            kind = stat.S_IFMT(mode)  # zero when the archiver recorded permissions only
+            if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
                 raise ArchiveRejected(f"entry {info.filename} is a device or special file")
             yield _Entry(name, info.is_dir(), info.file_size)
 

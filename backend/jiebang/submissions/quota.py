@@ -56,7 +56,8 @@ def refusal(quota: Quota) -> tuple[str, dict[str, object]] | None:
     if quota.remaining_total <= 0:
         return "quota_total", {"limit": quota.total_quota}
     if quota.remaining_today <= 0:
-        return "quota_daily", {"limit": quota.daily_quota, "resets_at": quota.resets_at.isoformat()}
+        local = quota.resets_at.astimezone(ZoneInfo(quota.timezone))
+        return "quota_daily", {"limit": quota.daily_quota, "resets_at": f"{local:%Y-%m-%d %H:%M} ({quota.timezone})"}
     if quota.running >= quota.concurrent_limit:
         return "quota_concurrent", {"limit": quota.concurrent_limit}
     return None

@@ -53,13 +53,14 @@ class WorkerAPI:
         """Stream a presigned URL or an API path to ``dest``, checking its sha256."""
         digest = hashlib.sha256()
         is_api = url.startswith("/")
+        # API paths go through the platform client; presigned URLs straight to storage
+        opened = (
+            self.http.stream("GET", url, params={"lease_owner": lease_owner}, headers=self.headers)
+            if is_api
+            else httpx.stream("GET", url, timeout=httpx.Timeout(30, read=300))
+        )
         try:
-            with self.http.stream(
-                "GET",
-                url,
-                params={"lease_owner": lease_owner} if is_api else None,
-                headers=self.headers if is_api else None,
-            ) as response:
+            with opened as response:
                 if response.status_code == 409:
                     raise LeaseLost(url)
                 if response.status_code != 200:

@@ -1,0 +1,1 @@
+"""Operations: readiness, Prometheus metrics, JSON logs, backups and the configuration reference."""
