@@ -13,7 +13,9 @@ class OpsSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="JIEBANG_", env_file=".env", extra="ignore")
 
-    log_format: str = Field("text", pattern="^(text|json)$", description="text for people, json for log collectors.")
+    log_format: str = Field(
+        "text", pattern="^(text|json)$", description="text for people, json for log collectors."
+    )
     log_level: str = Field("INFO", description="Root log level (DEBUG, INFO, WARNING, ERROR).")
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
 

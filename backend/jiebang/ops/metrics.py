@@ -62,12 +62,18 @@ class DatabaseCollector(Collector):
     """Gauges computed from the database on every scrape."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        depth = GaugeMetricFamily("jiebang_queue_depth", "Evaluation jobs by queue status.", labels=["status"])
+        depth = GaugeMetricFamily(
+            "jiebang_queue_depth", "Evaluation jobs by queue status.", labels=["status"]
+        )
         outcomes = GaugeMetricFamily(
-            "jiebang_evaluations", "Submissions that finished evaluation, by outcome.", labels=["outcome"]
+            "jiebang_evaluations",
+            "Submissions that finished evaluation, by outcome.",
+            labels=["outcome"],
         )
         kills = GaugeMetricFamily(
-            "jiebang_sandbox_kills", "Failed evaluations the sandbox ended, by reason.", labels=["reason"]
+            "jiebang_sandbox_kills",
+            "Failed evaluations the sandbox ended, by reason.",
+            labels=["reason"],
         )
         try:
             with Session(get_engine()) as db:
@@ -77,14 +83,16 @@ class DatabaseCollector(Collector):
                 subs = (
                     select(Submission.status, Submission.failure_category, func.count())
                     .where(col(Submission.status).in_(["scored", "failed"]))
-                    .group_by(Submission.status, Submission.failure_category)
+                    .group_by(col(Submission.status), col(Submission.failure_category))
                 )
                 for status, category, count in db.exec(subs):
                     outcomes.add_metric([str(category or status)], count)
                 messages = select(Submission.failure_message).where(Submission.status == "failed")
                 tally = dict.fromkeys(KILL_REASONS.values(), 0)
                 for message in db.exec(messages):
-                    reason = next((r for k, r in KILL_REASONS.items() if k in (message or "")), None)
+                    reason = next(
+                        (r for k, r in KILL_REASONS.items() if k in (message or "")), None
+                    )
                     if reason is not None:
                         tally[reason] += 1
                 for reason, count in tally.items():

@@ -26,7 +26,9 @@ def install_ops(app: FastAPI) -> None:
         configure_json_logging(settings.log_level)
 
     @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         token = request_id_var.set(getattr(request.state, "request_id", None))
         started = time.perf_counter()
         status = 500

@@ -1,0 +1,17 @@
+# An evaluation worker: bubblewrap, the static ffmpeg from imageio-ffmpeg, and the evaluators.
+# It talks to the broker and the API only; see docs/operations.md and docs/sandbox.md.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml requirements.lock README.md ./
+RUN pip install --no-cache-dir uv && uv pip sync --system requirements.lock
+COPY backend/ backend/
+COPY evaluators/ evaluators/
+RUN uv pip install --system --no-deps -e . \
+    && python -c "import imageio_ffmpeg; print(imageio_ffmpeg.get_ffmpeg_exe())" \
+    && useradd --system --uid 10002 --create-home worker \
+    && mkdir -p /var/lib/jiebang/work && chown worker /var/lib/jiebang/work
+USER worker
+CMD ["jiebang", "worker"]
