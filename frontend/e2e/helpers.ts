@@ -1,4 +1,9 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +16,7 @@ export const ORGANISER = { email: 'organiser@example.com', password: 'organiser-
 export const JUDGE = { email: 'judge@example.com', password: 'judge-pass-1' }
 
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle').catch(() => undefined)
+  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined)
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
 }
 
@@ -54,4 +59,42 @@ export async function seedContest(request: APIRequestContext, tag = uid()): Prom
 /** The text box of an Element Plus field, whether the test id sits on the input or its wrapper. */
 export function field(page: Page, testid: string) {
   return page.locator(`input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] input, [data-testid="${testid}"] textarea`)
+}
+
+/** A small results archive in the video_codec_rd layout (<sequence>/r<k>.264), made with Python's zipfile. */
+export function makeArchive(path: string, sizeMiB = 6): string {
+  const py = `
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:
+    for k in range(1, 5):
+        z.writestr(f'foreman/r{k}.264', os.urandom(int(float(sys.argv[2]) * 1024 * 1024 / 4)))
+`
+  execFileSync(resolve(here, '../../.venv/bin/python'), ['-c', py, path, String(sizeMiB)])
+  return path
+}
+
+/** A participant with a team in the contest and one uploaded submission, all through the API. */
+export async function seedSubmission(request: APIRequestContext, contestId: number, phaseId: number, tag = uid()): Promise<{ submissionId: number; team: string; token: string }> {
+  const email = `s-${tag}@example.com`
+  const password = 'participant-pass-1'
+  expect((await request.post('/api/v1/auth/register', { data: { email, display_name: `Solver ${tag}`, password } })).ok()).toBeTruthy()
+  const token = await apiToken(request, { email, password })
+  const headers = { Authorization: `Bearer ${token}` }
+  const team = `Squad ${tag}`
+  expect((await request.post(`/api/v1/contests/${contestId}/teams`, { headers, data: { name: team } })).ok()).toBeTruthy()
+  const archive = makeArchive(join(tmpdir(), `jiebang-seed-${tag}.zip`), 1)
+  const bytes = readFileSync(archive)
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const created = await request.post(`/api/v1/phases/${phaseId}/submissions`, { headers, data: { filename: 'seed.zip', size: bytes.length, sha256 } })
+  expect(created.ok()).toBeTruthy()
+  const { submission, upload } = await created.json()
+  const parts: { number: number; etag: string }[] = []
+  for (const part of upload.parts as { number: number; url: string }[]) {
+    const chunk = bytes.subarray((part.number - 1) * upload.part_size, part.number * upload.part_size)
+    const put = await request.put(part.url, { headers: { ...headers, 'Content-Type': 'application/octet-stream' }, data: chunk })
+    expect(put.ok()).toBeTruthy()
+    parts.push({ number: part.number, etag: (await put.json()).etag })
+  }
+  expect((await request.post(`/api/v1/submissions/${submission.id}/complete`, { headers, data: { parts } })).ok()).toBeTruthy()
+  return { submissionId: submission.id, team, token }
 }

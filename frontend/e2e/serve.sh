@@ -10,8 +10,6 @@ export JIEBANG_FRONTEND_DIST="$(pwd)/dist"
 export JIEBANG_LOGIN_RATE_LIMIT="1000/minute"
 export JIEBANG_PUBLIC_BASE_URL="http://127.0.0.1:${PORT}"
 JB=../.venv/bin/jiebang
-$JB db upgrade >/dev/null
-$JB user create --email organiser@example.com --name "E2E Organiser" --password "organiser-pass-1" --role organiser >/dev/null
-$JB user create --email judge@example.com --name "E2E Judge" --password "judge-pass-1" --role judge >/dev/null
+../.venv/bin/python e2e/seed_staff.py
 echo "e2e var dir: $VAR_DIR"
-exec $JB serve --port "$PORT"
+exec $JB serve --port "$PORT" --no-migrate

@@ -328,6 +328,149 @@ export interface paths {
         patch: operations["update_item_api_v1_challenge_items__item_id__patch"];
         trace?: never;
     };
+    "/api/v1/phases/{phase_id}/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Leaderboard
+         * @description The ranked board. Participants see the public split (frozen at freeze_at) until the final
+         *     results are published; staff see live values of either split.
+         */
+        get: operations["read_leaderboard_api_v1_phases__phase_id__leaderboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/phases/{phase_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Results
+         * @description Published result versions with diffs; `?format=csv` exports one (default: the latest).
+         */
+        get: operations["read_results_api_v1_phases__phase_id__results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Events
+         * @description Server-sent events: your team's submission status changes and changes of the boards you
+         *     watch (`phase_id`, repeatable). The access token comes as `?token=` since EventSource
+         *     cannot send headers.
+         */
+        get: operations["read_events_api_v1_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/targets-met": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Targets Met
+         * @description For each applicant team and target: met or not, by which verified submission, by how much.
+         */
+        get: operations["read_targets_met_api_v1_challenge_items__item_id__targets_met_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hall-of-fame": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Hall Of Fame
+         * @description Awarded placements of every published edition, and 揭榜挂帅 awards.
+         */
+        get: operations["read_hall_of_fame_api_v1_hall_of_fame_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hall-of-fame/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Team Record
+         * @description One team's published placements and awards.
+         */
+        get: operations["read_team_record_api_v1_hall_of_fame_teams__team_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hall-of-fame/people/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Person Record
+         * @description One person's published placements and awards, across teams and editions.
+         */
+        get: operations["read_person_record_api_v1_hall_of_fame_people__user_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -856,6 +999,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/phases/{phase_id}/freeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Freeze Phase
+         * @description Freeze what participants see (now, or at `at`); staff keep seeing live values.
+         */
+        post: operations["freeze_phase_api_v1_phases__phase_id__freeze_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/phases/{phase_id}/unfreeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unfreeze Phase
+         * @description Lift the freeze (publication lifts it too).
+         */
+        post: operations["unfreeze_phase_api_v1_phases__phase_id__unfreeze_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/phases/{phase_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Phase
+         * @description Publish the final results as a new immutable version, with a diff to the previous one.
+         */
+        post: operations["publish_phase_api_v1_phases__phase_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judge/phases/{phase_id}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Phase Submissions
+         * @description Every submission of the phase (withdrawn and failed ones too) with both splits' scores.
+         */
+        get: operations["list_phase_submissions_api_v1_judge_phases__phase_id__submissions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judge/submissions/{submission_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Submission
+         * @description Per-item metrics, plots, logs, every score and job (with versions), and the audit trail.
+         */
+        get: operations["read_submission_api_v1_judge_submissions__submission_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judge/submissions/{submission_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act On Submission
+         * @description Flag, unflag, verify, disqualify or reinstate a submission, with a reason (audited).
+         */
+        post: operations["act_on_submission_api_v1_judge_submissions__submission_id__actions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judge/submissions/{submission_id}/rescore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rescore Submission
+         * @description Re-score one submission, optionally with a pinned evaluator version.
+         */
+        post: operations["rescore_submission_api_v1_judge_submissions__submission_id__rescore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/phases/{phase_id}/rescore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rescore Phase
+         * @description Re-score the phase's submissions (or the listed ones); earlier scores remain as history.
+         */
+        post: operations["rescore_phase_api_v1_phases__phase_id__rescore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judge/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Audit
+         * @description The audit log, newest first (page with before_id).
+         */
+        get: operations["read_audit_api_v1_judge_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/worker/claim": {
         parameters: {
             query?: never;
@@ -960,6 +1283,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActionRequest */
+        ActionRequest: {
+            action: components["schemas"]["ReviewAction"];
+            /** Reason */
+            reason: string;
+        };
         /** ApplicationPublic */
         ApplicationPublic: {
             /** Id */
@@ -1009,6 +1338,41 @@ export interface components {
         Approval: {
             /** Approved */
             approved: boolean;
+        };
+        /** AuditEntryPublic */
+        AuditEntryPublic: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actor Id */
+            actor_id: number | null;
+            /** Actor */
+            actor: string;
+            /** Action */
+            action: string;
+            /** Phase Id */
+            phase_id: number | null;
+            /** Submission Id */
+            submission_id: number | null;
+            /** Reason */
+            reason: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        /** AwardTier */
+        AwardTier: {
+            /** Label Zh */
+            label_zh: string;
+            /** Label En */
+            label_en: string;
+            /** Count */
+            count: number;
         };
         /** Body_apply_api_v1_challenge_items__item_id__applications_post */
         Body_apply_api_v1_challenge_items__item_id__applications_post: {
@@ -1345,10 +1709,64 @@ export interface components {
             /** Team Size Limit */
             team_size_limit?: number | null;
         };
+        /** FreezeRequest */
+        FreezeRequest: {
+            /** At */
+            at?: string | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HallOfFameEntry */
+        HallOfFameEntry: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "contest" | "challenge";
+            /** Year */
+            year: number;
+            /** Contest Id */
+            contest_id?: number | null;
+            /** Contest Title Zh */
+            contest_title_zh?: string | null;
+            /** Contest Title En */
+            contest_title_en?: string | null;
+            /** Edition */
+            edition?: string | null;
+            /** Track Title Zh */
+            track_title_zh?: string | null;
+            /** Track Title En */
+            track_title_en?: string | null;
+            /** Phase Id */
+            phase_id?: number | null;
+            /** Item Id */
+            item_id?: number | null;
+            /** Item Title Zh */
+            item_title_zh?: string | null;
+            /** Item Title En */
+            item_title_en?: string | null;
+            /** Team Id */
+            team_id: number;
+            /** Team Name */
+            team_name: string;
+            /** Rank */
+            rank?: number | null;
+            /** Award */
+            award?: string | null;
+            /** Award Zh */
+            award_zh?: string | null;
+            /** Award En */
+            award_en?: string | null;
+            /**
+             * Members
+             * @default []
+             */
+            members?: {
+                [key: string]: unknown;
+            }[];
         };
         /** HistoryEntry */
         HistoryEntry: {
@@ -1365,6 +1783,34 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /** JobRecord */
+        JobRecord: {
+            /** Id */
+            id: number;
+            /** Purpose */
+            purpose: string;
+            /** Evaluator Key */
+            evaluator_key: string;
+            /** Evaluator Version */
+            evaluator_version: string;
+            /** Status */
+            status: string;
+            /** Attempts */
+            attempts: number;
+            /** Last Error */
+            last_error: string | null;
+            /** Logs */
+            logs: {
+                [key: string]: string;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
         };
         /** JobResult */
         JobResult: {
@@ -1434,6 +1880,206 @@ export interface components {
             };
             /** Decoder Lock */
             decoder_lock?: string[] | null;
+        };
+        /**
+         * JudgeSubmissionDetail
+         * @description Everything, private split included: for judges and organisers only.
+         */
+        JudgeSubmissionDetail: {
+            /** Id */
+            id: number;
+            /** Phase Id */
+            phase_id: number;
+            /** Team Id */
+            team_id: number;
+            status: components["schemas"]["SubmissionStatus"];
+            /** Filename */
+            filename: string;
+            /** Description */
+            description: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Charged */
+            charged: boolean;
+            /** Refunded */
+            refunded: boolean;
+            /** Failure Category */
+            failure_category: string | null;
+            /** Failure Message */
+            failure_message: string | null;
+            /** Selected */
+            selected: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Queued At */
+            queued_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Scores
+             * @default {}
+             */
+            scores?: {
+                [key: string]: number;
+            };
+            /**
+             * Items
+             * @default []
+             */
+            items?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Plots
+             * @default {}
+             */
+            plots?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Warnings
+             * @default []
+             */
+            warnings?: string[];
+            /**
+             * Logs
+             * @default {}
+             */
+            logs?: {
+                [key: string]: string;
+            };
+            /** Evaluator Version */
+            evaluator_version?: string | null;
+            /**
+             * History
+             * @default []
+             */
+            history?: components["schemas"]["HistoryEntry"][];
+            /** Team Name */
+            team_name: string;
+            /** Withdrawn At */
+            withdrawn_at?: string | null;
+            /** Metrics By Split */
+            metrics_by_split?: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            review?: components["schemas"]["ReviewState"];
+            /** Score History */
+            score_history?: components["schemas"]["ScoreVersion"][];
+            /** Jobs */
+            jobs?: components["schemas"]["JobRecord"][];
+            /** Rescore History */
+            rescore_history?: components["schemas"]["HistoryEntry"][];
+            /** Audit */
+            audit?: components["schemas"]["AuditEntryPublic"][];
+        };
+        /** JudgeSubmissionRow */
+        JudgeSubmissionRow: {
+            /** Id */
+            id: number;
+            /** Team Id */
+            team_id: number;
+            /** Team Name */
+            team_name: string;
+            /** Status */
+            status: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Withdrawn */
+            withdrawn: boolean;
+            /** Selected */
+            selected: boolean;
+            /** Public Scores */
+            public_scores: {
+                [key: string]: number;
+            };
+            /** Private Scores */
+            private_scores: {
+                [key: string]: number;
+            };
+            review: components["schemas"]["ReviewState"];
+        };
+        /** Leaderboard */
+        Leaderboard: {
+            /** Phase Id */
+            phase_id: number;
+            /** Columns */
+            columns: components["schemas"]["LeaderboardColumn"][];
+            /** Rows */
+            rows: components["schemas"]["LeaderboardRow"][];
+            /**
+             * Split
+             * @enum {string}
+             */
+            split: "public" | "private";
+            /** Frozen */
+            frozen: boolean;
+            /** Published */
+            published: boolean;
+            /** Version */
+            version?: number | null;
+        };
+        /** LeaderboardColumn */
+        LeaderboardColumn: {
+            /** Key */
+            key: string;
+            /** Label Zh */
+            label_zh: string;
+            /** Label En */
+            label_en: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "higher" | "lower";
+            /** Precision */
+            precision: number;
+        };
+        /** LeaderboardRow */
+        LeaderboardRow: {
+            /** Rank */
+            rank: number;
+            /** Team Id */
+            team_id: number;
+            /** Team Name */
+            team_name: string;
+            /** Submission Id */
+            submission_id: number;
+            /** Scores */
+            scores: {
+                [key: string]: number | null;
+            };
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Verified
+             * @default false
+             */
+            verified?: boolean;
+            /**
+             * Flagged
+             * @default false
+             */
+            flagged?: boolean;
+            /** Award */
+            award?: string | null;
+            /** Award Zh */
+            award_zh?: string | null;
+            /** Award En */
+            award_en?: string | null;
         };
         /**
          * LeaderboardVisibility
@@ -1621,6 +2267,16 @@ export interface components {
          * @enum {string}
          */
         PublicationStatus: "draft" | "published";
+        /** PublishRequest */
+        PublishRequest: {
+            /** Awards */
+            awards?: components["schemas"]["AwardTier"][] | null;
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
+        };
         /** Quota */
         Quota: {
             /** Daily Quota */
@@ -1647,6 +2303,86 @@ export interface components {
             /** Timezone */
             timezone: string;
         };
+        /** RescoreRequest */
+        RescoreRequest: {
+            /** Evaluator Version */
+            evaluator_version?: string | null;
+            /** Submission Ids */
+            submission_ids?: number[] | null;
+            /**
+             * Reason
+             * @default
+             */
+            reason?: string;
+        };
+        /** RescoreResult */
+        RescoreResult: {
+            /** Job Ids */
+            job_ids: number[];
+            /** Submission Ids */
+            submission_ids: number[];
+            /** Skipped */
+            skipped: number[];
+            /** Evaluator Version */
+            evaluator_version: string;
+        };
+        /** ResultVersionPublic */
+        ResultVersionPublic: {
+            /** Version */
+            version: number;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Note */
+            note: string;
+            /** Board */
+            board: {
+                [key: string]: unknown;
+            };
+            /** Diff */
+            diff: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** ResultsIndex */
+        ResultsIndex: {
+            /** Phase Id */
+            phase_id: number;
+            /** Published */
+            published: boolean;
+            /** Versions */
+            versions: components["schemas"]["ResultVersionPublic"][];
+        };
+        /**
+         * ReviewAction
+         * @enum {string}
+         */
+        ReviewAction: "flag" | "unflag" | "verify" | "disqualify" | "reinstate";
+        /** ReviewState */
+        ReviewState: {
+            /**
+             * Flagged
+             * @default false
+             */
+            flagged?: boolean;
+            /**
+             * Verified
+             * @default false
+             */
+            verified?: boolean;
+            /**
+             * Disqualified
+             * @default false
+             */
+            disqualified?: boolean;
+            /**
+             * Reason
+             * @default
+             */
+            reason?: string;
+        };
         /**
          * Role
          * @enum {string}
@@ -1655,6 +2391,35 @@ export interface components {
         /** RoleChange */
         RoleChange: {
             role: components["schemas"]["Role"];
+        };
+        /**
+         * ScoreVersion
+         * @description One recorded score of a submission, current or superseded (judges see every split).
+         */
+        ScoreVersion: {
+            /** Id */
+            id: number;
+            /** Job Id */
+            job_id: number;
+            /** Evaluator Version */
+            evaluator_version: string;
+            /** Is Current */
+            is_current: boolean;
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Metrics By Split */
+            metrics_by_split: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** SelectionChange */
         SelectionChange: {
@@ -1888,6 +2653,37 @@ export interface components {
             note_en?: string;
             /** Id */
             id: number;
+        };
+        /** TargetResult */
+        TargetResult: {
+            /** Target Id */
+            target_id: number;
+            /** Metric */
+            metric: string;
+            /** Comparator */
+            comparator: string;
+            /** Threshold */
+            threshold: number;
+            /** Unit */
+            unit: string;
+            /** Track Id */
+            track_id: number | null;
+            /** Team Id */
+            team_id: number;
+            /** Team Name */
+            team_name: string;
+            /** Met */
+            met: boolean;
+            /** Value */
+            value: number | null;
+            /** Margin */
+            margin: number | null;
+            /** Submission Id */
+            submission_id: number | null;
+            /** Phase Id */
+            phase_id: number | null;
+            /** Split */
+            split: string | null;
         };
         /** TeamCreate */
         TeamCreate: {
@@ -2970,6 +3766,217 @@ export interface operations {
             };
         };
     };
+    read_leaderboard_api_v1_phases__phase_id__leaderboard_get: {
+        parameters: {
+            query?: {
+                split?: "public" | "private";
+            };
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_results_api_v1_phases__phase_id__results_get: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsIndex"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_events_api_v1_events_get: {
+        parameters: {
+            query?: {
+                token?: string | null;
+                phase_id?: number[] | null;
+                max_seconds?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_targets_met_api_v1_challenge_items__item_id__targets_met_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetResult"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_hall_of_fame_api_v1_hall_of_fame_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HallOfFameEntry"][];
+                };
+            };
+        };
+    };
+    read_team_record_api_v1_hall_of_fame_teams__team_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HallOfFameEntry"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_person_record_api_v1_hall_of_fame_people__user_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HallOfFameEntry"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     me_api_v1_auth_me_get: {
         parameters: {
             query?: never;
@@ -3824,6 +4831,308 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    freeze_phase_api_v1_phases__phase_id__freeze_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FreezeRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhasePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    unfreeze_phase_api_v1_phases__phase_id__unfreeze_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhasePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    publish_phase_api_v1_phases__phase_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultVersionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_phase_submissions_api_v1_judge_phases__phase_id__submissions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JudgeSubmissionRow"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_submission_api_v1_judge_submissions__submission_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JudgeSubmissionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    act_on_submission_api_v1_judge_submissions__submission_id__actions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewState"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    rescore_submission_api_v1_judge_submissions__submission_id__rescore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RescoreRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RescoreResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    rescore_phase_api_v1_phases__phase_id__rescore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RescoreRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RescoreResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_audit_api_v1_judge_audit_get: {
+        parameters: {
+            query?: {
+                phase_id?: number | null;
+                submission_id?: number | null;
+                before_id?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntryPublic"][];
                 };
             };
             /** @description Validation Error */

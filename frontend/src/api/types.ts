@@ -73,94 +73,28 @@ export interface HistoryEntry {
   actor?: string | null
   note?: string | null
 }
-export interface Submission {
-  id: number
-  phase_id: number
-  team_id: number
-  status: SubmissionStatus
-  failure_category?: string | null
-  failure_message?: string | null
-  refunded?: boolean
-  created_at: string
-  filename: string
-  size: number
-  sha256: string
-  description?: string
-  selected?: boolean
+/** A submission as the API returns it, with the evaluator's loose fields given their documented shape. */
+export type Submission = Omit<S['SubmissionDetail'], 'scores' | 'items' | 'plots' | 'logs' | 'history'> & {
   scores?: Record<string, number | null>
   items?: { id: string; metrics: Record<string, number | null> }[]
   plots?: { rd_curves?: RdCurve[] }
-  logs?: { stderr_tail?: string }
+  logs?: Record<string, string>
   history?: HistoryEntry[]
-  judge_status?: string | null
 }
 export interface SubmissionCreated {
   submission: Submission
   upload: UploadPlan
 }
-export interface Quota {
-  remaining_today: number
-  remaining_total: number
-  running: number
-  concurrent_limit: number
-  resets_at: string
-}
+export type Quota = S['Quota']
 
-// ------------------------------------------------------------ leaderboard (contract)
-export interface LeaderboardColumn {
-  key: string
-  label_zh: string
-  label_en: string
-  direction: 'higher' | 'lower'
-  precision?: number
-}
-export interface LeaderboardRow {
-  rank: number
-  team_id: number
-  team_name: string
-  submission_id: number
-  scores: Record<string, number | null>
-  submitted_at: string
-  verified: boolean
-  flagged: boolean
-  disqualified?: boolean
-}
-export interface Leaderboard {
-  columns: LeaderboardColumn[]
-  rows: LeaderboardRow[]
-  split: 'public' | 'private'
-  frozen: boolean
-  published: boolean
-}
-
-export interface AuditEntry {
-  id?: number
-  at: string
-  actor?: string | number | null
-  action: string
-  submission_id?: number | null
-  reason?: string | null
-  [k: string]: unknown
-}
-export interface HallOfFameEntry {
-  year?: number
-  contest_title_zh?: string
-  contest_title_en?: string
-  track_title_zh?: string
-  track_title_en?: string
-  item_title_zh?: string
-  item_title_en?: string
-  team_name: string
-  rank?: number
-  award?: string
-  [k: string]: unknown
-}
-export interface TargetMet {
-  metric: string
-  comparator?: string
-  threshold?: number
-  team_name?: string
-  value?: number | null
-  met?: boolean
-  [k: string]: unknown
-}
+// ------------------------------------------------------------ leaderboards, judging, hall of fame
+export type Leaderboard = S['Leaderboard']
+export type LeaderboardColumn = S['LeaderboardColumn']
+export type LeaderboardRow = S['LeaderboardRow'] & { disqualified?: boolean }
+export type AuditEntry = S['AuditEntryPublic']
+export type HallOfFameEntry = S['HallOfFameEntry']
+export type TargetMet = S['TargetResult']
+export type JudgeSubmissionRow = S['JudgeSubmissionRow']
+export type ReviewState = S['ReviewState']
+export type JudgeSubmission = Omit<S['JudgeSubmissionDetail'], 'items' | 'plots' | 'logs' | 'history'> &
+  Pick<Submission, 'items' | 'plots' | 'logs' | 'history'>

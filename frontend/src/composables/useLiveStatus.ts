@@ -1,6 +1,7 @@
 /**
- * Live submission status: Server-Sent Events from /submissions/events, falling back to
- * calling `poll` every 3 s when the stream cannot be opened or drops.
+ * Live status: Server-Sent Events from /events (`submission` events for the user's team,
+ * `leaderboard` events for the watched phases), falling back to calling `poll` every 3 s
+ * when the stream cannot be opened or drops.
  */
 import { onBeforeUnmount, ref } from 'vue'
 import { API_BASE } from '@/api/client'
@@ -8,7 +9,18 @@ import { useAuthStore } from '@/stores/auth'
 
 export const POLL_MS = 3000
 
-export function useLiveStatus(onEvent: (ev: { id: number; status: string }) => void, poll: () => void | Promise<unknown>, active: () => boolean = () => true) {
+export function eventsUrl(token: string, phaseIds: number[] = []): string {
+  const q = new URLSearchParams({ token })
+  for (const id of phaseIds) q.append('phase_id', String(id))
+  return `${API_BASE}/events?${q.toString()}`
+}
+
+export function useLiveStatus(
+  onEvent: (ev: { id: number; status: string }) => void,
+  poll: () => void | Promise<unknown>,
+  active: () => boolean = () => true,
+  opts: { phaseIds?: number[]; onLeaderboard?: (ev: { phase_id: number }) => void } = {},
+) {
   const mode = ref<'live' | 'polling' | 'off'>('off')
   const auth = useAuthStore()
   let source: EventSource | null = null
@@ -26,11 +38,19 @@ export function useLiveStatus(onEvent: (ev: { id: number; status: string }) => v
   function start(): void {
     if (typeof EventSource === 'undefined' || !auth.token) return startPolling()
     try {
-      source = new EventSource(`${API_BASE}/submissions/events?token=${encodeURIComponent(auth.token)}`)
+      source = new EventSource(eventsUrl(auth.token, opts.phaseIds))
     } catch {
       return startPolling()
     }
     source.addEventListener('open', () => (mode.value = 'live'))
+    source.addEventListener('ready', () => (mode.value = 'live'))
+    source.addEventListener('leaderboard', (e) => {
+      try {
+        opts.onLeaderboard?.(JSON.parse((e as MessageEvent).data))
+      } catch {
+        /* malformed event: ignore */
+      }
+    })
     source.addEventListener('submission', (e) => {
       try {
         onEvent(JSON.parse((e as MessageEvent).data))

@@ -208,6 +208,7 @@ export default {
     published: 'Final results published',
     empty: 'No scored submissions yet.',
     hidden: 'The leaderboard of this phase is not public.',
+    award: 'Award',
   },
   team: {
     title: 'My teams',
@@ -318,6 +319,12 @@ export default {
     submission: 'Submission',
     rescoreHistory: 'Re-score history',
     noPhases: 'No phases to review.',
+    submissions: 'Submissions',
+    publicScores: 'Public',
+    privateScores: 'Private',
+    scoreHistory: 'Score history',
+    version: 'Version',
+    noSubmissions: 'No submissions in this phase yet.',
   },
   admin: {
     lists: 'Challenge lists',
@@ -369,6 +376,7 @@ export default {
     phaseOps: 'Phase operations',
     rescore: 'Re-score all',
     freeze: 'Freeze leaderboard',
+    unfreeze: 'Unfreeze',
     publishResults: 'Publish final results',
     opDone: 'Done',
     health: 'System health',

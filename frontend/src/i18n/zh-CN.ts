@@ -212,6 +212,7 @@ const zh: Messages = {
     published: '最终结果已公布',
     empty: '暂无已评分的提交。',
     hidden: '该阶段的排行榜不公开。',
+    award: '奖项',
   },
   team: {
     title: '我的队伍',
@@ -322,6 +323,12 @@ const zh: Messages = {
     submission: '提交',
     rescoreHistory: '重评记录',
     noPhases: '暂无可审核的阶段。',
+    submissions: '提交',
+    publicScores: '公开榜',
+    privateScores: '私有榜',
+    scoreHistory: '成绩历史',
+    version: '版本',
+    noSubmissions: '该阶段暂无提交。',
   },
   admin: {
     lists: '榜单',
@@ -373,6 +380,7 @@ const zh: Messages = {
     phaseOps: '阶段操作',
     rescore: '全部重评',
     freeze: '封榜',
+    unfreeze: '解除封榜',
     publishResults: '公布最终结果',
     opDone: '已完成',
     health: '系统状态',

@@ -1,0 +1,62 @@
+/** Journey 3: a judge verifies a submission with a reason; an organiser publishes the results. */
+import { expect, test } from '@playwright/test'
+import { JUDGE, ORGANISER, apiToken, field, login, seedContest, seedSubmission, shot, uid } from './helpers'
+
+test('judge verifies, organiser publishes', async ({ page, request }) => {
+  test.setTimeout(120_000)
+  const tag = uid()
+  const seeded = await seedContest(request, tag)
+  const { submissionId, team } = await seedSubmission(request, seeded.contestId, seeded.phaseId, tag)
+
+  // ---- judge
+  await login(page, JUDGE)
+  await page.goto(`/judge?phase=${seeded.phaseId}`)
+  await expect(page.getByTestId('judge-submissions')).toContainText(team)
+  await page.getByTestId(`verify-${submissionId}`).first().click()
+  // the reason is required: the form says so before anything is sent
+  await page.getByTestId('action-confirm').click()
+  await expect(page.locator('.el-dialog .el-form-item__error')).toBeVisible()
+  await field(page, 'action-reason').first().fill('Re-ran locally; matches the logs.')
+  await page.getByTestId('action-confirm').click()
+  await expect(page.getByTestId('judge-submissions').getByTestId('tag-verified')).toBeVisible()
+  await shot(page, 'judge-review')
+
+  await page.getByRole('link', { name: `#${submissionId}` }).click()
+  await expect(page.getByTestId('review-verified')).toBeVisible()
+  await shot(page, 'judge-submission')
+
+  await page.getByTestId('nav-audit').click()
+  await expect(page.getByTestId('audit-table')).toContainText('Re-ran locally')
+  await shot(page, 'judge-audit')
+  await page.getByTestId('logout').click()
+
+  // ---- organiser
+  await login(page, ORGANISER)
+  await page.goto(`/judge?phase=${seeded.phaseId}`)
+  await page.getByTestId('op-freeze').click()
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+  await expect(page.locator('.el-message--success')).toBeVisible()
+  // final results can only be published once the phase has ended: end it now
+  const token = await apiToken(request, ORGANISER)
+  const ended = await request.patch(`/api/v1/phases/${seeded.phaseId}`, { headers: { Authorization: `Bearer ${token}` }, data: { ends_at: new Date(Date.now() + 1500).toISOString() } })
+  expect(ended.ok(), await ended.text()).toBeTruthy()
+  await page.waitForTimeout(2000)
+  await page.reload()
+  await page.getByTestId('op-publish').click()
+  const published = page.waitForResponse((r) => r.url().endsWith(`/phases/${seeded.phaseId}/publish`))
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+  const res = await published
+  expect(res.status(), await res.text()).toBe(200)
+  await page.getByRole('tab', { name: /排行榜|Leaderboard/ }).click()
+  await expect(page.getByTestId('lb-published')).toBeVisible()
+  await shot(page, 'organiser-publish')
+
+  // ---- the public track page shows the published board
+  await page.goto(`/tracks/${seeded.trackId}`)
+  await expect(page.getByTestId('track-title')).toBeVisible()
+  await page.goto('/hall-of-fame')
+  await expect(page.locator('h1')).toBeVisible()
+  await shot(page, 'hall-of-fame')
+  await page.goto('/admin/health')
+  await shot(page, 'admin-health')
+})
