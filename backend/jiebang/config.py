@@ -52,6 +52,10 @@ class Settings(BaseSettings):
         pattern="^(embedded|celery)$",
     )
     broker_url: str = Field("amqp://guest:guest@127.0.0.1:5672//", description="Celery broker (RabbitMQ) when queue=celery.")
+    celery_queue: str = Field("jiebang-evaluations", description="Broker queue the evaluation messages travel on.")
+    reannounce_seconds: float = Field(
+        600, gt=0, description="A queued job whose broker message is this old is announced again."
+    )
     embedded_workers: int = Field(1, ge=0, le=64, description="Worker threads `jiebang serve` runs in embedded mode.")
     worker_token: str = Field(
         "", description="Shared secret remote workers present to the API; empty derives one from the secret key."

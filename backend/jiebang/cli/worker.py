@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -19,12 +20,13 @@ def worker(
     """Run a Celery worker on the broker (JIEBANG_BROKER_URL). It needs no database access:
     only the broker, the platform API and the storage URLs the API hands out."""
     from jiebang.worker import remote
-    from jiebang.worker.celery_app import QUEUE, celery_app
+    from jiebang.worker.celery_app import celery_app
 
     remote.RemoteConfig.api_url = api.rstrip("/")
     remote.RemoteConfig.token = token or get_settings().effective_worker_token
     remote.RemoteConfig.scratch = scratch
     remote.RemoteConfig.cache = cache
-    celery_app().worker_main(
-        ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", QUEUE, "--pool=prefork", "-O", "fair"]
-    )
+    argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", get_settings().celery_queue]
+    # a unique node name per process: two workers on one host must not share a control queue
+    argv += ["--pool=prefork", "-O", "fair", "-n", f"jiebang-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
+    celery_app().worker_main(argv)

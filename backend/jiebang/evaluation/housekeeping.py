@@ -18,7 +18,6 @@ from jiebang.submissions import lifecycle
 from jiebang.submissions.models import Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
-REANNOUNCE_AFTER_SECONDS = 30
 
 
 def abort_abandoned_uploads(db: Session, *, older_than: timedelta) -> list[int]:
@@ -43,9 +42,8 @@ def abort_abandoned_uploads(db: Session, *, older_than: timedelta) -> list[int]:
 def run_once() -> None:
     settings = get_settings()
     with Session(get_engine(), expire_on_commit=False) as db:
-        requeued, _ = queue.requeue_expired(db)
-        dispatch.announce(requeued)
-        dispatch.announce_queued(db, older_than_seconds=REANNOUNCE_AFTER_SECONDS)
+        queue.requeue_expired(db)
+        dispatch.announce_pending(db)
         abort_abandoned_uploads(db, older_than=timedelta(hours=settings.upload_expiry_hours))
 
 

@@ -131,6 +131,7 @@ def _retry_or_fail(db: Session, *, job: EvaluationJob, sub: Submission, message:
     if job.attempts < job.max_attempts:
         job.status = JobStatus.queued
         job.lease_owner = None
+        job.announced_at = None
         job.last_error = message[:4000]
         db.add(job)
         if sub.status == SubmissionStatus.running:

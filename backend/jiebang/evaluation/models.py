@@ -36,6 +36,7 @@ class EvaluationJob(SQLModel, table=True):
     lease_owner: str | None = Field(default=None, max_length=80)
     lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    announced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # last successful broker publish
     last_error: str | None = Field(default=None, max_length=4000)  # for staff
     logs: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))  # sandbox tails, team-safe
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

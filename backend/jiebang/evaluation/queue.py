@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -138,6 +138,7 @@ def requeue_expired(db: Session) -> tuple[list[int], list[int]]:
         if job.attempts < job.max_attempts:
             job.status = JobStatus.queued
             job.lease_owner = None
+            job.announced_at = None
             job.last_error = f"lease of {owner} expired (attempt {job.attempts})"
             if sub.status == SubmissionStatus.running:
                 lifecycle.move(db, sub, SubmissionStatus.queued, actor="system:watchdog", note=job.last_error)
@@ -159,16 +160,25 @@ def requeue_expired(db: Session) -> tuple[list[int], list[int]]:
     return requeued, failed
 
 
-def queued_job_ids(db: Session, *, older_than_seconds: float = 0) -> list[int]:
-    """Queued jobs, oldest first (the dispatcher re-announces those nobody picked up)."""
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+def unannounced_job_ids(db: Session, *, stale_after_seconds: float) -> list[int]:
+    """Queued jobs never announced, or announced so long ago that the message may be lost."""
+    cutoff = utcnow() - timedelta(seconds=stale_after_seconds)
     return list(
         db.exec(
             select(EvaluationJob.id)
-            .where(EvaluationJob.status == JobStatus.queued, col(EvaluationJob.created_at) <= cutoff)
+            .where(
+                EvaluationJob.status == JobStatus.queued,
+                or_(col(EvaluationJob.announced_at).is_(None), col(EvaluationJob.announced_at) < cutoff),
+            )
             .order_by(col(EvaluationJob.id))
         )
     )  # type: ignore[arg-type]
+
+
+def mark_announced(db: Session, job_ids: list[int]) -> None:
+    if job_ids:
+        db.exec(update(EvaluationJob).where(col(EvaluationJob.id).in_(job_ids)).values(announced_at=utcnow()))  # type: ignore[call-overload]
+        db.commit()
 
 
 def note_worker(db: Session, *, name: str, job_id: int | None, sandbox: str) -> None:

@@ -87,7 +87,7 @@ def complete_submission(submission_id: int, body: CompleteRequest, user: Current
     sub = service.complete(
         db=db, store=get_store(), sub=sub, body=body, actor=f"user:{user.id}", max_attempts=get_settings().max_attempts
     )
-    dispatch.announce([job.id or 0 for job in queue.active_jobs(db, submission_id=sub.id or 0)])
+    dispatch.announce([job.id or 0 for job in queue.active_jobs(db, submission_id=sub.id or 0)], db)
     return views.to_public(sub)
 
 

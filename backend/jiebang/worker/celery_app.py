@@ -13,7 +13,6 @@ from celery import Celery
 from jiebang.config import get_settings
 
 TASK = "jiebang.evaluate"
-QUEUE = "jiebang-evaluations"
 
 
 @lru_cache
@@ -24,7 +23,7 @@ def celery_app() -> Celery:
         task_acks_late=True,  # a worker killed mid-job leaves the message for another
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_default_queue=QUEUE,
+        task_default_queue=settings.celery_queue,
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=5,
         task_serializer="json",
@@ -35,4 +34,5 @@ def celery_app() -> Celery:
 
 
 def send_evaluate(job_id: int) -> None:
-    celery_app().send_task(TASK, args=[job_id], queue=QUEUE, retry=True, retry_policy={"max_retries": 2})
+    queue = get_settings().celery_queue
+    celery_app().send_task(TASK, args=[job_id], queue=queue, retry=True, retry_policy={"max_retries": 2})

@@ -288,6 +288,7 @@ def upgrade() -> None:
     sa.Column('lease_owner', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('lease_expires_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('heartbeat_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('announced_at', jiebang.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
     sa.Column('logs', sa.JSON(), nullable=True),
     sa.Column('created_at', jiebang.db.UTCDateTime(timezone=True), nullable=False),
