@@ -17,23 +17,49 @@ from jiebang.teams.models import Team
 from ..leaderboards.helpers import add_score, board, constructed_board, end_phase, order
 
 
-def _act(client: TestClient, headers: dict[str, str], sub: int, action: str, reason: str = "seen") -> dict[str, object]:
-    response = client.post(f"/api/v1/judge/submissions/{sub}/actions", json={"action": action, "reason": reason}, headers=headers)
+def _act(
+    client: TestClient, headers: dict[str, str], sub: int, action: str, reason: str = "seen"
+) -> dict[str, object]:
+    response = client.post(
+        f"/api/v1/judge/submissions/{sub}/actions",
+        json={"action": action, "reason": reason},
+        headers=headers,
+    )
     assert response.status_code == 200, response.text
     return dict(response.json())
 
 
 def test_actions_audit_detail_and_disqualification(
-    client: TestClient, db: Session, organiser: dict[str, str], judge: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     phase, alpha = b.ids["phase"], b.subs["alpha"]
     assert _act(client, judge, alpha, "flag", "public score too good")["flagged"] is True
-    missing_reason = client.post(f"/api/v1/judge/submissions/{alpha}/actions", json={"action": "verify", "reason": ""}, headers=judge)
+    missing_reason = client.post(
+        f"/api/v1/judge/submissions/{alpha}/actions",
+        json={"action": "verify", "reason": ""},
+        headers=judge,
+    )
     assert missing_reason.status_code == 422
-    assert client.post(f"/api/v1/judge/submissions/{alpha}/actions", json={"action": "delete", "reason": "x"}, headers=judge).status_code == 422
+    assert (
+        client.post(
+            f"/api/v1/judge/submissions/{alpha}/actions",
+            json={"action": "delete", "reason": "x"},
+            headers=judge,
+        ).status_code
+        == 422
+    )
     state = _act(client, judge, alpha, "disqualify", "copied another team's output")
-    assert state == {"flagged": True, "verified": False, "disqualified": True, "reason": "copied another team's output"}
+    assert state == {
+        "flagged": True,
+        "verified": False,
+        "disqualified": True,
+        "reason": "copied another team's output",
+    }
 
     # Disqualified: gone from every board, still in the judge console.
     assert order(board(client, phase, b.headers["beta"]), b.teams) == ["gamma", "beta"]
@@ -41,7 +67,9 @@ def test_actions_audit_detail_and_disqualification(
     rows = client.get(f"/api/v1/judge/phases/{phase}/submissions", headers=judge).json()
     listed = {r["id"]: r for r in rows}
     assert listed[alpha]["review"]["disqualified"] is True
-    assert listed[alpha]["public_scores"] == {"mae": 0.1111} and listed[alpha]["private_scores"] == {"mae": 0.9137}
+    assert listed[alpha]["public_scores"] == {"mae": 0.1111} and listed[alpha][
+        "private_scores"
+    ] == {"mae": 0.9137}
 
     # Withdrawn submissions stay visible to judges (and leave the boards).
     withdrawn = db.get(Submission, b.subs["gamma"])
@@ -59,7 +87,9 @@ def test_actions_audit_detail_and_disqualification(
     assert {i["id"] for i in detail["items"]} == {"a", "b", "c", "d"}
     assert [c["sequence"] for c in detail["plots"]["rd_curves"]] == ["a", "c"]
     assert detail["logs"] == {"score": "ok"} and detail["evaluator_version"] == "1.0.0"
-    assert [(s["is_current"], s["metrics_by_split"]["private"]["mae"]) for s in detail["score_history"]] == [(False, 0.9137), (True, 0.8)]
+    assert [
+        (s["is_current"], s["metrics_by_split"]["private"]["mae"]) for s in detail["score_history"]
+    ] == [(False, 0.9137), (True, 0.8)]
     assert [j["purpose"] for j in detail["jobs"]] == ["initial", "rescore"]
     assert [a["action"] for a in detail["audit"]] == ["disqualify", "flag"]
     assert detail["review"]["disqualified"] is True
@@ -67,22 +97,35 @@ def test_actions_audit_detail_and_disqualification(
     # Reinstating brings it back; every step is in the audit log, newest first, with before/after.
     _act(client, judge, alpha, "reinstate", "appeal upheld")
     assert order(board(client, phase, b.headers["beta"]), b.teams)[0] == "alpha"
-    log = client.get("/api/v1/judge/audit", params={"submission_id": alpha}, headers=organiser).json()
+    log = client.get(
+        "/api/v1/judge/audit", params={"submission_id": alpha}, headers=organiser
+    ).json()
     assert [(e["action"], e["reason"]) for e in log] == [
         ("reinstate", "appeal upheld"),
         ("disqualify", "copied another team's output"),
         ("flag", "public score too good"),
     ]
-    assert log[0]["details"]["before"]["disqualified"] is True and log[0]["details"]["after"]["disqualified"] is False
+    assert (
+        log[0]["details"]["before"]["disqualified"] is True
+        and log[0]["details"]["after"]["disqualified"] is False
+    )
     assert log[0]["actor"].startswith("judge:")
     assert client.get("/api/v1/judge/submissions/999999", headers=judge).status_code == 404
 
 
 def test_targets_met_counts_verified_published_scores_only(
-    client: TestClient, db: Session, organiser: dict[str, str], judge: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
-    lst = client.post("/api/v1/challenge-lists", json={"year": 2024, "title_zh": "榜单", "title_en": "List"}, headers=organiser).json()
+    lst = client.post(
+        "/api/v1/challenge-lists",
+        json={"year": 2024, "title_zh": "榜单", "title_en": "List"},
+        headers=organiser,
+    ).json()
     item = client.post(
         f"/api/v1/challenge-lists/{lst['id']}/items",
         json={
@@ -91,29 +134,58 @@ def test_targets_met_counts_verified_published_scores_only(
             "title_en": "Error",
             "category": "test",
             "application_deadline": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
-            "targets": [{"metric": "mae", "comparator": "<=", "threshold": 0.3, "track_id": b.ids["track"]}],
+            "targets": [
+                {"metric": "mae", "comparator": "<=", "threshold": 0.3, "track_id": b.ids["track"]}
+            ],
         },
         headers=organiser,
     ).json()
     url = f"/api/v1/challenge-items/{item['id']}/targets-met"
     assert client.get(url).status_code == 404  # the list is still a draft
-    assert client.put(f"/api/v1/challenge-lists/{lst['id']}/status", json={"status": "published"}, headers=organiser).status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/challenge-lists/{lst['id']}/status",
+            json={"status": "published"},
+            headers=organiser,
+        ).status_code
+        == 200
+    )
     for name in ("alpha", "beta"):
         proposal = StoredObject(key=f"proposals/{name}", sha256="0" * 64, size=1, filename="p.pdf")
         db.add(proposal)
         db.flush()
         team = db.get(Team, b.teams[name])
         assert team is not None
-        db.add(Application(item_id=item["id"], team_id=team.id or 0, applicant_id=team.captain_id, proposal_object_id=proposal.id or 0))
+        db.add(
+            Application(
+                item_id=item["id"],
+                team_id=team.id or 0,
+                applicant_id=team.captain_id,
+                proposal_object_id=proposal.id or 0,
+            )
+        )
     db.commit()
     for name in ("alpha", "beta"):
         _act(client, judge, b.subs[name], "verify")
     # Not published yet: verified or not, nothing counts (nor hints at the private order).
     before = client.get(url).json()
-    assert [(r["team_name"], r["met"], r["value"]) for r in before] == [("alpha", False, None), ("beta", False, None)]
+    assert [(r["team_name"], r["met"], r["value"]) for r in before] == [
+        ("alpha", False, None),
+        ("beta", False, None),
+    ]
     end_phase(client, organiser, b.ids["phase"])
-    assert client.post(f"/api/v1/phases/{b.ids['phase']}/publish", headers=organiser).status_code == 200
+    assert (
+        client.post(f"/api/v1/phases/{b.ids['phase']}/publish", headers=organiser).status_code
+        == 200
+    )
     after = {r["team_name"]: r for r in client.get(url).json()}
-    assert after["beta"]["met"] is True and after["beta"]["value"] == 0.2246 and after["beta"]["split"] == "private"
-    assert after["beta"]["submission_id"] == b.subs["beta"] and abs(after["beta"]["margin"] - 0.0754) < 1e-9
+    assert (
+        after["beta"]["met"] is True
+        and after["beta"]["value"] == 0.2246
+        and after["beta"]["split"] == "private"
+    )
+    assert (
+        after["beta"]["submission_id"] == b.subs["beta"]
+        and abs(after["beta"]["margin"] - 0.0754) < 1e-9
+    )
     assert after["alpha"]["met"] is False and abs(after["alpha"]["margin"] - (0.3 - 0.9137)) < 1e-9

@@ -56,7 +56,14 @@ def add_score(
     """Record a score for the submission as the worker pipeline would (it becomes current)."""
     sub = db.get(Submission, submission_id)
     assert sub is not None
-    job = queue.enqueue(db, sub, evaluator_key="line_scores", evaluator_version="1.0.0", purpose=purpose, max_attempts=3)
+    job = queue.enqueue(
+        db,
+        sub,
+        evaluator_key="line_scores",
+        evaluator_version="1.0.0",
+        purpose=purpose,
+        max_attempts=3,
+    )
     score = Score(
         job_id=job.id or 0,
         submission_id=submission_id,
@@ -69,7 +76,12 @@ def add_score(
             {"id": "c", "split": "private", "metrics": {"mae": private}},
             {"id": "d", "split": "private", "metrics": {"mae": private}},
         ],
-        plots={"rd_curves": [{"sequence": "a", "points": [[1, public]]}, {"sequence": "c", "points": [[1, private]]}]},
+        plots={
+            "rd_curves": [
+                {"sequence": "a", "points": [[1, public]]},
+                {"sequence": "c", "points": [[1, private]]},
+            ]
+        },
         logs={"score": "ok"},
     )
     if at is not None:
@@ -94,7 +106,9 @@ def add_submission(
     n = next(_serial)
     team = db.get(Team, team_id)
     assert team is not None
-    obj = StoredObject(key=f"constructed/{n}-{phase_id}-{team_id}", sha256="0" * 64, size=10, filename="scores.txt")
+    obj = StoredObject(
+        key=f"constructed/{n}-{phase_id}-{team_id}", sha256="0" * 64, size=10, filename="scores.txt"
+    )
     db.add(obj)
     db.flush()
     sub = Submission(
@@ -122,25 +136,39 @@ def add_submission(
 
 
 def constructed_board(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]], **phase: Any
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    **phase: Any,
 ) -> Board:
     """Three teams whose public and private orders disagree (see SCORES)."""
     ids = setup_phase(client, organiser, **phase)
     teams, headers, subs = {}, {}, {}
     for i, (name, (public, private)) in enumerate(SCORES.items()):
         h = make_user()
-        created = client.post(f"/api/v1/contests/{ids['contest']}/teams", json={"name": name}, headers=h)
+        created = client.post(
+            f"/api/v1/contests/{ids['contest']}/teams", json={"name": name}, headers=h
+        )
         assert created.status_code == 201, created.text
         teams[name], headers[name] = created.json()["id"], h
         subs[name] = add_submission(
-            db, phase_id=ids["phase"], team_id=teams[name], public=public, private=private, at=T0 + timedelta(hours=i)
+            db,
+            phase_id=ids["phase"],
+            team_id=teams[name],
+            public=public,
+            private=private,
+            at=T0 + timedelta(hours=i),
         )
     return Board(ids=ids, teams=teams, headers=headers, subs=subs)
 
 
 def end_phase(client: TestClient, organiser: dict[str, str], phase_id: int) -> None:
     now = datetime.now(UTC)
-    body = {"starts_at": (now - timedelta(days=2)).isoformat(), "ends_at": (now - timedelta(seconds=1)).isoformat()}
+    body = {
+        "starts_at": (now - timedelta(days=2)).isoformat(),
+        "ends_at": (now - timedelta(seconds=1)).isoformat(),
+    }
     phase = client.get(f"/api/v1/phases/{phase_id}", headers=organiser).json()
     if phase["freeze_at"]:
         body["freeze_at"] = (now - timedelta(days=1)).isoformat()
@@ -148,8 +176,12 @@ def end_phase(client: TestClient, organiser: dict[str, str], phase_id: int) -> N
     assert response.status_code == 200, response.text
 
 
-def board(client: TestClient, phase_id: int, headers: dict[str, str] | None = None, split: str = "public") -> Any:
-    response = client.get(f"/api/v1/phases/{phase_id}/leaderboard", params={"split": split}, headers=headers or {})
+def board(
+    client: TestClient, phase_id: int, headers: dict[str, str] | None = None, split: str = "public"
+) -> Any:
+    response = client.get(
+        f"/api/v1/phases/{phase_id}/leaderboard", params={"split": split}, headers=headers or {}
+    )
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -1,4 +1,4 @@
-"""Server-sent events: own submissions' status, boards as the watcher sees them, no private leaks."""
+"""Server-sent events: own submissions, boards as the watcher sees them, no private leaks."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ def _poll(watcher: events.Watcher) -> list[dict[str, object]]:
 
 
 def test_events_follow_own_submissions_and_visible_board_changes_only(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     phase = b.ids["phase"]
@@ -57,18 +60,27 @@ def test_events_follow_own_submissions_and_visible_board_changes_only(
     kinds = sorted(str(e["event"]) for e in seen)
     assert kinds == ["leaderboard", "submission"]
     submission_event = next(e for e in seen if e["event"] == "submission")
-    assert submission_event["data"] == {"submission_id": b.subs["alpha"], "phase_id": phase, "status": "queued"}
+    assert submission_event["data"] == {
+        "submission_id": b.subs["alpha"],
+        "phase_id": phase,
+        "status": "queued",
+    }
     assert "0.0002" not in str(seen) and "0.0003" not in str(seen)
 
 
 def test_event_stream_requires_a_valid_token_and_then_streams(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     assert client.get("/api/v1/events").status_code == 401
     token = b.headers["alpha"]["Authorization"].split()[1]
     with client.stream(
-        "GET", "/api/v1/events", params={"token": token, "phase_id": b.ids["phase"], "max_seconds": 0.2}
+        "GET",
+        "/api/v1/events",
+        params={"token": token, "phase_id": b.ids["phase"], "max_seconds": 0.2},
     ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")

@@ -27,7 +27,11 @@ def _no_private_values(text: str) -> None:
 
 
 def test_public_and_private_orders(
-    client: TestClient, db: Session, organiser: dict[str, str], judge: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     phase = b.ids["phase"]
@@ -45,20 +49,30 @@ def test_public_and_private_orders(
 
 
 def test_participants_never_see_private_values_before_publication(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     phase = b.ids["phase"]
     for who in ({}, b.headers["alpha"]):
         response = client.get(f"/api/v1/phases/{phase}/leaderboard", headers=who)
         _no_private_values(response.text)
-        refused = client.get(f"/api/v1/phases/{phase}/leaderboard", params={"split": "private"}, headers=who)
+        refused = client.get(
+            f"/api/v1/phases/{phase}/leaderboard", params={"split": "private"}, headers=who
+        )
         assert refused.status_code == 403
         assert refused.json()["code"] == "private_not_published"
         _no_private_values(refused.text)
         results = client.get(f"/api/v1/phases/{phase}/results", headers=who)
         assert results.status_code == 200 and results.json()["versions"] == []
-        assert client.get(f"/api/v1/phases/{phase}/results", params={"format": "csv"}, headers=who).status_code == 404
+        assert (
+            client.get(
+                f"/api/v1/phases/{phase}/results", params={"format": "csv"}, headers=who
+            ).status_code
+            == 404
+        )
     # The team's own submission view (submissions/) strips the private split as well.
     mine = client.get(f"/api/v1/submissions/{b.subs['alpha']}", headers=b.headers["alpha"])
     assert mine.status_code == 200
@@ -66,7 +80,10 @@ def test_participants_never_see_private_values_before_publication(
 
 
 def test_private_only_change_leaves_the_participant_view_byte_identical(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     """Order, count, ETag and every field stay the same when only private values move."""
     b = constructed_board(client, db, organiser, make_user)
@@ -82,21 +99,33 @@ def test_private_only_change_leaves_the_participant_view_byte_identical(
 
 
 def test_judges_flags_are_hidden_from_participants_until_publication(
-    client: TestClient, db: Session, organiser: dict[str, str], judge: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     """Verifying the private top K would otherwise reveal the private order."""
     b = constructed_board(client, db, organiser, make_user)
     phase = b.ids["phase"]
     verified = client.post(
-        f"/api/v1/judge/submissions/{b.subs['beta']}/actions", json={"action": "verify", "reason": "top 1"}, headers=judge
+        f"/api/v1/judge/submissions/{b.subs['beta']}/actions",
+        json={"action": "verify", "reason": "top 1"},
+        headers=judge,
     )
     assert verified.status_code == 200
-    assert not any(r["verified"] or r["flagged"] for r in board(client, phase, b.headers["alpha"])["rows"])
+    assert not any(
+        r["verified"] or r["flagged"] for r in board(client, phase, b.headers["alpha"])["rows"]
+    )
     assert any(r["verified"] for r in board(client, phase, judge)["rows"])
 
 
 def test_freeze_shows_participants_the_board_as_it_stood(
-    client: TestClient, db: Session, organiser: dict[str, str], judge: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     phase = b.ids["phase"]
@@ -107,8 +136,18 @@ def test_freeze_shows_participants_the_board_as_it_stood(
     assert snapshot["frozen"] is True
     # After the freeze: beta's new submission tops the public board, gamma's score is revised.
     later = freeze_at + timedelta(seconds=5)
-    add_submission(db, phase_id=phase, team_id=b.teams["beta"], public=0.0101, private=0.3, at=later, score_at=later)
-    add_score(db, submission_id=b.subs["gamma"], public=0.9999, private=0.5, at=later, purpose="rescore")
+    add_submission(
+        db,
+        phase_id=phase,
+        team_id=b.teams["beta"],
+        public=0.0101,
+        private=0.3,
+        at=later,
+        score_at=later,
+    )
+    add_score(
+        db, submission_id=b.subs["gamma"], public=0.9999, private=0.5, at=later, purpose="rescore"
+    )
     for who in ({}, b.headers["beta"]):
         seen = board(client, phase, who)
         assert order(seen, b.teams) == ["alpha", "gamma", "beta"]
@@ -123,14 +162,23 @@ def test_freeze_shows_participants_the_board_as_it_stood(
 
 
 def test_visibility_settings(
-    client: TestClient, db: Session, organiser: dict[str, str], judge: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user, leaderboard_visibility="participants")
     phase = b.ids["phase"]
     url = f"/api/v1/phases/{phase}/leaderboard"
     assert client.get(url).status_code == 401
     assert client.get(url, headers=b.headers["alpha"]).status_code == 200
-    assert client.patch(f"/api/v1/phases/{phase}", json={"leaderboard_visibility": "hidden"}, headers=organiser).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/phases/{phase}", json={"leaderboard_visibility": "hidden"}, headers=organiser
+        ).status_code
+        == 200
+    )
     hidden = client.get(url, headers=b.headers["alpha"])
     assert hidden.status_code == 403 and hidden.json()["code"] == "leaderboard_hidden"
     zh = client.get(url, headers={**b.headers["alpha"], "Accept-Language": "zh-CN"})
@@ -141,7 +189,10 @@ def test_visibility_settings(
 
 
 def test_draft_contest_boards_are_invisible(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     from jiebang.contests.models import Contest
@@ -152,20 +203,35 @@ def test_draft_contest_boards_are_invisible(
     db.add(contest)
     db.commit()
     assert client.get(f"/api/v1/phases/{b.ids['phase']}/leaderboard").status_code == 404
-    assert client.get(f"/api/v1/phases/{b.ids['phase']}/leaderboard", headers=organiser).status_code == 200
+    assert (
+        client.get(f"/api/v1/phases/{b.ids['phase']}/leaderboard", headers=organiser).status_code
+        == 200
+    )
 
 
 def test_latest_rule_and_ties_on_the_api(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user, submission_rule="latest")
     phase = b.ids["phase"]
     # alpha's later, worse submission replaces its best one under the "latest" rule;
     # it ties gamma on the shown precision, and gamma submitted earlier.
-    add_submission(db, phase_id=phase, team_id=b.teams["alpha"], public=0.33331, private=0.1, at=T0 + timedelta(days=1))
+    add_submission(
+        db,
+        phase_id=phase,
+        team_id=b.teams["alpha"],
+        public=0.33331,
+        private=0.1,
+        at=T0 + timedelta(days=1),
+    )
     body = board(client, phase, b.headers["alpha"])
     assert order(body, b.teams) == ["gamma", "alpha", "beta"]
     assert body["rows"][0]["scores"]["mae"] == body["rows"][1]["scores"]["mae"] == 0.3333
     assert json.loads(json.dumps(body))["rows"][1]["submitted_at"].startswith("2024-05-02")
-    assert datetime.fromisoformat(body["rows"][0]["submitted_at"]) < datetime.fromisoformat(body["rows"][1]["submitted_at"])
+    assert datetime.fromisoformat(body["rows"][0]["submitted_at"]) < datetime.fromisoformat(
+        body["rows"][1]["submitted_at"]
+    )
     assert datetime.now(UTC) > T0

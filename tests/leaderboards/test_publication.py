@@ -18,7 +18,10 @@ from .helpers import add_score, board, constructed_board, end_phase, order
 
 
 def test_publish_versions_exports_and_rescore_diff(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     phase = b.ids["phase"]
@@ -29,8 +32,14 @@ def test_publish_versions_exports_and_rescore_diff(
     assert first.status_code == 200, first.text
     v1 = first.json()
     assert v1["version"] == 1
-    assert [r["team_id"] for r in v1["board"]["rows"]] == [b.teams[n] for n in ("beta", "gamma", "alpha")]
-    assert [r["award_en"] for r in v1["board"]["rows"]] == ["First prize", "Second prize", "Third prize"]
+    assert [r["team_id"] for r in v1["board"]["rows"]] == [
+        b.teams[n] for n in ("beta", "gamma", "alpha")
+    ]
+    assert [r["award_en"] for r in v1["board"]["rows"]] == [
+        "First prize",
+        "Second prize",
+        "Third prize",
+    ]
     assert v1["board"]["rows"][0]["members"][0]["display_name"]
     assert {d["change"] for d in v1["diff"]} == {"added"}
 
@@ -52,21 +61,33 @@ def test_publish_versions_exports_and_rescore_diff(
 
     # A re-score changes alpha's private score: nothing changes silently...
     add_score(db, submission_id=b.subs["alpha"], public=0.1111, private=0.0001, purpose="rescore")
-    assert order(board(client, phase, b.headers["beta"], split="private"), b.teams) == ["beta", "gamma", "alpha"]
+    assert order(board(client, phase, b.headers["beta"], split="private"), b.teams) == [
+        "beta",
+        "gamma",
+        "alpha",
+    ]
     # ...until the organiser publishes version 2, which carries the diff.
-    second = client.post(f"/api/v1/phases/{phase}/publish", json={"note": "re-scored with 1.0.1"}, headers=organiser)
+    second = client.post(
+        f"/api/v1/phases/{phase}/publish", json={"note": "re-scored with 1.0.1"}, headers=organiser
+    )
     assert second.status_code == 200
     v2 = second.json()
     assert v2["version"] == 2 and v2["note"] == "re-scored with 1.0.1"
     changed = {d["team_name"]: d for d in v2["diff"]}
     assert changed["alpha"]["before"]["rank"] == 3 and changed["alpha"]["after"]["rank"] == 1
     assert changed["alpha"]["after"]["scores"] == {"mae": 0.0001}
-    assert order(board(client, phase, b.headers["beta"], split="private"), b.teams) == ["alpha", "beta", "gamma"]
+    assert order(board(client, phase, b.headers["beta"], split="private"), b.teams) == [
+        "alpha",
+        "beta",
+        "gamma",
+    ]
 
     index = client.get(f"/api/v1/phases/{phase}/results").json()
     assert [v["version"] for v in index["versions"]] == [1, 2]
     assert index["versions"][0]["board"] == v1["board"]  # version 1 is untouched
-    old_csv = client.get(f"/api/v1/phases/{phase}/results", params={"format": "csv", "version": 1}).text
+    old_csv = client.get(
+        f"/api/v1/phases/{phase}/results", params={"format": "csv", "version": 1}
+    ).text
     assert old_csv == exported.text
 
     audit = client.get("/api/v1/judge/audit", params={"phase_id": phase}, headers=organiser).json()
@@ -90,24 +111,38 @@ def test_publish_versions_exports_and_rescore_diff(
     team = client.get(f"/api/v1/hall-of-fame/teams/{b.teams['gamma']}").json()
     assert [e["rank"] for e in team] == [3]
     member = hall[0]["members"][0]["user_id"]
-    assert [e["team_name"] for e in client.get(f"/api/v1/hall-of-fame/people/{member}").json()] == ["alpha"]
+    assert [e["team_name"] for e in client.get(f"/api/v1/hall-of-fame/people/{member}").json()] == [
+        "alpha"
+    ]
 
 
 def test_publication_requires_verified_top_k(
-    client: TestClient, db: Session, organiser: dict[str, str], judge: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user, verify_top_k=2)
     phase = b.ids["phase"]
     end_phase(client, organiser, phase)
-    refused = client.post(f"/api/v1/phases/{phase}/publish", headers={**organiser, "Accept-Language": "zh-CN"})
+    refused = client.post(
+        f"/api/v1/phases/{phase}/publish", headers={**organiser, "Accept-Language": "zh-CN"}
+    )
     assert refused.status_code == 409 and refused.json()["code"] == "verification_pending"
     assert "前 2 名" in refused.json()["detail"]
     for name in ("beta", "gamma"):  # the private top 2
         response = client.post(
-            f"/api/v1/judge/submissions/{b.subs[name]}/actions", json={"action": "verify", "reason": "checked"}, headers=judge
+            f"/api/v1/judge/submissions/{b.subs[name]}/actions",
+            json={"action": "verify", "reason": "checked"},
+            headers=judge,
         )
         assert response.status_code == 200
-    published = client.post(f"/api/v1/phases/{phase}/publish", json={"awards": [{"label_zh": "金奖", "label_en": "Gold", "count": 1}]}, headers=organiser)
+    published = client.post(
+        f"/api/v1/phases/{phase}/publish",
+        json={"awards": [{"label_zh": "金奖", "label_en": "Gold", "count": 1}]},
+        headers=organiser,
+    )
     assert published.status_code == 200, published.text
     rows = published.json()["board"]["rows"]
     assert [r["award_en"] for r in rows] == ["Gold", None, None]
@@ -117,10 +152,15 @@ def test_publication_requires_verified_top_k(
 
 
 def test_audit_log_is_append_only(
-    client: TestClient, db: Session, organiser: dict[str, str], make_user: Callable[..., dict[str, str]]
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
-    assert client.post(f"/api/v1/phases/{b.ids['phase']}/freeze", headers=organiser).status_code == 200
+    assert (
+        client.post(f"/api/v1/phases/{b.ids['phase']}/freeze", headers=organiser).status_code == 200
+    )
     entry = db.exec(__import__("sqlmodel").select(AuditLog)).first()
     assert entry is not None and entry.action == "freeze"
     entry.reason = "rewritten"

@@ -1,7 +1,8 @@
 """Rendered boards kept in memory for a moment, dropped as soon as this process writes
 anything a board depends on (scores, submissions, reviews, phases, publications).
 
-Other processes' writes are picked up when the entry expires (a couple of seconds).
+Other processes' writes are picked up when the entry expires. Scores arrive through this
+API (workers report over HTTP), so in a single-process deployment nothing waits for the TTL.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session
 
-TTL_SECONDS = 2.0
+TTL_SECONDS = 15.0
 _RELEVANT = (
     "Score",
     "Submission",
@@ -50,35 +51,45 @@ class BoardCache:
     def get_or_compute(
         self, key: tuple[Any, ...], compute: Callable[[], tuple[Any, float | None]]
     ) -> Any:
-        """The cached value, or compute() once (other threads wait for it, no stampede).
+        """The cached value, or compute() once while other threads wait (no stampede).
 
-        compute returns (value, valid_until) where valid_until (epoch seconds) may cut the TTL
-        short, e.g. at the freeze moment.
+        compute returns (value, valid_until): valid_until (epoch seconds) may cut the TTL short,
+        e.g. at the freeze moment. An entry that merely aged past its TTL is still served to
+        other threads while one thread recomputes it; an invalidated entry never is.
         """
-        hit = self._fresh(key)
-        if hit is not None:
-            return hit.value
-        with self._guard:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
-            hit = self._fresh(key)
-            if hit is not None:
-                return hit.value
-            generation = self.generation
-            value, valid_until = compute()
-            expires = time.time() + TTL_SECONDS
-            if valid_until is not None:
-                expires = min(expires, valid_until)
-            with self._guard:
-                if generation == self.generation:
-                    self._entries[key] = Cached(generation, expires, value)
-            return value
-
-    def _fresh(self, key: tuple[Any, ...]) -> Cached | None:
         hit = self._entries.get(key)
-        if hit is None or hit.generation != self.generation or hit.expires <= time.time():
-            return None
-        return hit
+        if hit is not None and hit.generation == self.generation:
+            if hit.expires > time.time():
+                return hit.value
+            lock = self._lock_for(key)
+            if not lock.acquire(blocking=False):
+                return hit.value  # someone is already refreshing it
+            try:
+                return self._compute(key, compute)
+            finally:
+                lock.release()
+        with self._lock_for(key):
+            hit = self._entries.get(key)
+            if hit is not None and hit.generation == self.generation and hit.expires > time.time():
+                return hit.value
+            return self._compute(key, compute)
+
+    def _lock_for(self, key: tuple[Any, ...]) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def _compute(
+        self, key: tuple[Any, ...], compute: Callable[[], tuple[Any, float | None]]
+    ) -> Any:
+        generation = self.generation
+        value, valid_until = compute()
+        expires = time.time() + TTL_SECONDS
+        if valid_until is not None:
+            expires = min(expires, valid_until)
+        with self._guard:
+            if generation == self.generation:
+                self._entries[key] = Cached(generation, expires, value)
+        return value
 
 
 boards = BoardCache()

@@ -28,18 +28,18 @@ Split = Literal["public", "private"]
 
 @public_router.get("/phases/{phase_id}/leaderboard", response_model=Leaderboard)
 def read_leaderboard(
-    phase_id: int, db: SessionDep, user: OptionalUser, split: Split = "public"
+    phase_id: int, request: Request, db: SessionDep, user: OptionalUser, split: Split = "public"
 ) -> Response:
     """The ranked board. Participants see the public split (frozen at freeze_at) until the final
     results are published; staff see live values of either split."""
     staff = is_staff(user)
     rendered = views.render(db=db, phase_id=phase_id, split=split, staff=staff)
     views.check_access(rendered=rendered, user=user, staff=staff, split=split)
-    return Response(
-        rendered.body,
-        media_type="application/json",
-        headers={"ETag": f'"{rendered.etag}"', "Cache-Control": "no-cache"},
-    )
+    headers = {"ETag": f'"{rendered.etag}"', "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(rendered.gzipped, media_type="application/json", headers=headers)
+    return Response(rendered.body, media_type="application/json", headers=headers)
 
 
 @public_router.get("/phases/{phase_id}/results", response_model=ResultsIndex)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import load_only
+from sqlalchemy import or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from jiebang.contests.models import Phase, Track
@@ -58,11 +59,11 @@ def split_rows(*, phase: Phase, items: list[dict[str, Any]], split: str) -> list
     ]
 
 
-def split_metrics(*, phase: Phase, score: Score, split: str) -> dict[str, float]:
+def split_metrics(*, phase: Phase, metrics: Any, by_split: Any, split: str) -> dict[str, float]:
     """The split's metrics; a phase without a split has one set of metrics for both."""
     if not phase.private_item_ids:
-        return dict(score.metrics)
-    return dict(score.metrics_by_split.get(split, {}))
+        return dict(metrics or {})
+    return dict((by_split or {}).get(split, {}))
 
 
 def entries(
@@ -71,53 +72,55 @@ def entries(
     """Scored, not withdrawn, not disqualified submissions; `before` reads earlier scores.
 
     A public board reads nothing of the private split, so what it shows cannot depend on it.
+    Plain column tuples, not ORM objects: a board reads tens of thousands of rows.
     """
     statuses = FROZEN_STATUSES if before is not None else LIVE_STATUSES
-    disqualified = select(SubmissionReview.submission_id).where(
-        SubmissionReview.phase_id == phase.id, col(SubmissionReview.disqualified)
-    )
-    fields: list[Any] = [
-        Score.id,
-        Score.submission_id,
-        Score.metrics,
-        Score.metrics_by_split,
-        Score.created_at,
-    ]
-    if needs_items:
-        fields.append(Score.items)
+    has_split = bool(phase.private_item_ids)
     query = (
-        select(Submission, Score)
+        sa_select(  # type: ignore[call-overload]
+            Submission.id,
+            Submission.team_id,
+            Submission.queued_at,
+            Submission.created_at,
+            Submission.selected,
+            Score.metrics_by_split if has_split else Score.metrics,
+            Score.items if needs_items else Score.id,
+        )
         .join(Score, col(Score.submission_id) == Submission.id)
+        .outerjoin(SubmissionReview, col(SubmissionReview.submission_id) == Submission.id)
         .where(
             Submission.phase_id == phase.id,
             col(Submission.status).in_(statuses),
             col(Submission.withdrawn_at).is_(None),
-            col(Submission.id).not_in(disqualified),
+            or_(
+                col(SubmissionReview.disqualified).is_(None),
+                col(SubmissionReview.disqualified).is_(False),
+            ),
         )
-        .options(load_only(*fields))
     )
     if before is None:
         query = query.where(col(Score.is_current))
     else:
         query = query.where(col(Score.created_at) < before).order_by(col(Score.id))
-    latest: dict[int, tuple[Submission, Score]] = {}
-    for sub, score in db.exec(query):
-        latest[sub.id or 0] = (sub, score)  # ordered by id: the last one before the cut-off wins
+    latest: dict[int, Any] = {}
+    for row in db.connection().execute(query):
+        latest[row[0]] = row  # ordered by score id: the last one before the cut-off wins
     out = []
-    for sub, score in latest.values():
-        items = list(score.items) if needs_items else []
-        public_only = split == PUBLIC
+    public_only = split == PUBLIC
+    for sub_id, team_id, queued_at, created_at, selected, values, extra in latest.values():
+        metrics, by_split = (None, values) if has_split else (values, None)
+        items = list(extra or []) if needs_items else []
         out.append(
             ranking.Entry(
-                submission_id=sub.id or 0,
-                team_id=sub.team_id,
-                submitted_at=sub.queued_at or sub.created_at,
-                metrics=split_metrics(phase=phase, score=score, split=split),
+                submission_id=sub_id,
+                team_id=team_id,
+                submitted_at=queued_at or created_at,
+                metrics=split_metrics(phase=phase, metrics=metrics, by_split=by_split, split=split),
                 items=split_rows(phase=phase, items=items, split=split),
-                selected=sub.selected and not public_only,
+                selected=bool(selected) and not public_only,
                 public_metrics=None
                 if public_only
-                else split_metrics(phase=phase, score=score, split=PUBLIC),
+                else split_metrics(phase=phase, metrics=metrics, by_split=by_split, split=PUBLIC),
                 public_items=None
                 if public_only
                 else split_rows(phase=phase, items=items, split=PUBLIC),

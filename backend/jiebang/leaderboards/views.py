@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ class Rendered:
     contest_published: bool
     visibility: str
     body: bytes  # the Leaderboard as JSON
+    gzipped: bytes  # the same, compressed once here rather than per request
     etag: str
 
 
@@ -50,6 +52,7 @@ def _compute(db: Session, phase_id: int, split: str, staff: bool) -> tuple[Rende
         contest_published=contest.status == PublicationStatus.published,
         visibility=str(phase.leaderboard_visibility),
         body=body,
+        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
         etag=hashlib.sha256(body).hexdigest()[:32],
     )
     return rendered, valid_until
