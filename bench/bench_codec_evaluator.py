@@ -114,7 +114,7 @@ def run_evaluator(
     settings = {"compute_ms_ssim": False, "n_threads": 2, "parallel_jobs": parallel_jobs}
     config.write_text(json.dumps(settings))
     evaluator = Path(__file__).resolve().parents[1] / "evaluators" / "video_codec_rd"
-    out = root / f"out_{parallel_jobs}"
+    out = root / f"out_{parallel_jobs}_{time.monotonic_ns()}"  # the sandbox wants a fresh dir
     try:
         from jiebang.sandbox.limits import SCORE_STAGE_DEFAULTS
         from jiebang.sandbox.stages import score_stage
