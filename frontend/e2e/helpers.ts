@@ -1,7 +1,7 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mkdirSync } from 'node:fs'
@@ -16,7 +16,8 @@ export const ORGANISER = { email: 'organiser@example.com', password: 'organiser-
 export const JUDGE = { email: 'judge@example.com', password: 'judge-pass-1' }
 
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined)
+  // pages are ready when their skeletons are gone
+  await page.locator('.el-skeleton').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined)
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
 }
 
@@ -97,4 +98,29 @@ export async function seedSubmission(request: APIRequestContext, contestId: numb
   }
   expect((await request.post(`/api/v1/submissions/${submission.id}/complete`, { headers, data: { parts } })).ok()).toBeTruthy()
   return { submissionId: submission.id, team, token }
+}
+
+/** A published challenge list with one open item, made by the organiser through the API. */
+export async function seedItem(request: APIRequestContext, tag = uid()): Promise<{ itemId: number; code: string }> {
+  const token = await apiToken(request, ORGANISER)
+  const headers = { Authorization: `Bearer ${token}` }
+  const list = await (await request.post('/api/v1/challenge-lists', { headers, data: { year: new Date().getFullYear(), title_zh: `榜单 ${tag}`, title_en: `List ${tag}` } })).json()
+  const code = `IT-${tag}`
+  const item = await (await request.post(`/api/v1/challenge-lists/${list.id}/items`, {
+    headers,
+    data: {
+      code, title_zh: '超低延迟音频编码', title_en: 'Ultra-low-latency audio coding', category: 'audio', application_deadline: new Date(Date.now() + 30 * 86400_000).toISOString(),
+      reward_zh: '50 万元', reward_en: 'CNY 500k',
+      targets: [{ metric: 'latency_ms', comparator: '<=', threshold: 5, unit: 'ms', note_zh: '端到端', note_en: 'end to end' }],
+    },
+  })).json()
+  expect((await request.put(`/api/v1/challenge-lists/${list.id}/status`, { headers, data: { status: 'published' } })).ok()).toBeTruthy()
+  return { itemId: item.id, code }
+}
+
+/** A tiny but well-formed PDF. */
+export function makePdf(path: string): string {
+  const body = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
+  writeFileSync(path, body)
+  return path
 }

@@ -120,3 +120,10 @@ describe('SpeedMeter', () => {
     expect(m.rate()).toBeLessThan(1500)
   })
 })
+
+describe('live status URL', () => {
+  it('passes the token and each watched phase', async () => {
+    const { eventsUrl } = await import('@/composables/useLiveStatus')
+    expect(eventsUrl('abc', [3, 4])).toBe('/api/v1/events?token=abc&phase_id=3&phase_id=4')
+  })
+})

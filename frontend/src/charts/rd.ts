@@ -13,6 +13,10 @@ function sorted(points: [number, number][]): [number, number][] {
   return points.filter((p) => p[0] > 0 && Number.isFinite(p[1])).sort((a, b) => a[0] - b[0])
 }
 
+function roundLog(v: number, how: (x: number) => number): number {
+  return Math.pow(10, how(Math.log10(v) * 4) / 4)
+}
+
 /** The chart option for the curves of one metric (all of them when `metric` is omitted). */
 export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: string): Record<string, unknown> {
   const shown = metric ? curves.filter((c) => c.metric === metric) : curves
@@ -47,15 +51,17 @@ export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: stri
     animation: false,
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v)) },
     legend: { type: 'scroll', bottom: 0 },
-    grid: { left: 56, right: 24, top: 24, bottom: 72 },
+    grid: { left: 56, right: 24, top: 40, bottom: 72 },
     xAxis: {
       type: 'log',
       logBase: 10,
       name: labels.kbps,
       nameLocation: 'middle',
       nameGap: 28,
-      min: xs.length ? Math.pow(10, Math.floor(Math.log10(Math.min(...xs)))) : undefined,
-      max: xs.length ? Math.pow(10, Math.ceil(Math.log10(Math.max(...xs)))) : undefined,
+      // quarter-decade bounds: tight around the data, still on round-ish numbers
+      min: xs.length ? roundLog(Math.min(...xs), Math.floor) : undefined,
+      max: xs.length ? roundLog(Math.max(...xs), Math.ceil) : undefined,
+      axisLabel: { formatter: (v: number) => (v >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toFixed(0)}`) },
     },
     yAxis: {
       type: 'value',

@@ -8,7 +8,7 @@ import { request } from '@/api/client'
 import { ApiError } from '@/api/errors'
 import type { Submission, SubmissionCreated, UploadPart, UploadState } from '@/api/types'
 import { sha256File } from '@/upload/hash'
-import { completionList, partRange, pendingParts, receivedBytes, runParts, SpeedMeter, type PartResult } from '@/upload/scheduler'
+import { completionList, PartError, partRange, pendingParts, receivedBytes, runParts, SpeedMeter, type PartResult } from '@/upload/scheduler'
 import { putPart } from '@/upload/transport'
 
 export type UploadPhase = 'idle' | 'hashing' | 'creating' | 'uploading' | 'completing' | 'done' | 'paused' | 'error'
@@ -86,6 +86,9 @@ export const useUploadStore = defineStore('upload', () => {
     if (err instanceof ApiError) {
       error.value = err.message
       fieldErrors.value = err.fields
+    } else if (err instanceof PartError) {
+      // the title names the part; the detail is what the network said
+      error.value = err.cause instanceof Error ? err.cause.message : err.message
     } else error.value = err instanceof Error ? err.message : String(err)
     const part = (err as { number?: number })?.number
     failedPart.value = typeof part === 'number' ? part : null
