@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jiebang.core.i18n import VALIDATION_ZH, current_locale, negotiate, translate
@@ -113,6 +114,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError) -> JSONResponse:
+        # e.g. an id beyond PostgreSQL's 32-bit integer range: bad input, not a server fault
+        _use_request_locale(request)
+        return JSONResponse(
+            {"detail": [{"loc": ["path"], "msg": translate("value_out_of_range"), "type": "out_of_range"}]},
+            status_code=422,
         )
 
     @app.exception_handler(Exception)

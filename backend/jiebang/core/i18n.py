@@ -50,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "对象存储暂不可用，未保存任何内容，请重试",
     ),
     "file_too_large": ("The file exceeds {limit}", "文件超过 {limit}"),
+    "value_out_of_range": ("A number in the request is out of range", "请求中的数值超出范围"),
     "validation_message": ("{message}", "{message}"),
     "unknown_evaluator": ("Unknown evaluator {key}", "未知的评测器 {key}"),
     "proposal_not_pdf": ("The proposal must be a PDF file", "申请材料必须是 PDF 文件"),
