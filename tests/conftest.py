@@ -18,11 +18,11 @@ os.environ.setdefault("JIEBANG_SECRET_KEY", "test-secret-" + "x" * 40)
 os.environ.setdefault("JIEBANG_ARGON2_TIME_COST", "1")
 os.environ.setdefault("JIEBANG_ARGON2_MEMORY_KIB", "1024")
 
-import jiebang.models  # noqa: E402,F401 - registers the tables
-from jiebang.auth.ratelimit import reset_login_limits  # noqa: E402
-from jiebang.config import get_settings  # noqa: E402
-from jiebang.db import get_engine  # noqa: E402
-from jiebang.storage.config import get_store  # noqa: E402
+import jiebang.models  # noqa: F401 - registers the tables
+from jiebang.auth.ratelimit import reset_login_limits
+from jiebang.config import get_settings
+from jiebang.db import get_engine
+from jiebang.storage.config import get_store
 
 PG_SERVER = os.environ.get("JIEBANG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
@@ -83,7 +83,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def platform_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def platform_env(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Point the platform's settings at this test's database and a fresh object store."""
     monkeypatch.setenv("JIEBANG_DATABASE_URL", database_url)
     monkeypatch.setenv("JIEBANG_VAR_DIR", str(tmp_path / "var"))

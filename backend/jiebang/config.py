@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 import hashlib
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,20 +28,32 @@ class Settings(BaseSettings):
     environment: Environment = Field(
         Environment.development, description="development, test or production."
     )
-    secret_key: str = Field(DEFAULT_SECRET, description="Signs access tokens. Required outside development.")
+    secret_key: str = Field(
+        DEFAULT_SECRET, description="Signs access tokens. Required outside development."
+    )
     var_dir: Path = Field(REPO_ROOT / "var", description="Where embedded-mode files live.")
     database_url: str = Field(
-        "", description="SQLAlchemy URL; empty means SQLite at var/jiebang.db. Use postgresql+psycopg://… in production."
+        "",
+        description="SQLAlchemy URL; empty means SQLite at var/jiebang.db. Use postgresql+psycopg://… in production.",
     )
     storage_url: str = Field(
-        "", description="Empty means a local directory under var/objects; s3://KEY:SECRET@host:port/bucket selects MinIO/S3."
+        "",
+        description="Empty means a local directory under var/objects; s3://KEY:SECRET@host:port/bucket selects MinIO/S3.",
     )
     storage_secure: bool = Field(False, description="Use HTTPS to reach the S3 endpoint.")
     access_token_minutes: int = Field(60 * 12, description="Lifetime of an access token.", gt=0)
-    argon2_time_cost: int = Field(3, ge=1, description="argon2id passes (RFC 9106 low-memory profile: 3).")
-    argon2_memory_kib: int = Field(65536, ge=1024, description="argon2id memory per hash in KiB (64 MiB).")
-    login_rate_limit: str = Field("10/minute", description="Login attempts allowed per email and per client address.")
-    public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL the API is reached at, for links.")
+    argon2_time_cost: int = Field(
+        3, ge=1, description="argon2id passes (RFC 9106 low-memory profile: 3)."
+    )
+    argon2_memory_kib: int = Field(
+        65536, ge=1024, description="argon2id memory per hash in KiB (64 MiB)."
+    )
+    login_rate_limit: str = Field(
+        "10/minute", description="Login attempts allowed per email and per client address."
+    )
+    public_base_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL the API is reached at, for links."
+    )
     evaluators_dirs: list[Path] = Field(
         [REPO_ROOT / "evaluators"],
         description="Directories holding evaluator plugins (<dir>/<key>/evaluator.py); organisers may add their own.",
@@ -51,26 +63,48 @@ class Settings(BaseSettings):
         description="embedded: an in-process worker pool, no broker. celery: dispatch to `jiebang worker` processes through the broker.",
         pattern="^(embedded|celery)$",
     )
-    broker_url: str = Field("amqp://guest:guest@127.0.0.1:5672//", description="Celery broker (RabbitMQ) when queue=celery.")
-    celery_queue: str = Field("jiebang-evaluations", description="Broker queue the evaluation messages travel on.")
+    broker_url: str = Field(
+        "amqp://guest:guest@127.0.0.1:5672//",
+        description="Celery broker (RabbitMQ) when queue=celery.",
+    )
+    celery_queue: str = Field(
+        "jiebang-evaluations", description="Broker queue the evaluation messages travel on."
+    )
     reannounce_seconds: float = Field(
         600, gt=0, description="A queued job whose broker message is this old is announced again."
     )
-    embedded_workers: int = Field(1, ge=0, le=64, description="Worker threads `jiebang serve` runs in embedded mode.")
+    embedded_workers: int = Field(
+        1, ge=0, le=64, description="Worker threads `jiebang serve` runs in embedded mode."
+    )
     worker_token: str = Field(
-        "", description="Shared secret remote workers present to the API; empty derives one from the secret key."
+        "",
+        description="Shared secret remote workers present to the API; empty derives one from the secret key.",
     )
-    lease_seconds: int = Field(60, ge=5, description="How long a worker's claim on a job lasts without a heartbeat.")
-    max_attempts: int = Field(3, ge=1, le=20, description="Deliveries of a job before it fails as an infrastructure fault.")
+    lease_seconds: int = Field(
+        60, ge=5, description="How long a worker's claim on a job lasts without a heartbeat."
+    )
+    max_attempts: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="Deliveries of a job before it fails as an infrastructure fault.",
+    )
     housekeeping_seconds: float = Field(
-        5, ge=0, description="Interval of the watchdog / re-announce / janitor loop; 0 turns it off."
+        5,
+        ge=0,
+        description="Interval of the watchdog / re-announce / janitor loop; 0 turns it off.",
     )
-    upload_expiry_hours: float = Field(24, gt=0, description="Unfinished uploads are aborted and removed after this long.")
+    upload_expiry_hours: float = Field(
+        24, gt=0, description="Unfinished uploads are aborted and removed after this long."
+    )
     internal_api_url: str = Field(
-        "http://127.0.0.1:8000", description="Where the embedded workers reach the API (set by `jiebang serve`)."
+        "http://127.0.0.1:8000",
+        description="Where the embedded workers reach the API (set by `jiebang serve`).",
     )
     work_dir: Path | None = Field(None, description="Scratch space for workers; default var/work.")
-    frontend_dist: Path = Field(REPO_ROOT / "frontend" / "dist", description="Built SPA served by `jiebang serve`.")
+    frontend_dist: Path = Field(
+        REPO_ROOT / "frontend" / "dist", description="Built SPA served by `jiebang serve`."
+    )
 
     @property
     def resolved_database_url(self) -> str:

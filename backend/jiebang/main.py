@@ -24,14 +24,18 @@ from jiebang.worker.embedded import EmbeddedPool
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the housekeeper and, in embedded mode, the in-process worker pool."""
     settings = get_settings()
-    housekeeper = Housekeeper(settings.housekeeping_seconds) if settings.housekeeping_seconds else None
+    housekeeper = (
+        Housekeeper(settings.housekeeping_seconds) if settings.housekeeping_seconds else None
+    )
     if housekeeper is not None:
         housekeeper.start()
     pool = None
     if settings.queue == "embedded" and settings.embedded_workers > 0:
         work = settings.work_dir or settings.var_dir / "work"
         pool = EmbeddedPool(
-            http=httpx.Client(base_url=settings.internal_api_url, timeout=httpx.Timeout(30, read=600)),
+            http=httpx.Client(
+                base_url=settings.internal_api_url, timeout=httpx.Timeout(30, read=600)
+            ),
             token=settings.effective_worker_token,
             size=settings.embedded_workers,
             scratch=work / "scratch",
@@ -62,7 +66,9 @@ def create_app() -> FastAPI:
     install_ops(app)  # inside the request-id middleware, so its logs carry the id
 
     @app.middleware("http")
-    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
         request.state.request_id = rid[:64]
         response = await call_next(request)
@@ -75,7 +81,11 @@ def create_app() -> FastAPI:
 
     app.include_router(api_router)
 
-    @app.api_route(API_PREFIX + "/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    @app.api_route(
+        API_PREFIX + "/{rest:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
     def api_not_found(rest: str) -> JSONResponse:
         return JSONResponse({"detail": "Not Found"}, status_code=404)
 

@@ -1,7 +1,12 @@
 """Imports every table so that metadata (Alembic, tests) sees the whole schema."""
 
 from jiebang.auth.models import User
-from jiebang.challenge_lists.models import Application, ChallengeItem, ChallengeList, ChallengeTarget
+from jiebang.challenge_lists.models import (
+    Application,
+    ChallengeItem,
+    ChallengeList,
+    ChallengeTarget,
+)
 from jiebang.contests.models import Contest, Phase, Track
 from jiebang.evaluation.models import EvaluationJob, Score, WorkerHeartbeat
 from jiebang.judging.models import AuditLog, SubmissionReview
@@ -18,16 +23,16 @@ __all__ = [
     "ChallengeTarget",
     "Contest",
     "EvaluationJob",
+    "Phase",
+    "ResultVersion",
     "Score",
+    "StoredObject",
     "Submission",
     "SubmissionEvent",
     "SubmissionReview",
-    "WorkerHeartbeat",
-    "Phase",
-    "ResultVersion",
-    "StoredObject",
     "Team",
     "TeamMember",
     "Track",
     "User",
+    "WorkerHeartbeat",
 ]

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - expected messages are kept whole so they read like the CLI output
 """Bundle validation messages (file, line, key) and the import → export → import round trip."""
 
 from __future__ import annotations

@@ -39,7 +39,9 @@ def make_user(client: TestClient, db: Session) -> Callable[..., dict[str, str]]:
         email = f"{role.value}{n}@example.org"
         user_service.create(
             db=db,
-            user_in=UserCreate(email=email, display_name=name or f"{role.value} {n}", password=PASSWORD),
+            user_in=UserCreate(
+                email=email, display_name=name or f"{role.value} {n}", password=PASSWORD
+            ),
             role=role,
         )
         return login(client, email)
@@ -67,7 +69,13 @@ def now() -> datetime:
 
 
 def contest_body(slug: str = "malanshan-2024") -> dict[str, Any]:
-    return {"slug": slug, "title_zh": "马栏山杯", "title_en": "Malanshan Cup", "edition": "2024", "year": 2024}
+    return {
+        "slug": slug,
+        "title_zh": "马栏山杯",
+        "title_en": "Malanshan Cup",
+        "edition": "2024",
+        "year": 2024,
+    }
 
 
 def phase_body(slug: str = "test") -> dict[str, Any]:
@@ -95,9 +103,16 @@ TRACK_BODY: dict[str, Any] = {
 def published_contest(client: TestClient, organiser: dict[str, str]) -> dict[str, Any]:
     """A published contest with one track and one open phase; returns their ids."""
     contest = client.post("/api/v1/contests", json=contest_body(), headers=organiser).json()
-    track = client.post(f"/api/v1/contests/{contest['id']}/tracks", json=TRACK_BODY, headers=organiser)
+    track = client.post(
+        f"/api/v1/contests/{contest['id']}/tracks", json=TRACK_BODY, headers=organiser
+    )
     assert track.status_code == 201, track.text
-    phase = client.post(f"/api/v1/tracks/{track.json()['id']}/phases", json=phase_body(), headers=organiser)
+    phase = client.post(
+        f"/api/v1/tracks/{track.json()['id']}/phases", json=phase_body(), headers=organiser
+    )
     assert phase.status_code == 201, phase.text
-    assert client.post(f"/api/v1/contests/{contest['id']}/publish", headers=organiser).status_code == 200
+    assert (
+        client.post(f"/api/v1/contests/{contest['id']}/publish", headers=organiser).status_code
+        == 200
+    )
     return {"contest": contest["id"], "track": track.json()["id"], "phase": phase.json()["id"]}

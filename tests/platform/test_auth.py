@@ -46,7 +46,9 @@ def test_duplicate_email_is_409(client: TestClient) -> None:
 
 def test_wrong_password_is_401(client: TestClient) -> None:
     _register(client)
-    response = client.post("/api/v1/auth/login", json={"email": "ann@example.org", "password": "nope-nope"})
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "ann@example.org", "password": "nope-nope"}
+    )
     assert response.status_code == 401
     assert response.json()["detail"] == "Incorrect email or password"
 
@@ -54,7 +56,9 @@ def test_wrong_password_is_401(client: TestClient) -> None:
 def test_validation_errors_are_field_level_and_localised(client: TestClient) -> None:
     bad = {"email": "not-an-email", "display_name": "", "password": "short"}
     en = client.post("/api/v1/auth/register", json=bad)
-    zh = client.post("/api/v1/auth/register", json=bad, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    zh = client.post(
+        "/api/v1/auth/register", json=bad, headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    )
     assert en.status_code == zh.status_code == 422
     fields_en = {tuple(e["loc"]): e["msg"] for e in en.json()["detail"]}
     fields_zh = {tuple(e["loc"]): e["msg"] for e in zh.json()["detail"]}
@@ -89,7 +93,10 @@ def test_expired_token_is_401(client: TestClient) -> None:
         get_settings().secret_key,
         algorithm="HS256",
     )
-    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
 
 
 def test_token_without_expiry_is_refused(client: TestClient) -> None:
@@ -97,13 +104,18 @@ def test_token_without_expiry_is_refused(client: TestClient) -> None:
 
     _register(client)
     token = jwt.encode({"sub": "1", "typ": "access"}, get_settings().secret_key, algorithm="HS256")
-    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
 
 
 def test_login_attempts_are_rate_limited(client: TestClient) -> None:
     _register(client)
     codes = [
-        client.post("/api/v1/auth/login", json={"email": "ann@example.org", "password": "wrong-pw"}).status_code
+        client.post(
+            "/api/v1/auth/login", json={"email": "ann@example.org", "password": "wrong-pw"}
+        ).status_code
         for _ in range(12)
     ]
     assert codes[:10] == [401] * 10

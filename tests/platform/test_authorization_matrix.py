@@ -29,14 +29,22 @@ ORGANISER_ONLY: list[tuple[str, str, dict[str, Any] | None]] = [
 
 
 @pytest.fixture
-def ids(client: TestClient, published_contest: dict[str, Any], make_user: Callable[..., dict[str, str]]) -> dict[str, Any]:
+def ids(
+    client: TestClient, published_contest: dict[str, Any], make_user: Callable[..., dict[str, str]]
+) -> dict[str, Any]:
     captain = make_user()
-    team = client.post(f"/api/v1/contests/{published_contest['contest']}/teams", json={"name": "X"}, headers=captain)
+    team = client.post(
+        f"/api/v1/contests/{published_contest['contest']}/teams",
+        json={"name": "X"},
+        headers=captain,
+    )
     user = client.get("/api/v1/auth/me", headers=captain).json()["id"]
     return published_contest | {"team": team.json()["id"], "user": user}
 
 
-@pytest.mark.parametrize("method,template,body", ORGANISER_ONLY, ids=[f"{m} {p}" for m, p, _ in ORGANISER_ONLY])
+@pytest.mark.parametrize(
+    "method,template,body", ORGANISER_ONLY, ids=[f"{m} {p}" for m, p, _ in ORGANISER_ONLY]
+)
 @pytest.mark.parametrize("role", [Role.participant, Role.judge, Role.organiser])
 def test_organiser_only_endpoints(
     client: TestClient,
@@ -57,7 +65,10 @@ def test_organiser_only_endpoints(
 
 @pytest.mark.parametrize("role", [Role.participant, Role.judge])
 def test_drafts_are_hidden_from_non_organisers_but_not_judges(
-    client: TestClient, organiser: dict[str, str], make_user: Callable[..., dict[str, str]], role: Role
+    client: TestClient,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    role: Role,
 ) -> None:
     draft = client.post("/api/v1/contests", json=contest_body("draft"), headers=organiser).json()
     response = client.get(f"/api/v1/contests/{draft['id']}", headers=make_user(role))

@@ -15,7 +15,11 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _publish_list(client: TestClient, organiser: dict[str, str], track_id: int) -> dict[str, Any]:
     lst = client.post(
         "/api/v1/challenge-lists",
-        json={"year": 2024, "title_zh": "2024 年音视频揭榜挂帅榜单", "title_en": "2024 A/V challenge list"},
+        json={
+            "year": 2024,
+            "title_zh": "2024 年音视频揭榜挂帅榜单",
+            "title_en": "2024 A/V challenge list",
+        },
         headers=organiser,
     )
     assert lst.status_code == 201, lst.text
@@ -46,7 +50,9 @@ def _publish_list(client: TestClient, organiser: dict[str, str], track_id: int) 
     assert item.status_code == 201, item.text
     assert item.json()["targets"][0]["comparator"] == "<="
     published = client.put(
-        f"/api/v1/challenge-lists/{lst.json()['id']}/status", json={"status": "published"}, headers=organiser
+        f"/api/v1/challenge-lists/{lst.json()['id']}/status",
+        json={"status": "published"},
+        headers=organiser,
     )
     assert published.status_code == 200 and published.json()["published_at"]
     return {"list": lst.json()["id"], "item": item.json()["id"]}
@@ -56,9 +62,13 @@ def test_foundation_journey(client: TestClient, organiser: dict[str, str], make_
     # organiser: contest, track, phase
     contest = client.post("/api/v1/contests", json=contest_body(), headers=organiser).json()
     assert contest["timezone"] == "Asia/Shanghai" and contest["status"] == "draft"
-    track = client.post(f"/api/v1/contests/{contest['id']}/tracks", json=TRACK_BODY, headers=organiser)
+    track = client.post(
+        f"/api/v1/contests/{contest['id']}/tracks", json=TRACK_BODY, headers=organiser
+    )
     assert track.status_code == 201, track.text
-    phase = client.post(f"/api/v1/tracks/{track.json()['id']}/phases", json=phase_body(), headers=organiser)
+    phase = client.post(
+        f"/api/v1/tracks/{track.json()['id']}/phases", json=phase_body(), headers=organiser
+    )
     assert phase.status_code == 201, phase.text
     assert "private_item_ids" not in phase.json()
 
@@ -74,7 +84,9 @@ def test_foundation_journey(client: TestClient, organiser: dict[str, str], make_
     # participants: register, team, join by code
     captain = make_user(name="Captain")
     mate = make_user(name="Mate")
-    team = client.post(f"/api/v1/contests/{contest['id']}/teams", json={"name": "Lotus"}, headers=captain)
+    team = client.post(
+        f"/api/v1/contests/{contest['id']}/teams", json={"name": "Lotus"}, headers=captain
+    )
     assert team.status_code == 201, team.text
     code = team.json()["invite_code"]
     joined = client.post("/api/v1/teams/join", json={"invite_code": code.lower()}, headers=mate)
@@ -122,12 +134,16 @@ def test_foundation_journey(client: TestClient, organiser: dict[str, str], make_
     assert back.status_code == 400
 
 
-def test_outsider_cannot_see_application_or_team(client: TestClient, organiser, make_user, published_contest) -> None:
+def test_outsider_cannot_see_application_or_team(
+    client: TestClient, organiser, make_user, published_contest
+) -> None:
     ids = _publish_list(client, organiser, published_contest["track"])
     captain = make_user()
     outsider = make_user()
     team = client.post(
-        f"/api/v1/contests/{published_contest['contest']}/teams", json={"name": "A"}, headers=captain
+        f"/api/v1/contests/{published_contest['contest']}/teams",
+        json={"name": "A"},
+        headers=captain,
     ).json()
     app = client.post(
         f"/api/v1/challenge-items/{ids['item']}/applications",
@@ -138,7 +154,9 @@ def test_outsider_cannot_see_application_or_team(client: TestClient, organiser, 
     # 404, exactly like an id that does not exist
     for path in (f"/api/v1/applications/{app['id']}", f"/api/v1/applications/{app['id']}/proposal"):
         assert client.get(path, headers=outsider).status_code == 404
-        assert client.get(path.replace(str(app["id"]), "999999"), headers=outsider).status_code == 404
+        assert (
+            client.get(path.replace(str(app["id"]), "999999"), headers=outsider).status_code == 404
+        )
     assert client.get(f"/api/v1/teams/{team['id']}", headers=outsider).status_code == 404
     # and applying on behalf of someone else's team is equally a 404
     stolen = client.post(
@@ -154,7 +172,9 @@ def test_proposal_must_be_pdf(client: TestClient, organiser, make_user, publishe
     ids = _publish_list(client, organiser, published_contest["track"])
     captain = make_user()
     team = client.post(
-        f"/api/v1/contests/{published_contest['contest']}/teams", json={"name": "A"}, headers=captain
+        f"/api/v1/contests/{published_contest['contest']}/teams",
+        json={"name": "A"},
+        headers=captain,
     ).json()
     response = client.post(
         f"/api/v1/challenge-items/{ids['item']}/applications",
@@ -166,57 +186,91 @@ def test_proposal_must_be_pdf(client: TestClient, organiser, make_user, publishe
     assert response.json()["detail"][0]["loc"] == ["body", "proposal"]
 
 
-def test_one_team_per_contest_and_size_limit(client: TestClient, organiser, make_user, published_contest) -> None:
+def test_one_team_per_contest_and_size_limit(
+    client: TestClient, organiser, make_user, published_contest
+) -> None:
     cid = published_contest["contest"]
     client.patch(f"/api/v1/contests/{cid}", json={"team_size_limit": 2}, headers=organiser)
     a, b, c = make_user(), make_user(), make_user()
     team = client.post(f"/api/v1/contests/{cid}/teams", json={"name": "T"}, headers=a).json()
-    assert client.post(f"/api/v1/contests/{cid}/teams", json={"name": "T2"}, headers=a).status_code == 409
-    assert client.post("/api/v1/teams/join", json={"invite_code": team["invite_code"]}, headers=b).status_code == 200
+    assert (
+        client.post(f"/api/v1/contests/{cid}/teams", json={"name": "T2"}, headers=a).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            "/api/v1/teams/join", json={"invite_code": team["invite_code"]}, headers=b
+        ).status_code
+        == 200
+    )
     full = client.post("/api/v1/teams/join", json={"invite_code": team["invite_code"]}, headers=c)
     assert full.status_code == 409 and "2" in full.json()["detail"]
     # the captain cannot leave while others remain; a member can
     assert client.post(f"/api/v1/teams/{team['id']}/leave", headers=a).status_code == 403
     assert client.post(f"/api/v1/teams/{team['id']}/leave", headers=b).status_code == 204
-    assert client.post("/api/v1/teams/join", json={"invite_code": team["invite_code"]}, headers=c).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/teams/join", json={"invite_code": team["invite_code"]}, headers=c
+        ).status_code
+        == 200
+    )
 
 
 def test_team_approval_gate(client: TestClient, organiser, make_user, published_contest) -> None:
     cid = published_contest["contest"]
-    client.patch(f"/api/v1/contests/{cid}", json={"requires_team_approval": True}, headers=organiser)
+    client.patch(
+        f"/api/v1/contests/{cid}", json={"requires_team_approval": True}, headers=organiser
+    )
     captain = make_user()
-    team = client.post(f"/api/v1/contests/{cid}/teams", json={"name": "New"}, headers=captain).json()
+    team = client.post(
+        f"/api/v1/contests/{cid}/teams", json={"name": "New"}, headers=captain
+    ).json()
     assert team["approved"] is False
-    approved = client.put(f"/api/v1/teams/{team['id']}/approval", json={"approved": True}, headers=organiser)
+    approved = client.put(
+        f"/api/v1/teams/{team['id']}/approval", json={"approved": True}, headers=organiser
+    )
     assert approved.json()["approved"] is True
 
 
 def test_list_status_machine(client: TestClient, organiser) -> None:
     lst = client.post(
-        "/api/v1/challenge-lists", json={"year": 2025, "title_zh": "榜", "title_en": "List"}, headers=organiser
+        "/api/v1/challenge-lists",
+        json={"year": 2025, "title_zh": "榜", "title_en": "List"},
+        headers=organiser,
     ).json()
-    closed = client.put(f"/api/v1/challenge-lists/{lst['id']}/status", json={"status": "closed"}, headers=organiser)
+    closed = client.put(
+        f"/api/v1/challenge-lists/{lst['id']}/status", json={"status": "closed"}, headers=organiser
+    )
     assert closed.status_code == 400  # draft cannot jump to closed
     dup = client.post(
-        "/api/v1/challenge-lists", json={"year": 2025, "title_zh": "榜", "title_en": "List"}, headers=organiser
+        "/api/v1/challenge-lists",
+        json={"year": 2025, "title_zh": "榜", "title_en": "List"},
+        headers=organiser,
     )
     assert dup.status_code == 409
 
 
 def test_phase_dates_validated(client: TestClient, organiser, published_contest) -> None:
     body = phase_body("bad") | {"ends_at": "2020-01-01T00:00:00+08:00"}
-    response = client.post(f"/api/v1/tracks/{published_contest['track']}/phases", json=body, headers=organiser)
+    response = client.post(
+        f"/api/v1/tracks/{published_contest['track']}/phases", json=body, headers=organiser
+    )
     assert response.status_code == 422
     naive = phase_body("naive") | {"starts_at": "2024-01-01T00:00:00"}
     assert (
-        client.post(f"/api/v1/tracks/{published_contest['track']}/phases", json=naive, headers=organiser).status_code
+        client.post(
+            f"/api/v1/tracks/{published_contest['track']}/phases", json=naive, headers=organiser
+        ).status_code
         == 422
     )
 
 
-def test_unknown_evaluator_is_a_field_error(client: TestClient, organiser, published_contest) -> None:
+def test_unknown_evaluator_is_a_field_error(
+    client: TestClient, organiser, published_contest
+) -> None:
     body = TRACK_BODY | {"slug": "other", "evaluator_key": "no_such_evaluator"}
-    response = client.post(f"/api/v1/contests/{published_contest['contest']}/tracks", json=body, headers=organiser)
+    response = client.post(
+        f"/api/v1/contests/{published_contest['contest']}/tracks", json=body, headers=organiser
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "evaluator_key"]
-

@@ -21,7 +21,9 @@ VERSIONS = Path(__file__).resolve().parents[2] / "backend" / "jiebang" / "migrat
 
 
 @pytest.fixture
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def empty_database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     backend = request.param
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'migrate.db'}"
@@ -46,7 +48,9 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: 
 
 
 @pytest.mark.parametrize(
-    "empty_database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+    "empty_database",
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    indirect=True,
 )
 def test_upgrade_check_downgrade(empty_database: str) -> None:
     config = alembic_config()
@@ -66,4 +70,4 @@ def test_migration_files_are_dated_and_reversible() -> None:
         assert re.match(r"^\d{8}_\d{4}_[0-9a-f]+_\w+\.py$", path.name), path.name
         source = path.read_text()
         body = source.split("def downgrade() -> None:", 1)[1]
-        assert "pass" != body.strip(), f"{path.name} has an empty downgrade"
+        assert body.strip() != "pass", f"{path.name} has an empty downgrade"

@@ -40,12 +40,16 @@ def seeded(platform_env: None) -> Iterator[dict[str, Any]]:
     app = create_app()
     with Session(get_engine()) as db:
         user_service.create(
-            db=db, user_in=UserCreate(email="fuzz@example.org", display_name="Fuzz", password=PASSWORD), role=Role.organiser
+            db=db,
+            user_in=UserCreate(email="fuzz@example.org", display_name="Fuzz", password=PASSWORD),
+            role=Role.organiser,
         )
     with TestClient(app) as client:
         headers = login(client, "fuzz@example.org")
         contest = client.post("/api/v1/contests", json=contest_body(), headers=headers).json()
-        track = client.post(f"/api/v1/contests/{contest['id']}/tracks", json=TRACK_BODY, headers=headers).json()
+        track = client.post(
+            f"/api/v1/contests/{contest['id']}/tracks", json=TRACK_BODY, headers=headers
+        ).json()
         client.post(f"/api/v1/tracks/{track['id']}/phases", json=phase_body(), headers=headers)
         client.post(f"/api/v1/contests/{contest['id']}/publish", headers=headers)
         yield {"app": app, "headers": headers}
@@ -60,11 +64,19 @@ def test_no_request_yields_a_server_error(seeded: dict[str, Any]) -> None:
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+        @settings(
+            max_examples=12,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def exercise(case: Any) -> None:
             response = case.call(headers=seeded["headers"])
             if response.status_code >= 500 or "Traceback" in response.text:
-                failures.append(f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}")
+                failures.append(
+                    f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}"
+                )
 
         exercise()
     assert operations > 40

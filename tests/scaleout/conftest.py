@@ -35,8 +35,18 @@ class Platform:
             # workers get no database credentials at all: only the broker and the API
             "JIEBANG_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
         }
-        argv = [str(BIN / "jiebang"), "worker", "--api", self.url, "--concurrency", "1",
-                "--scratch", str(self.logs / f"scratch-{len(self.workers)}"), "--cache", str(self.logs / "cache")]
+        argv = [
+            str(BIN / "jiebang"),
+            "worker",
+            "--api",
+            self.url,
+            "--concurrency",
+            "1",
+            "--scratch",
+            str(self.logs / f"scratch-{len(self.workers)}"),
+            "--cache",
+            str(self.logs / "cache"),
+        ]
         self.workers.append(start(argv, env, self.logs / f"worker-{len(self.workers)}.log"))
 
 
@@ -58,7 +68,9 @@ def platform(tmp_path: Path) -> Iterator[Platform]:
         "JIEBANG_HOUSEKEEPING_SECONDS": "1",
         "JIEBANG_LEASE_SECONDS": "6",
         "JIEBANG_MAX_ATTEMPTS": "20",
-        "JIEBANG_EVALUATORS_DIRS": json.dumps([str(REPO_ROOT / "evaluators"), str(FIXTURE_EVALUATORS)]),
+        "JIEBANG_EVALUATORS_DIRS": json.dumps(
+            [str(REPO_ROOT / "evaluators"), str(FIXTURE_EVALUATORS)]
+        ),
         "JIEBANG_FRONTEND_DIST": str(tmp_path / "none"),
     }
     server = start([str(BIN / "jiebang"), "serve", "--port", str(port)], env, tmp_path / "api.log")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -24,14 +25,14 @@ def free_port() -> int:
 def start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """Start a process in its own session (so its whole tree can be killed at once)."""
     handle = log.open("ab")
-    return subprocess.Popen(argv, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        argv, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def kill_tree(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
@@ -57,4 +58,6 @@ def rabbitmq(action: str) -> None:
 
 
 def purge_queue(name: str) -> None:
-    subprocess.run(["rabbitmqctl", "purge_queue", name], capture_output=True, timeout=60, check=False)
+    subprocess.run(
+        ["rabbitmqctl", "purge_queue", name], capture_output=True, timeout=60, check=False
+    )

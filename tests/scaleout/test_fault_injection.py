@@ -23,7 +23,19 @@ TERMINAL = {"scored", "failed", "cancelled"}
 
 def _organiser_token(platform: Platform) -> str:
     subprocess.run(
-        [str(BIN / "jiebang"), "user", "create", "--email", "org@example.org", "--name", "Org", "--password", PASSWORD, "--role", "organiser"],
+        [
+            str(BIN / "jiebang"),
+            "user",
+            "create",
+            "--email",
+            "org@example.org",
+            "--name",
+            "Org",
+            "--password",
+            PASSWORD,
+            "--role",
+            "organiser",
+        ],
         env=platform.env,
         check=True,
         capture_output=True,
@@ -32,17 +44,24 @@ def _organiser_token(platform: Platform) -> str:
 
 
 def _login(platform: Platform, email: str) -> str:
-    response = httpx.post(f"{platform.url}/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    response = httpx.post(
+        f"{platform.url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+    )
     response.raise_for_status()
     return str(response.json()["access_token"])
 
 
 def _team(platform: Platform, contest_id: int) -> dict[str, str]:
     with api(platform) as client:
-        client.post("/api/v1/auth/register", json={"email": "team@example.org", "display_name": "T", "password": PASSWORD})
+        client.post(
+            "/api/v1/auth/register",
+            json={"email": "team@example.org", "display_name": "T", "password": PASSWORD},
+        )
     headers = {"Authorization": f"Bearer {_login(platform, 'team@example.org')}"}
     with api(platform) as client:
-        client.post(f"/api/v1/contests/{contest_id}/teams", json={"name": "Chaos"}, headers=headers).raise_for_status()
+        client.post(
+            f"/api/v1/contests/{contest_id}/teams", json={"name": "Chaos"}, headers=headers
+        ).raise_for_status()
     return headers
 
 
@@ -63,13 +82,17 @@ def _submit_many(platform: Platform, count: int) -> tuple[list[int], dict[str, s
 
 def _statuses(platform: Platform, team: dict[str, str], ids: list[int]) -> dict[int, str]:
     with api(platform) as client:
-        return {i: client.get(f"/api/v1/submissions/{i}", headers=team).json()["status"] for i in ids}
+        return {
+            i: client.get(f"/api/v1/submissions/{i}", headers=team).json()["status"] for i in ids
+        }
 
 
 def _score_rows(platform: Platform) -> list[tuple[int, int]]:
     engine = create_engine(platform.env["JIEBANG_DATABASE_URL"])
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT submission_id, count(*) FROM score GROUP BY submission_id")).all()
+        rows = conn.execute(
+            text("SELECT submission_id, count(*) FROM score GROUP BY submission_id")
+        ).all()
     engine.dispose()
     return [(int(a), int(b)) for a, b in rows]
 
@@ -113,7 +136,9 @@ def test_broker_outage_midway(platform: Platform) -> None:
         rabbitmq("start_app")
     statuses = _statuses(platform, team, ids)
     while any(s not in TERMINAL for s in statuses.values()):
-        assert time.monotonic() < deadline, f"stuck after the outage: {sorted(set(statuses.values()))}"
+        assert time.monotonic() < deadline, (
+            f"stuck after the outage: {sorted(set(statuses.values()))}"
+        )
         time.sleep(1)
         statuses = _statuses(platform, team, ids)
     assert set(statuses.values()) == {"scored"}

@@ -31,11 +31,19 @@ def tar_bytes(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def setup_phase(client: TestClient, organiser: dict[str, str], **phase_overrides: Any) -> dict[str, int]:
+def setup_phase(
+    client: TestClient, organiser: dict[str, str], **phase_overrides: Any
+) -> dict[str, int]:
     """A published contest, a line_scores track, an open phase with a split and reference data."""
     contest = client.post(
         "/api/v1/contests",
-        json={"slug": "queue-test", "title_zh": "队列", "title_en": "Queue", "edition": "1", "year": 2024},
+        json={
+            "slug": "queue-test",
+            "title_zh": "队列",
+            "title_en": "Queue",
+            "edition": "1",
+            "year": 2024,
+        },
         headers=organiser,
     ).json()
     track = client.post(
@@ -64,26 +72,46 @@ def setup_phase(client: TestClient, organiser: dict[str, str], **phase_overrides
         "public_item_ids": ["a", "b"],
         "private_item_ids": ["c", "d"],
     } | phase_overrides
-    phase = client.post(f"/api/v1/tracks/{track.json()['id']}/phases", json=phase_body, headers=organiser)
+    phase = client.post(
+        f"/api/v1/tracks/{track.json()['id']}/phases", json=phase_body, headers=organiser
+    )
     assert phase.status_code == 201, phase.text
     ref = client.put(
         f"/api/v1/phases/{phase.json()['id']}/reference",
-        files={"archive": ("ref.tar", tar_bytes({"truth.txt": TRUTH.encode()}), "application/x-tar")},
+        files={
+            "archive": ("ref.tar", tar_bytes({"truth.txt": TRUTH.encode()}), "application/x-tar")
+        },
         headers=organiser,
     )
     assert ref.status_code == 200, ref.text
-    assert client.post(f"/api/v1/contests/{contest['id']}/publish", headers=organiser).status_code == 200
+    assert (
+        client.post(f"/api/v1/contests/{contest['id']}/publish", headers=organiser).status_code
+        == 200
+    )
     return {"contest": contest["id"], "track": track.json()["id"], "phase": phase.json()["id"]}
 
 
-def team_headers(client: TestClient, make_user: Callable[..., dict[str, str]], contest_id: int, name: str = "Team") -> dict[str, str]:
+def team_headers(
+    client: TestClient,
+    make_user: Callable[..., dict[str, str]],
+    contest_id: int,
+    name: str = "Team",
+) -> dict[str, str]:
     headers = make_user()
-    response = client.post(f"/api/v1/contests/{contest_id}/teams", json={"name": name}, headers=headers)
+    response = client.post(
+        f"/api/v1/contests/{contest_id}/teams", json={"name": name}, headers=headers
+    )
     assert response.status_code == 201, response.text
     return headers
 
 
-def start(client: TestClient, headers: dict[str, str], phase_id: int, data: bytes, filename: str = "scores.txt") -> httpx.Response:
+def start(
+    client: TestClient,
+    headers: dict[str, str],
+    phase_id: int,
+    data: bytes,
+    filename: str = "scores.txt",
+) -> httpx.Response:
     return client.post(
         f"/api/v1/phases/{phase_id}/submissions",
         json={"filename": filename, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
@@ -91,7 +119,13 @@ def start(client: TestClient, headers: dict[str, str], phase_id: int, data: byte
     )
 
 
-def put_parts(client: TestClient, headers: dict[str, str], plan: dict[str, Any], data: bytes, numbers: list[int] | None = None) -> list[dict[str, Any]]:
+def put_parts(
+    client: TestClient,
+    headers: dict[str, str],
+    plan: dict[str, Any],
+    data: bytes,
+    numbers: list[int] | None = None,
+) -> list[dict[str, Any]]:
     size = plan["part_size"]
     sent = []
     for part in plan["parts"]:
@@ -109,13 +143,23 @@ def put_parts(client: TestClient, headers: dict[str, str], plan: dict[str, Any],
     return sent
 
 
-def submit(client: TestClient, headers: dict[str, str], phase_id: int, data: bytes, filename: str = "scores.txt") -> httpx.Response:
+def submit(
+    client: TestClient,
+    headers: dict[str, str],
+    phase_id: int,
+    data: bytes,
+    filename: str = "scores.txt",
+) -> httpx.Response:
     """Start, upload every part, complete; returns the complete response."""
     started = start(client, headers, phase_id, data, filename)
     assert started.status_code == 201, started.text
     body = started.json()
     parts = put_parts(client, headers, body["upload"], data)
-    return client.post(f"/api/v1/submissions/{body['submission']['id']}/complete", json={"parts": parts}, headers=headers)
+    return client.post(
+        f"/api/v1/submissions/{body['submission']['id']}/complete",
+        json={"parts": parts},
+        headers=headers,
+    )
 
 
 def worker_api(client: TestClient, name: str = "test-worker") -> WorkerAPI:

@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from jiebang.submissions.archives import ArchiveLimits, ArchiveRejected, extract_archive, inspect_archive
+from jiebang.submissions.archives import (
+    ArchiveLimits,
+    ArchiveRejected,
+    extract_archive,
+    inspect_archive,
+)
 
 
 def _zip(path: Path, entries: dict[str, bytes], *, compression: int = zipfile.ZIP_STORED) -> Path:
@@ -29,7 +34,11 @@ def _tar_with(path: Path, member: tarfile.TarInfo, data: bytes = b"") -> Path:
 
 @pytest.mark.parametrize(
     "name,message",
-    [("../x", "entry ../x escapes the archive"), ("a/../../x", "escapes the archive"), ("/etc/passwd", "is an absolute path")],
+    [
+        ("../x", "entry ../x escapes the archive"),
+        ("a/../../x", "escapes the archive"),
+        ("/etc/passwd", "is an absolute path"),
+    ],
 )
 def test_traversal_and_absolute_paths(tmp_path: Path, name: str, message: str) -> None:
     with pytest.raises(ArchiveRejected, match=message.replace(".", r"\.")):
@@ -62,7 +71,11 @@ def test_zip_symlink(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_ratio_and_unpacked_size(tmp_path: Path) -> None:
-    bomb = _zip(tmp_path / "bomb.zip", {"zeros.bin": bytes(50 * 1024 * 1024)}, compression=zipfile.ZIP_DEFLATED)
+    bomb = _zip(
+        tmp_path / "bomb.zip",
+        {"zeros.bin": bytes(50 * 1024 * 1024)},
+        compression=zipfile.ZIP_DEFLATED,
+    )
     with pytest.raises(ArchiveRejected, match=r"expands \d+× \(limit 200×\).*decompression bomb"):
         inspect_archive(bomb, ArchiveLimits())
     with pytest.raises(ArchiveRejected, match="unpacked size 50 MiB exceeds 8 MiB"):
@@ -77,7 +90,9 @@ def test_header_lying_about_size_is_caught_while_extracting(tmp_path: Path) -> N
     raw[central + 24 : central + 28] = (16).to_bytes(4, "little")
     path.write_bytes(bytes(raw))
     with pytest.raises((ArchiveRejected, zipfile.BadZipFile)):
-        extract_archive(path, tmp_path / "out", ArchiveLimits(max_unpacked_bytes=1024), filename="lie.zip")
+        extract_archive(
+            path, tmp_path / "out", ArchiveLimits(max_unpacked_bytes=1024), filename="lie.zip"
+        )
 
 
 def test_too_many_files(tmp_path: Path) -> None:
@@ -96,5 +111,8 @@ def test_good_archive_and_plain_file_extract(tmp_path: Path) -> None:
     assert (tmp_path / "ok" / "b.txt").read_bytes() == b"hello"
     plain = tmp_path / "scores.csv"
     plain.write_text("id,score\n")
-    assert extract_archive(plain, tmp_path / "p", ArchiveLimits(), filename="scores.csv").kind == "file"
+    assert (
+        extract_archive(plain, tmp_path / "p", ArchiveLimits(), filename="scores.csv").kind
+        == "file"
+    )
     assert (tmp_path / "p" / "scores.csv").read_text() == "id,score\n"

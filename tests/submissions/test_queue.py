@@ -26,7 +26,9 @@ def _expire_leases(db: Session) -> None:
     db.commit()
 
 
-def test_crashed_worker_is_requeued_then_refunded(client: TestClient, organiser, make_user, db: Session, tmp_path: Path) -> None:
+def test_crashed_worker_is_requeued_then_refunded(
+    client: TestClient, organiser, make_user, db: Session, tmp_path: Path
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     sub = submit(client, team, ids["phase"], GOOD).json()
@@ -40,11 +42,24 @@ def test_crashed_worker_is_requeued_then_refunded(client: TestClient, organiser,
     assert detail["status"] == "failed" and detail["failure_category"] == "infrastructure"
     assert detail["refunded"] and not detail["charged"] and "refunded" in detail["failure_message"]
     statuses = [h["status"] for h in detail["history"]]
-    assert statuses == ["uploading", "queued", "running", "queued", "running", "queued", "running", "failed"]
-    assert client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()["used_total"] == 0
+    assert statuses == [
+        "uploading",
+        "queued",
+        "running",
+        "queued",
+        "running",
+        "queued",
+        "running",
+        "failed",
+    ]
+    assert (
+        client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()["used_total"] == 0
+    )
 
 
-def test_requeued_job_is_scored_once_by_the_next_worker(client: TestClient, organiser, make_user, db: Session, tmp_path: Path) -> None:
+def test_requeued_job_is_scored_once_by_the_next_worker(
+    client: TestClient, organiser, make_user, db: Session, tmp_path: Path
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     sub = submit(client, team, ids["phase"], GOOD).json()
@@ -57,14 +72,18 @@ def test_requeued_job_is_scored_once_by_the_next_worker(client: TestClient, orga
     assert drain(client, tmp_path, "fast") == 1
     # the slow worker finally reports: its lease is gone, and the score is not duplicated
     late = client.post(
-        f"/api/v1/worker/jobs/{spec.job_id}/result", json={"lease_owner": spec.lease_owner, **report}, headers=slow.headers
+        f"/api/v1/worker/jobs/{spec.job_id}/result",
+        json={"lease_owner": spec.lease_owner, **report},
+        headers=slow.headers,
     )
     assert late.status_code == 204  # same job already has its score: a duplicate delivery, ignored
     assert db.exec(select(func.count()).select_from(Score)).one() == 1
     assert client.get(f"/api/v1/submissions/{sub['id']}", headers=team).json()["status"] == "scored"
 
 
-def test_result_delivered_twice_yields_one_score(client: TestClient, organiser, make_user, db: Session, tmp_path: Path) -> None:
+def test_result_delivered_twice_yields_one_score(
+    client: TestClient, organiser, make_user, db: Session, tmp_path: Path
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     submit(client, team, ids["phase"], GOOD)
@@ -74,25 +93,37 @@ def test_result_delivered_twice_yields_one_score(client: TestClient, organiser, 
     report = evaluate(spec, api=api, scratch_root=tmp_path, cache_dir=tmp_path / "cache")
     for _ in range(3):
         response = client.post(
-            f"/api/v1/worker/jobs/{spec.job_id}/result", json={"lease_owner": spec.lease_owner, **report}, headers=api.headers
+            f"/api/v1/worker/jobs/{spec.job_id}/result",
+            json={"lease_owner": spec.lease_owner, **report},
+            headers=api.headers,
         )
         assert response.status_code == 204
     assert db.exec(select(func.count()).select_from(Score)).one() == 1
 
 
-def test_heartbeat_after_takeover_is_refused(client: TestClient, organiser, make_user, db: Session) -> None:
+def test_heartbeat_after_takeover_is_refused(
+    client: TestClient, organiser, make_user, db: Session
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     submit(client, team, ids["phase"], GOOD)
     first = worker_api(client, "first")
     spec = first.claim()
     assert spec is not None
-    ok = client.post(f"/api/v1/worker/jobs/{spec.job_id}/heartbeat", json={"lease_owner": spec.lease_owner}, headers=first.headers)
+    ok = client.post(
+        f"/api/v1/worker/jobs/{spec.job_id}/heartbeat",
+        json={"lease_owner": spec.lease_owner},
+        headers=first.headers,
+    )
     assert ok.status_code == 204
     _expire_leases(db)
     queue.requeue_expired(db)
     assert worker_api(client, "second").claim() is not None
-    stale = client.post(f"/api/v1/worker/jobs/{spec.job_id}/heartbeat", json={"lease_owner": spec.lease_owner}, headers=first.headers)
+    stale = client.post(
+        f"/api/v1/worker/jobs/{spec.job_id}/heartbeat",
+        json={"lease_owner": spec.lease_owner},
+        headers=first.headers,
+    )
     assert stale.status_code == 409
 
 
@@ -106,12 +137,21 @@ def test_two_workers_never_claim_the_same_job(client: TestClient, organiser, mak
     assert len(ids_claimed) == 3 and len(set(ids_claimed)) == 3 and claimed[3] is None
 
 
-def test_abandoned_uploads_are_cleaned_up(client: TestClient, organiser, make_user, db: Session) -> None:
+def test_abandoned_uploads_are_cleaned_up(
+    client: TestClient, organiser, make_user, db: Session
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     started = start(client, team, ids["phase"], GOOD).json()
     assert abort_abandoned_uploads(db, older_than=timedelta(hours=1)) == []
-    assert abort_abandoned_uploads(db, older_than=timedelta(seconds=-1)) == [started["submission"]["id"]]
+    assert abort_abandoned_uploads(db, older_than=timedelta(seconds=-1)) == [
+        started["submission"]["id"]
+    ]
     detail = client.get(f"/api/v1/submissions/{started['submission']['id']}", headers=team).json()
     assert detail["status"] == "cancelled" and detail["history"][-1]["actor"] == "system:janitor"
-    assert client.get(f"/api/v1/submissions/{started['submission']['id']}/upload", headers=team).status_code == 404
+    assert (
+        client.get(
+            f"/api/v1/submissions/{started['submission']['id']}/upload", headers=team
+        ).status_code
+        == 404
+    )

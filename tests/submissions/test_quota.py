@@ -31,7 +31,9 @@ def test_daily_quota_refuses_with_reset_time(client: TestClient, organiser, make
     assert quota["remaining_today"] == 0 and quota["timezone"] == "Asia/Shanghai"
     refused = start(client, team, ids["phase"], b"a 2\n")  # the user's saved locale is zh-CN
     assert refused.status_code == 403
-    local_midnight = datetime.fromisoformat(quota["resets_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    local_midnight = datetime.fromisoformat(quota["resets_at"]).astimezone(
+        ZoneInfo("Asia/Shanghai")
+    )
     assert local_midnight.strftime("%H:%M") == "00:00"
     assert f"将于 {local_midnight:%Y-%m-%d} 00:00 (Asia/Shanghai) 重置" in refused.json()["detail"]
 
@@ -46,6 +48,11 @@ def test_concurrent_limit(client: TestClient, organiser, make_user) -> None:
 
 
 def test_closed_phase(client: TestClient, organiser, make_user) -> None:
-    ids = setup_phase(client, organiser, starts_at="2030-01-01T00:00:00+08:00", ends_at="2030-02-01T00:00:00+08:00")
+    ids = setup_phase(
+        client,
+        organiser,
+        starts_at="2030-01-01T00:00:00+08:00",
+        ends_at="2030-02-01T00:00:00+08:00",
+    )
     team = team_headers(client, make_user, ids["contest"])
     assert start(client, team, ids["phase"], b"x").json()["code"] == "phase_not_open"

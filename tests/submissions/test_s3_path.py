@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import uuid
 from collections.abc import Iterator
@@ -32,15 +33,17 @@ def moto() -> Iterator[ThreadedMotoServer]:
     server.start()
     server.port = port  # type: ignore[attr-defined]
     yield server
-    try:
+    with contextlib.suppress(Exception):  # some tests stop it themselves
         server.stop()
-    except Exception:  # already stopped by the test
-        pass
 
 
 @pytest.fixture
-def s3_client(fixture_evaluators: None, moto: ThreadedMotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("JIEBANG_STORAGE_URL", f"s3://key:secret@127.0.0.1:{moto.port}/jb-{uuid.uuid4().hex[:8]}")  # type: ignore[attr-defined]
+def s3_client(
+    fixture_evaluators: None, moto: ThreadedMotoServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
+    monkeypatch.setenv(
+        "JIEBANG_STORAGE_URL", f"s3://key:secret@127.0.0.1:{moto.port}/jb-{uuid.uuid4().hex[:8]}"
+    )  # type: ignore[attr-defined]
     get_store.cache_clear()
     store = get_store()
     assert isinstance(store, S3Store)
@@ -50,17 +53,25 @@ def s3_client(fixture_evaluators: None, moto: ThreadedMotoServer, monkeypatch: p
     get_store.cache_clear()
 
 
-def test_presigned_upload_and_scoring_through_s3(s3_client: TestClient, organiser, make_user, tmp_path: Path) -> None:
+def test_presigned_upload_and_scoring_through_s3(
+    s3_client: TestClient, organiser, make_user, tmp_path: Path
+) -> None:
     ids = setup_phase(s3_client, organiser)
     team = team_headers(s3_client, make_user, ids["contest"])
     started = start(s3_client, team, ids["phase"], GOOD).json()
     assert started["upload"]["direct"] is True
     assert "X-Amz-Signature" in started["upload"]["parts"][0]["url"]
     parts = put_parts(s3_client, team, started["upload"], GOOD)
-    done = s3_client.post(f"/api/v1/submissions/{started['submission']['id']}/complete", json={"parts": parts}, headers=team)
+    done = s3_client.post(
+        f"/api/v1/submissions/{started['submission']['id']}/complete",
+        json={"parts": parts},
+        headers=team,
+    )
     assert done.status_code == 200, done.text
     assert drain(s3_client, tmp_path) == 1  # the worker downloads through presigned URLs
-    detail = s3_client.get(f"/api/v1/submissions/{started['submission']['id']}", headers=team).json()
+    detail = s3_client.get(
+        f"/api/v1/submissions/{started['submission']['id']}", headers=team
+    ).json()
     assert detail["status"] == "scored" and detail["scores"] == {"mae": 0.25}
 
 
@@ -73,10 +84,16 @@ def test_storage_outage_during_complete_is_a_clean_503(
     parts = put_parts(s3_client, team, started["upload"], GOOD)
     objects_before = db.exec(select(func.count()).select_from(StoredObject)).one()
     moto.stop()
-    response = s3_client.post(f"/api/v1/submissions/{started['submission']['id']}/complete", json={"parts": parts}, headers=team)
+    response = s3_client.post(
+        f"/api/v1/submissions/{started['submission']['id']}/complete",
+        json={"parts": parts},
+        headers=team,
+    )
     assert response.status_code == 503
     assert "retry" in response.json()["detail"] or "重试" in response.json()["detail"]
-    detail = s3_client.get(f"/api/v1/submissions/{started['submission']['id']}", headers=team).json()
+    detail = s3_client.get(
+        f"/api/v1/submissions/{started['submission']['id']}", headers=team
+    ).json()
     assert detail["status"] == "uploading" and not detail["charged"]  # nothing half-created
     assert db.exec(select(func.count()).select_from(StoredObject)).one() == objects_before
     assert db.exec(select(func.count()).select_from(EvaluationJob)).one() == 0

@@ -15,7 +15,9 @@ from .helpers import drain, put_parts, setup_phase, start, submit, team_headers
 GOOD = b"a 1.5\nb 2\nc 3\nd 6\n"  # public MAE 0.25, private MAE 1.0
 
 
-def test_submit_score_and_private_stays_private(client: TestClient, organiser, make_user, tmp_path: Path) -> None:
+def test_submit_score_and_private_stays_private(
+    client: TestClient, organiser, make_user, tmp_path: Path
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     before = client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()
@@ -35,7 +37,9 @@ def test_submit_score_and_private_stays_private(client: TestClient, organiser, m
     assert all(h["actor"] for h in detail["history"])
 
 
-def test_interrupted_upload_resumes(client: TestClient, organiser, make_user, tmp_path: Path) -> None:
+def test_interrupted_upload_resumes(
+    client: TestClient, organiser, make_user, tmp_path: Path
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     data = (GOOD * 2_000_000)[: 40 * 1024 * 1024]  # 40 MiB: three 16 MiB parts
@@ -47,34 +51,50 @@ def test_interrupted_upload_resumes(client: TestClient, organiser, make_user, tm
     assert [p["number"] for p in plan["parts_received"]] == [1, 3]
     incomplete = client.post(
         f"/api/v1/submissions/{sub_id}/complete",
-        json={"parts": [{"number": p["number"], "etag": p["etag"]} for p in plan["parts_received"]]},
+        json={
+            "parts": [{"number": p["number"], "etag": p["etag"]} for p in plan["parts_received"]]
+        },
         headers=team,
     )
     assert incomplete.status_code == 422
     put_parts(client, team, plan, data, numbers=[2])
     plan = client.get(f"/api/v1/submissions/{sub_id}/upload", headers=team).json()
     parts = [{"number": p["number"], "etag": p["etag"]} for p in plan["parts_received"]]
-    done = client.post(f"/api/v1/submissions/{sub_id}/complete", json={"parts": parts}, headers=team)
+    done = client.post(
+        f"/api/v1/submissions/{sub_id}/complete", json={"parts": parts}, headers=team
+    )
     assert done.status_code == 200, done.text
     assert done.json()["sha256"] == started["submission"]["sha256"]
 
 
-def test_sha256_mismatch_is_rejected_without_charge(client: TestClient, organiser, make_user, db: Session) -> None:
+def test_sha256_mismatch_is_rejected_without_charge(
+    client: TestClient, organiser, make_user, db: Session
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     started = start(client, team, ids["phase"], GOOD).json()
     parts = put_parts(client, team, started["upload"], GOOD.replace(b"a", b"z"))
-    response = client.post(f"/api/v1/submissions/{started['submission']['id']}/complete", json={"parts": parts}, headers=team)
+    response = client.post(
+        f"/api/v1/submissions/{started['submission']['id']}/complete",
+        json={"parts": parts},
+        headers=team,
+    )
     assert response.status_code == 422
     assert "sha256" in response.json()["detail"][0]["msg"]
     detail = client.get(f"/api/v1/submissions/{started['submission']['id']}", headers=team).json()
-    assert detail["status"] == "failed" and detail["failure_category"] == "rejected" and not detail["charged"]
+    assert (
+        detail["status"] == "failed"
+        and detail["failure_category"] == "rejected"
+        and not detail["charged"]
+    )
     assert db.exec(select(func.count()).select_from(EvaluationJob)).one() == 0
     quota = client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()
     assert quota["used_total"] == 0
 
 
-def test_team_fault_counts_evaluator_bug_refunds(client: TestClient, organiser, make_user, tmp_path: Path) -> None:
+def test_team_fault_counts_evaluator_bug_refunds(
+    client: TestClient, organiser, make_user, tmp_path: Path
+) -> None:
     ids = setup_phase(client, organiser)
     team = team_headers(client, make_user, ids["contest"])
     bad = submit(client, team, ids["phase"], b"a 1\nthis line is wrong\n").json()
@@ -84,10 +104,16 @@ def test_team_fault_counts_evaluator_bug_refunds(client: TestClient, organiser, 
     assert bad_detail["status"] == "failed" and bad_detail["failure_category"] == "submission"
     assert "is not '<id> <value>'" in bad_detail["failure_message"] and bad_detail["charged"]
     crash_detail = client.get(f"/api/v1/submissions/{crash['id']}", headers=team).json()
-    assert crash_detail["failure_category"] == "evaluator" and crash_detail["refunded"] and not crash_detail["charged"]
+    assert (
+        crash_detail["failure_category"] == "evaluator"
+        and crash_detail["refunded"]
+        and not crash_detail["charged"]
+    )
     assert "deliberate evaluator bug" in crash_detail["logs"]["score_stderr_tail"]
     assert str(tmp_path) not in str(crash_detail)  # no host paths reach the team
-    assert client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()["used_total"] == 1
+    assert (
+        client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()["used_total"] == 1
+    )
 
 
 def test_cancel_queued_refunds(client: TestClient, organiser, make_user, db: Session) -> None:
@@ -96,7 +122,9 @@ def test_cancel_queued_refunds(client: TestClient, organiser, make_user, db: Ses
     sub = submit(client, team, ids["phase"], GOOD).json()
     cancelled = client.post(f"/api/v1/submissions/{sub['id']}/cancel", headers=team).json()
     assert cancelled["status"] == "cancelled" and cancelled["refunded"] and not cancelled["charged"]
-    assert client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()["used_total"] == 0
+    assert (
+        client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()["used_total"] == 0
+    )
     assert db.exec(select(EvaluationJob.status)).all() == ["cancelled"]
 
 
@@ -118,7 +146,10 @@ def test_other_teams_cannot_see_or_touch(client: TestClient, organiser, make_use
 
 def test_worker_api_needs_the_worker_token(client: TestClient, participant) -> None:
     assert client.post("/api/v1/worker/claim", json={"worker": "x"}).status_code == 401
-    assert client.post("/api/v1/worker/claim", json={"worker": "x"}, headers=participant).status_code == 401
+    assert (
+        client.post("/api/v1/worker/claim", json={"worker": "x"}, headers=participant).status_code
+        == 401
+    )
 
 
 def test_reference_data_is_stored_with_checksum(client: TestClient, organiser, db: Session) -> None:

@@ -25,7 +25,9 @@ class UserLocale(StrEnum):
 class UserBase(SQLModel):
     email: EmailStr = Field(sa_column=Column(String(320), unique=True, nullable=False))
     display_name: str = Field(min_length=1, max_length=80)
-    locale: UserLocale = Field(default=UserLocale.zh_cn, sa_column=Column(String(8), nullable=False))
+    locale: UserLocale = Field(
+        default=UserLocale.zh_cn, sa_column=Column(String(8), nullable=False)
+    )
 
 
 class User(UserBase, table=True):
@@ -62,7 +64,7 @@ class RoleChange(SQLModel):
 
 class Token(SQLModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
 
 

@@ -11,7 +11,6 @@ from jiebang.auth.security import hash_password, verify_password
 from jiebang.core.errors import Conflict, NotFound
 
 
-
 @lru_cache
 def _dummy_hash() -> str:
     """A real hash, so that logins for unknown emails cost the same time as real ones."""

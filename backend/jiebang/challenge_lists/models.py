@@ -45,7 +45,9 @@ class ChallengeList(ChallengeListBase, table=True):
     __table_args__ = (UniqueConstraint("year"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    status: ListStatus = Field(default=ListStatus.draft, sa_column=Column(String(16), nullable=False))
+    status: ListStatus = Field(
+        default=ListStatus.draft, sa_column=Column(String(16), nullable=False)
+    )
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

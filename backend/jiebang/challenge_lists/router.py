@@ -65,35 +65,47 @@ def create_list(body: ChallengeListCreate, _: Organiser, db: SessionDep) -> Chal
 
 
 @router.patch("/challenge-lists/{list_id}", response_model=ChallengeListPublic)
-def update_list(list_id: int, body: ChallengeListUpdate, _: Organiser, db: SessionDep) -> ChallengeList:
+def update_list(
+    list_id: int, body: ChallengeListUpdate, _: Organiser, db: SessionDep
+) -> ChallengeList:
     """Edit a list."""
     found = service.get_list(db=db, list_id=list_id, include_drafts=True)
     return service.update_list(db=db, found=found, list_in=body)
 
 
 @router.put("/challenge-lists/{list_id}/status", response_model=ChallengeListPublic)
-def change_list_status(list_id: int, body: StatusChange, _: Organiser, db: SessionDep) -> ChallengeList:
+def change_list_status(
+    list_id: int, body: StatusChange, _: Organiser, db: SessionDep
+) -> ChallengeList:
     """Publish or close a list."""
     found = service.get_list(db=db, list_id=list_id, include_drafts=True)
     return service.set_list_status(db=db, found=found, status=body.status)
 
 
-@router.post("/challenge-lists/{list_id}/items", response_model=ChallengeItemPublic, status_code=201)
-def create_item(list_id: int, body: ChallengeItemCreate, _: Organiser, db: SessionDep) -> ChallengeItemPublic:
+@router.post(
+    "/challenge-lists/{list_id}/items", response_model=ChallengeItemPublic, status_code=201
+)
+def create_item(
+    list_id: int, body: ChallengeItemCreate, _: Organiser, db: SessionDep
+) -> ChallengeItemPublic:
     """Add an item with structured targets."""
     found = service.get_list(db=db, list_id=list_id, include_drafts=True)
     return service.item_public(db=db, item=service.create_item(db=db, found=found, item_in=body))
 
 
 @router.patch("/challenge-items/{item_id}", response_model=ChallengeItemPublic)
-def update_item(item_id: int, body: ChallengeItemUpdate, _: Organiser, db: SessionDep) -> ChallengeItemPublic:
+def update_item(
+    item_id: int, body: ChallengeItemUpdate, _: Organiser, db: SessionDep
+) -> ChallengeItemPublic:
     """Edit an item; a given target list replaces the old one."""
     item = service.get_item(db=db, item_id=item_id, include_drafts=True)
     return service.item_public(db=db, item=service.update_item(db=db, item=item, item_in=body))
 
 
 # ---------------------------------------------------------------- applications
-@router.post("/challenge-items/{item_id}/applications", response_model=ApplicationPublic, status_code=201)
+@router.post(
+    "/challenge-items/{item_id}/applications", response_model=ApplicationPublic, status_code=201
+)
 def apply(
     item_id: int,
     team_id: Annotated[int, Form()],
@@ -122,26 +134,36 @@ def apply(
 def list_applications(item_id: int, _: Organiser, db: SessionDep) -> list[ApplicationPublic]:
     """Every application to an item, for review."""
     service.get_item(db=db, item_id=item_id, include_drafts=True)
-    return [service.application_public(db=db, app=a) for a in service.applications_for_item(db=db, item_id=item_id)]
+    return [
+        service.application_public(db=db, app=a)
+        for a in service.applications_for_item(db=db, item_id=item_id)
+    ]
 
 
 @router.get("/applications/mine", response_model=list[ApplicationPublic])
 def my_applications(user: CurrentUser, db: SessionDep) -> list[ApplicationPublic]:
     """Applications made by your teams."""
-    return [service.application_public(db=db, app=a) for a in service.applications_of_user(db=db, user=user)]
+    return [
+        service.application_public(db=db, app=a)
+        for a in service.applications_of_user(db=db, user=user)
+    ]
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic)
 def read_application(application_id: int, user: CurrentUser, db: SessionDep) -> ApplicationPublic:
     """An application of your team (or any, for staff)."""
-    app = service.get_application_for(db=db, application_id=application_id, user=user, staff=is_staff(user))
+    app = service.get_application_for(
+        db=db, application_id=application_id, user=user, staff=is_staff(user)
+    )
     return service.application_public(db=db, app=app)
 
 
 @router.get("/applications/{application_id}/proposal")
 def download_proposal(application_id: int, user: CurrentUser, db: SessionDep) -> StreamingResponse:
     """The proposal PDF, streamed."""
-    app = service.get_application_for(db=db, application_id=application_id, user=user, staff=is_staff(user))
+    app = service.get_application_for(
+        db=db, application_id=application_id, user=user, staff=is_staff(user)
+    )
     obj = db.get(StoredObject, app.proposal_object_id)
     assert obj is not None
     return StreamingResponse(
@@ -156,5 +178,9 @@ def review_application(
     application_id: int, body: ApplicationReview, organiser: Organiser, db: SessionDep
 ) -> ApplicationPublic:
     """Shortlist, award (挂帅) or reject, with notes."""
-    app = service.get_application_for(db=db, application_id=application_id, user=organiser, staff=True)
-    return service.application_public(db=db, app=service.review(db=db, app=app, reviewer=organiser, review_in=body))
+    app = service.get_application_for(
+        db=db, application_id=application_id, user=organiser, staff=True
+    )
+    return service.application_public(
+        db=db, app=service.review(db=db, app=app, reviewer=organiser, review_in=body)
+    )

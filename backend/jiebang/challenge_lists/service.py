@@ -78,7 +78,9 @@ def create_list(*, db: Session, list_in: ChallengeListCreate) -> ChallengeList:
     return found
 
 
-def update_list(*, db: Session, found: ChallengeList, list_in: ChallengeListUpdate) -> ChallengeList:
+def update_list(
+    *, db: Session, found: ChallengeList, list_in: ChallengeListUpdate
+) -> ChallengeList:
     found.sqlmodel_update(list_in.model_dump(exclude_unset=True, exclude_none=True))
     db.add(found)
     db.commit()
@@ -119,7 +121,11 @@ def item_public(*, db: Session, item: ChallengeItem) -> ChallengeItemPublic:
 
 def list_items(*, db: Session, list_id: int) -> list[ChallengeItem]:
     return list(
-        db.exec(select(ChallengeItem).where(ChallengeItem.list_id == list_id).order_by(col(ChallengeItem.code)))
+        db.exec(
+            select(ChallengeItem)
+            .where(ChallengeItem.list_id == list_id)
+            .order_by(col(ChallengeItem.code))
+        )
     )
 
 
@@ -139,12 +145,20 @@ def _replace_targets(*, db: Session, item: ChallengeItem, targets: list[TargetIn
     for old in targets_of(db=db, item_id=item.id or 0):
         db.delete(old)
     for position, target in enumerate(targets):
-        db.add(ChallengeTarget.model_validate(target, update={"item_id": item.id, "position": position}))
+        db.add(
+            ChallengeTarget.model_validate(
+                target, update={"item_id": item.id, "position": position}
+            )
+        )
 
 
-def create_item(*, db: Session, found: ChallengeList, item_in: ChallengeItemCreate) -> ChallengeItem:
+def create_item(
+    *, db: Session, found: ChallengeList, item_in: ChallengeItemCreate
+) -> ChallengeItem:
     """A new item with its structured targets; 409 if the code is taken in this list."""
-    item = ChallengeItem.model_validate(item_in.model_dump(exclude={"targets"}), update={"list_id": found.id})
+    item = ChallengeItem.model_validate(
+        item_in.model_dump(exclude={"targets"}), update={"list_id": found.id}
+    )
     db.add(item)
     try:
         db.flush()
@@ -159,7 +173,9 @@ def create_item(*, db: Session, found: ChallengeList, item_in: ChallengeItemCrea
 
 def update_item(*, db: Session, item: ChallengeItem, item_in: ChallengeItemUpdate) -> ChallengeItem:
     """Apply the given fields; a given target list replaces the old one."""
-    item.sqlmodel_update(item_in.model_dump(exclude_unset=True, exclude_none=True, exclude={"targets"}))
+    item.sqlmodel_update(
+        item_in.model_dump(exclude_unset=True, exclude_none=True, exclude={"targets"})
+    )
     db.add(item)
     if item_in.targets is not None:
         _replace_targets(db=db, item=item, targets=item_in.targets)
@@ -211,7 +227,9 @@ def apply(
     contest_ids = _item_contest_ids(db=db, item_id=item.id or 0)
     if contest_ids and team.contest_id not in contest_ids:
         contest = db.get(Contest, min(contest_ids))
-        raise InvalidInput("team_id", "team_not_in_contest", contest=contest.slug if contest else "?")
+        raise InvalidInput(
+            "team_id", "team_not_in_contest", contest=contest.slug if contest else "?"
+        )
     if not stream.read(5).startswith(b"%PDF-"):
         raise InvalidInput("proposal", "proposal_not_pdf")
     stream.seek(0)
@@ -252,7 +270,11 @@ def apply(
 
 
 def applications_for_item(*, db: Session, item_id: int) -> list[Application]:
-    return list(db.exec(select(Application).where(Application.item_id == item_id).order_by(col(Application.id))))
+    return list(
+        db.exec(
+            select(Application).where(Application.item_id == item_id).order_by(col(Application.id))
+        )
+    )
 
 
 def applications_of_user(*, db: Session, user: User) -> list[Application]:
@@ -262,23 +284,33 @@ def applications_of_user(*, db: Session, user: User) -> list[Application]:
     return list(db.exec(select(Application).where(col(Application.team_id).in_(team_ids))))
 
 
-def get_application_for(*, db: Session, application_id: int, user: User, staff: bool) -> Application:
+def get_application_for(
+    *, db: Session, application_id: int, user: User, staff: bool
+) -> Application:
     """The application if the user is staff or in the applying team; 404 otherwise."""
     app = db.get(Application, application_id)
     if app is None:
         raise NotFound("application")
     if not staff:
         team = db.get(Team, app.team_id)
-        if team is None or team_service.team_of(db=db, contest_id=team.contest_id, user_id=user.id or 0) != team:
+        if (
+            team is None
+            or team_service.team_of(db=db, contest_id=team.contest_id, user_id=user.id or 0) != team
+        ):
             raise NotFound("application")
     return app
 
 
-def review(*, db: Session, app: Application, reviewer: User, review_in: ApplicationReview) -> Application:
+def review(
+    *, db: Session, app: Application, reviewer: User, review_in: ApplicationReview
+) -> Application:
     """Shortlist, award (挂帅) or reject, recording who decided and when."""
     if review_in.status not in APPLICATION_TRANSITIONS[app.status]:
         raise DomainError(
-            "bad_status_transition", thing="application", current=app.status, target=review_in.status
+            "bad_status_transition",
+            thing="application",
+            current=app.status,
+            target=review_in.status,
         )
     app.status = review_in.status
     app.reviewer_notes = review_in.reviewer_notes

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import typer
 
-from jiebang.cli import db as db_cli
 from jiebang.bundles.cli import app as bundle_app
+from jiebang.cli import db as db_cli
 from jiebang.cli import users as users_cli
-from jiebang.ops import cli as ops_cli
 from jiebang.cli.submit import submit
 from jiebang.cli.worker import worker
+from jiebang.ops import cli as ops_cli
 from jiebang.sandbox.cli import app as sandbox_app
 
-app = typer.Typer(help="Jiebang: 揭榜挂帅 challenge lists and audio/video contests.", no_args_is_help=True)
+app = typer.Typer(
+    help="Jiebang: 揭榜挂帅 challenge lists and audio/video contests.", no_args_is_help=True
+)
 app.add_typer(db_cli.app, name="db")
 app.add_typer(users_cli.app, name="user")
 app.add_typer(bundle_app, name="bundle")
 ops_cli.register(app)
-app.add_typer(sandbox_app, name="sandbox", help="Sandbox status and the hostile-submission self-test.")
+app.add_typer(
+    sandbox_app, name="sandbox", help="Sandbox status and the hostile-submission self-test."
+)
 app.command()(worker)
 app.command()(submit)
 

@@ -12,7 +12,13 @@ from typing import Any
 import httpx
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 
 console = Console(stderr=True)
 TERMINAL = {"scored", "failed", "cancelled"}
@@ -20,7 +26,11 @@ TERMINAL = {"scored", "failed", "cancelled"}
 
 def _progress() -> Progress:
     return Progress(
-        "[progress.description]{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
         console=console,
     )
 
@@ -42,7 +52,9 @@ def _check(response: httpx.Response) -> Any:
         except ValueError:
             detail = response.text
         if isinstance(detail, list):
-            detail = "; ".join(f"{'.'.join(map(str, d.get('loc', [])))}: {d.get('msg')}" for d in detail)
+            detail = "; ".join(
+                f"{'.'.join(map(str, d.get('loc', [])))}: {d.get('msg')}" for d in detail
+            )
         console.print(f"[red]error {response.status_code}:[/] {detail}")
         raise typer.Exit(1)
     return response.json() if response.content else None
@@ -51,7 +63,11 @@ def _check(response: httpx.Response) -> Any:
 def _open_phase(http: httpx.Client, track: int) -> int:
     now = datetime.now(UTC)
     for phase in _check(http.get(f"/api/v1/tracks/{track}/phases")):
-        if datetime.fromisoformat(phase["starts_at"]) <= now < datetime.fromisoformat(phase["ends_at"]):
+        if (
+            datetime.fromisoformat(phase["starts_at"])
+            <= now
+            < datetime.fromisoformat(phase["ends_at"])
+        ):
             return int(phase["id"])
     console.print(f"[red]track {track} has no open phase[/]")
     raise typer.Exit(1)
@@ -63,11 +79,17 @@ def _state_file(phase: int, sha: str) -> Path:
     return folder / f"{phase}-{sha}.json"
 
 
-def _upload_parts(http: httpx.Client, path: Path, plan: dict[str, Any], headers: dict[str, str]) -> list[dict[str, Any]]:
+def _upload_parts(
+    http: httpx.Client, path: Path, plan: dict[str, Any], headers: dict[str, str]
+) -> list[dict[str, Any]]:
     done = {p["number"]: p["etag"] for p in plan.get("parts_received", [])}
     size, part_size = path.stat().st_size, plan["part_size"]
     with _progress() as bar, path.open("rb") as fh:
-        task = bar.add_task("upload", total=size, completed=sum(min(part_size, size - (n - 1) * part_size) for n in done))
+        task = bar.add_task(
+            "upload",
+            total=size,
+            completed=sum(min(part_size, size - (n - 1) * part_size) for n in done),
+        )
         for part in plan["parts"]:
             if part["number"] in done:
                 continue
@@ -79,15 +101,21 @@ def _upload_parts(http: httpx.Client, path: Path, plan: dict[str, Any], headers:
                         response = httpx.put(part["url"], content=chunk, timeout=300)
                         etag = response.headers.get("etag", "").strip('"')
                     else:
-                        response = http.put(part["url"], content=chunk, headers=headers, timeout=300)
-                        etag = response.json().get("etag", "") if response.status_code == 200 else ""
+                        response = http.put(
+                            part["url"], content=chunk, headers=headers, timeout=300
+                        )
+                        etag = (
+                            response.json().get("etag", "") if response.status_code == 200 else ""
+                        )
                     if response.status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
                 time.sleep(2**attempt)
             else:
-                console.print(f"[red]part {part['number']} failed 5 times; run the same command again to resume[/]")
+                console.print(
+                    f"[red]part {part['number']} failed 5 times; run the same command again to resume[/]"
+                )
                 raise typer.Exit(2)
             done[part["number"]] = etag
             bar.advance(task, len(chunk))
@@ -98,7 +126,9 @@ def submit(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
     track: int = typer.Option(..., help="Track id; the submission goes to its open phase."),
     api: str = typer.Option("http://127.0.0.1:8000", envvar="JIEBANG_API_URL"),
-    token: str = typer.Option(..., envvar="JIEBANG_TOKEN", prompt=True, hide_input=True, help="Your access token."),
+    token: str = typer.Option(
+        ..., envvar="JIEBANG_TOKEN", prompt=True, hide_input=True, help="Your access token."
+    ),
     description: str = typer.Option("", help="A note for yourself."),
     wait: bool = typer.Option(True, help="Wait for the evaluation and print the scores."),
 ) -> None:
@@ -114,22 +144,33 @@ def submit(
             response = http.get(f"/api/v1/submissions/{sub_id}/upload")
             if response.status_code == 200:
                 plan = response.json()
-                console.print(f"resuming submission {sub_id}: {len(plan['parts_received'])} part(s) already uploaded")
+                console.print(
+                    f"resuming submission {sub_id}: {len(plan['parts_received'])} part(s) already uploaded"
+                )
         if plan is None:
             created = _check(
                 http.post(
                     f"/api/v1/phases/{phase}/submissions",
-                    json={"filename": file.name, "size": file.stat().st_size, "sha256": sha, "description": description},
+                    json={
+                        "filename": file.name,
+                        "size": file.stat().st_size,
+                        "sha256": sha,
+                        "description": description,
+                    },
                 )
             )
             sub_id, plan = created["submission"]["id"], created["upload"]
             state.write_text(json.dumps({"submission": sub_id}))
         parts = _upload_parts(http, file, plan, headers)
-        sub = _check(http.post(f"/api/v1/submissions/{sub_id}/complete", json={"parts": parts}, timeout=3600))
+        sub = _check(
+            http.post(f"/api/v1/submissions/{sub_id}/complete", json={"parts": parts}, timeout=3600)
+        )
         state.unlink(missing_ok=True)
         console.print(f"submission {sub_id} is {sub['status']}")
         quota = _check(http.get(f"/api/v1/phases/{phase}/quota"))
-        console.print(f"left today: {quota['remaining_today']}, in total: {quota['remaining_total']} (resets {quota['resets_at']})")
+        console.print(
+            f"left today: {quota['remaining_today']}, in total: {quota['remaining_total']} (resets {quota['resets_at']})"
+        )
         while wait and sub["status"] not in TERMINAL:
             time.sleep(2)
             sub = _check(http.get(f"/api/v1/submissions/{sub_id}"))

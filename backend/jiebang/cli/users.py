@@ -24,7 +24,9 @@ def create(
     with Session(get_engine()) as db:
         try:
             user = user_service.create(
-                db=db, user_in=UserCreate(email=email, display_name=display_name, password=password), role=role
+                db=db,
+                user_in=UserCreate(email=email, display_name=display_name, password=password),
+                role=role,
             )
         except Conflict:
             typer.echo(f"A user with email {email} already exists.", err=True)

@@ -100,7 +100,9 @@ class TrackBase(SQLModel):
     submission_kind: SubmissionKind = Field(
         default=SubmissionKind.results, sa_column=Column(String(16), nullable=False)
     )
-    max_submission_bytes: int = Field(default=8 * 1024**3, gt=0, le=64 * 1024**3, sa_type=BigInteger)
+    max_submission_bytes: int = Field(
+        default=8 * 1024**3, gt=0, le=64 * 1024**3, sa_type=BigInteger
+    )
     time_limit_seconds: int = Field(default=600, gt=0, le=24 * 3600)
     memory_limit_bytes: int = Field(default=4 * 1024**3, gt=0, le=256 * 1024**3, sa_type=BigInteger)
     sandbox_limits: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
@@ -163,7 +165,9 @@ class PhaseBase(SQLModel):
     def _dates_in_order(self) -> PhaseBase:
         for moment in (self.starts_at, self.ends_at, self.freeze_at):
             if moment is not None and moment.tzinfo is None:
-                raise ValueError("dates must carry a time zone offset, e.g. 2024-05-01T00:00:00+08:00")
+                raise ValueError(
+                    "dates must carry a time zone offset, e.g. 2024-05-01T00:00:00+08:00"
+                )
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
         if self.freeze_at is not None and not self.starts_at <= self.freeze_at <= self.ends_at:

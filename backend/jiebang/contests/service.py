@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from jiebang.contests.models import (
     Contest,
@@ -31,7 +31,7 @@ def get_contest(*, db: Session, contest_id: int, include_drafts: bool) -> Contes
 
 def list_contests(*, db: Session, include_drafts: bool) -> list[Contest]:
     """Contests, newest first."""
-    query = select(Contest).order_by(Contest.year.desc(), Contest.id.desc())  # type: ignore[attr-defined]
+    query = select(Contest).order_by(col(Contest.year).desc(), col(Contest.id).desc())
     if not include_drafts:
         query = query.where(Contest.status == PublicationStatus.published)
     return list(db.exec(query))

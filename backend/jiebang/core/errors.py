@@ -121,7 +121,15 @@ def install_error_handlers(app: FastAPI) -> None:
         # e.g. an id beyond PostgreSQL's 32-bit integer range: bad input, not a server fault
         _use_request_locale(request)
         return JSONResponse(
-            {"detail": [{"loc": ["path"], "msg": translate("value_out_of_range"), "type": "out_of_range"}]},
+            {
+                "detail": [
+                    {
+                        "loc": ["path"],
+                        "msg": translate("value_out_of_range"),
+                        "type": "out_of_range",
+                    }
+                ]
+            },
             status_code=422,
         )
 

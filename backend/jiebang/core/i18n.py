@@ -87,17 +87,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "代码提交暂停：{reason}",
     ),
     "not_cancellable": ("Only queued submissions can be cancelled", "只有排队中的提交可以取消"),
-    "selection_closed": ("Final selection closed at the end of the phase", "阶段结束后不能再更改最终选择"),
+    "selection_closed": (
+        "Final selection closed at the end of the phase",
+        "阶段结束后不能再更改最终选择",
+    ),
     "selection_full": (
         "Your team already selected {limit} submissions; unselect one first",
         "您的队伍已选择 {limit} 个提交，请先取消一个",
     ),
-    "only_scored_selectable": ("Only scored submissions can be selected", "只有已评分的提交可以被选择"),
+    "only_scored_selectable": (
+        "Only scored submissions can be selected",
+        "只有已评分的提交可以被选择",
+    ),
     "bad_worker_token": ("Invalid worker token", "无效的评测节点令牌"),
     "lease_lost": ("This job's lease has moved to another worker", "该任务已被其他评测节点接管"),
     "phase_dates": ("The phase must end after it starts", "阶段结束时间必须晚于开始时间"),
-    "leaderboard_config": ("The track's leaderboard settings are invalid: {message}", "赛道排行榜配置无效：{message}"),
-    "leaderboard_hidden": ("This leaderboard is visible to the organisers only", "该排行榜仅对组织方可见"),
+    "leaderboard_config": (
+        "The track's leaderboard settings are invalid: {message}",
+        "赛道排行榜配置无效：{message}",
+    ),
+    "leaderboard_hidden": (
+        "This leaderboard is visible to the organisers only",
+        "该排行榜仅对组织方可见",
+    ),
     "private_not_published": (
         "The private leaderboard is shown once the final results are published",
         "私有排行榜将在最终结果发布后公开",
@@ -162,7 +174,7 @@ VALIDATION_ZH: dict[str, str] = {
 def negotiate(accept_language: str | None, preferred: str | None = None) -> Locale:
     """The user's saved preference wins, then the first supported Accept-Language tag."""
     if preferred in SUPPORTED:
-        return preferred  # type: ignore[return-value]
+        return preferred
     for part in (accept_language or "").split(","):
         tag = part.split(";")[0].strip().lower()
         if tag.startswith("zh"):

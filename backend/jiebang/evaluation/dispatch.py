@@ -54,4 +54,6 @@ def _mark(db: Session | None, job_ids: list[int]) -> None:
 
 def announce_pending(db: Session) -> None:
     """Announce jobs that were never announced, or whose message may have been lost."""
-    announce(queue.unannounced_job_ids(db, stale_after_seconds=get_settings().reannounce_seconds), db)
+    announce(
+        queue.unannounced_job_ids(db, stale_after_seconds=get_settings().reannounce_seconds), db
+    )

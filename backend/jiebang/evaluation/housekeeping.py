@@ -24,7 +24,9 @@ def abort_abandoned_uploads(db: Session, *, older_than: timedelta) -> list[int]:
     """Cancel uploads nobody completed in time, and free their parts in storage."""
     cutoff = utcnow() - older_than
     stale = db.exec(
-        select(Submission).where(Submission.status == SubmissionStatus.uploading, col(Submission.created_at) < cutoff)
+        select(Submission).where(
+            Submission.status == SubmissionStatus.uploading, col(Submission.created_at) < cutoff
+        )
     ).all()
     store = get_store()
     for sub in stale:
@@ -34,7 +36,9 @@ def abort_abandoned_uploads(db: Session, *, older_than: timedelta) -> list[int]:
             pass
         except StorageUnavailable:
             continue  # try again next round
-        lifecycle.move(db, sub, SubmissionStatus.cancelled, actor="system:janitor", note="upload abandoned")
+        lifecycle.move(
+            db, sub, SubmissionStatus.cancelled, actor="system:janitor", note="upload abandoned"
+        )
     db.commit()
     return [s.id or 0 for s in stale]
 

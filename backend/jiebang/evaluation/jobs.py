@@ -30,7 +30,11 @@ def splits_of(phase: Phase) -> dict[str, list[str]]:
 
 def limits_of(track: Track) -> dict[str, Any]:
     """Per-stage sandbox limits: the track's explicit ones over its time and memory limits."""
-    base = {"wall_seconds": track.time_limit_seconds, "cpu_seconds": track.time_limit_seconds, "memory_bytes": track.memory_limit_bytes}
+    base = {
+        "wall_seconds": track.time_limit_seconds,
+        "cpu_seconds": track.time_limit_seconds,
+        "memory_bytes": track.memory_limit_bytes,
+    }
     stages = track.sandbox_limits if isinstance(track.sandbox_limits, dict) else {}
     return {stage: base | dict(stages.get(stage, {})) for stage in ("run", "score")}
 
@@ -59,7 +63,9 @@ def spec_for(db: Session, *, store: ObjectStore, job: EvaluationJob, lease_secon
     assert track is not None
     upload = db.get(StoredObject, sub.object_id)
     assert upload is not None
-    reference = db.get(StoredObject, phase.reference_object_id) if phase.reference_object_id else None
+    reference = (
+        db.get(StoredObject, phase.reference_object_id) if phase.reference_object_id else None
+    )
     return JobSpec(
         job_id=job.id or 0,
         submission_id=sub.id or 0,
@@ -73,7 +79,9 @@ def spec_for(db: Session, *, store: ObjectStore, job: EvaluationJob, lease_secon
         submission_url=_object_url(store, upload, f"{API}/jobs/{job.id}/submission"),
         submission_sha256=upload.sha256,
         submission_filename=sub.filename,
-        reference_url=_object_url(store, reference, f"{API}/jobs/{job.id}/reference") if reference else None,
+        reference_url=_object_url(store, reference, f"{API}/jobs/{job.id}/reference")
+        if reference
+        else None,
         reference_sha256=reference.sha256 if reference else None,
         limits=limits_of(track),
         decoder_lock=decoder_lock_for(db, track=track, sub=sub),
@@ -100,7 +108,11 @@ def record(db: Session, *, job: EvaluationJob, body: JobResult) -> Submission:
     elif body.outcome == "evaluator_error":
         queue.finish_failed(db, job=job, message=body.message)
         lifecycle.fail(
-            db, sub, FailureCategory.evaluator, "The organiser's evaluator failed; your quota has been refunded.", actor=actor
+            db,
+            sub,
+            FailureCategory.evaluator,
+            "The organiser's evaluator failed; your quota has been refunded.",
+            actor=actor,
         )
     else:
         _retry_or_fail(db, job=job, sub=sub, message=body.message, actor=actor)
@@ -109,7 +121,9 @@ def record(db: Session, *, job: EvaluationJob, body: JobResult) -> Submission:
     return sub
 
 
-def _record_score(db: Session, *, job: EvaluationJob, sub: Submission, result: dict[str, Any], actor: str) -> None:
+def _record_score(
+    db: Session, *, job: EvaluationJob, sub: Submission, result: dict[str, Any], actor: str
+) -> None:
     score = Score(
         job_id=job.id or 0,
         submission_id=sub.id or 0,
@@ -123,10 +137,18 @@ def _record_score(db: Session, *, job: EvaluationJob, sub: Submission, result: d
     )
     queue.record_score(db, job=job, score=score)
     if sub.status == SubmissionStatus.running:
-        lifecycle.move(db, sub, SubmissionStatus.scored, actor=actor, note=f"{job.purpose} by {job.evaluator_key} {job.evaluator_version}")
+        lifecycle.move(
+            db,
+            sub,
+            SubmissionStatus.scored,
+            actor=actor,
+            note=f"{job.purpose} by {job.evaluator_key} {job.evaluator_version}",
+        )
 
 
-def _retry_or_fail(db: Session, *, job: EvaluationJob, sub: Submission, message: str, actor: str) -> None:
+def _retry_or_fail(
+    db: Session, *, job: EvaluationJob, sub: Submission, message: str, actor: str
+) -> None:
     """An infrastructure fault: try again while attempts remain, else fail with a refund."""
     if job.attempts < job.max_attempts:
         job.status = JobStatus.queued
@@ -135,7 +157,9 @@ def _retry_or_fail(db: Session, *, job: EvaluationJob, sub: Submission, message:
         job.last_error = message[:4000]
         db.add(job)
         if sub.status == SubmissionStatus.running:
-            lifecycle.move(db, sub, SubmissionStatus.queued, actor=actor, note=f"retry after: {message[:200]}")
+            lifecycle.move(
+                db, sub, SubmissionStatus.queued, actor=actor, note=f"retry after: {message[:200]}"
+            )
         return
     queue.finish_failed(db, job=job, message=message)
     lifecycle.fail(

@@ -30,15 +30,21 @@ class EvaluationJob(SQLModel, table=True):
     evaluator_key: str = Field(max_length=64)
     evaluator_version: str = Field(max_length=32)
     purpose: str = Field(default="initial", max_length=16)  # initial | rescore
-    status: JobStatus = Field(default=JobStatus.queued, sa_column=Column(String(16), nullable=False, index=True))
+    status: JobStatus = Field(
+        default=JobStatus.queued, sa_column=Column(String(16), nullable=False, index=True)
+    )
     attempts: int = 0
     max_attempts: int = 3
     lease_owner: str | None = Field(default=None, max_length=80)
     lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    announced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # last successful broker publish
+    announced_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime
+    )  # last successful broker publish
     last_error: str | None = Field(default=None, max_length=4000)  # for staff
-    logs: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))  # sandbox tails, team-safe
+    logs: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON)
+    )  # sandbox tails, team-safe
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -53,7 +59,9 @@ class Score(SQLModel, table=True):
     evaluator_version: str = Field(max_length=32)
     is_current: bool = Field(default=True, index=True)
     metrics: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON))
-    metrics_by_split: dict[str, dict[str, float]] = Field(default_factory=dict, sa_column=Column(JSON))
+    metrics_by_split: dict[str, dict[str, float]] = Field(
+        default_factory=dict, sa_column=Column(JSON)
+    )
     items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     plots: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON))
@@ -106,7 +114,11 @@ class LeaseRequest(SQLModel):
 
 class JobResult(SQLModel):
     lease_owner: str = Field(min_length=1, max_length=80)
-    outcome: str = Field(schema_extra={"pattern": "^(scored|invalid_submission|evaluator_error|infrastructure_error)$"})
+    outcome: str = Field(
+        schema_extra={
+            "pattern": "^(scored|invalid_submission|evaluator_error|infrastructure_error)$"
+        }
+    )
     message: str = Field(default="", max_length=4000)
     result: dict[str, Any] | None = None
     logs: dict[str, str] = {}

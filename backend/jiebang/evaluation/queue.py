@@ -16,7 +16,13 @@ from jiebang.submissions.models import FailureCategory, Submission, SubmissionSt
 
 
 def enqueue(
-    db: Session, sub: Submission, *, evaluator_key: str, evaluator_version: str, purpose: str, max_attempts: int
+    db: Session,
+    sub: Submission,
+    *,
+    evaluator_key: str,
+    evaluator_version: str,
+    purpose: str,
+    max_attempts: int,
 ) -> EvaluationJob:
     """Add a job for the submission (caller commits)."""
     job = EvaluationJob(
@@ -31,7 +37,9 @@ def enqueue(
     return job
 
 
-def claim(db: Session, *, worker: str, lease_seconds: int, job_id: int | None = None) -> EvaluationJob | None:
+def claim(
+    db: Session, *, worker: str, lease_seconds: int, job_id: int | None = None
+) -> EvaluationJob | None:
     """Take a queued job (a given one, or the oldest) with a lease; None if there is none.
 
     The conditional UPDATE is the lock: of two workers racing for a job, one changes a row
@@ -45,9 +53,11 @@ def claim(db: Session, *, worker: str, lease_seconds: int, job_id: int | None = 
         if candidate is None:
             return None
         now = utcnow()
-        result = db.exec(  # type: ignore[call-overload]
+        result = db.exec(
             update(EvaluationJob)
-            .where(col(EvaluationJob.id) == candidate, col(EvaluationJob.status) == JobStatus.queued)
+            .where(
+                col(EvaluationJob.id) == candidate, col(EvaluationJob.status) == JobStatus.queued
+            )
             .values(
                 status=JobStatus.running,
                 lease_owner=worker,
@@ -64,7 +74,13 @@ def claim(db: Session, *, worker: str, lease_seconds: int, job_id: int | None = 
             sub = db.get(Submission, job.submission_id)
             assert sub is not None
             if sub.status == SubmissionStatus.queued:
-                lifecycle.move(db, sub, SubmissionStatus.running, actor=f"worker:{worker}", note=f"attempt {job.attempts}")
+                lifecycle.move(
+                    db,
+                    sub,
+                    SubmissionStatus.running,
+                    actor=f"worker:{worker}",
+                    note=f"attempt {job.attempts}",
+                )
             db.commit()
             return job
         db.rollback()
@@ -74,7 +90,7 @@ def claim(db: Session, *, worker: str, lease_seconds: int, job_id: int | None = 
 def heartbeat(db: Session, *, job_id: int, owner: str, lease_seconds: int) -> bool:
     """Extend the lease; False means the lease was lost and the worker must stop."""
     now = utcnow()
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         update(EvaluationJob)
         .where(
             col(EvaluationJob.id) == job_id,
@@ -96,7 +112,9 @@ def record_score(db: Session, *, job: EvaluationJob, score: Score) -> Score:
     existing = db.exec(select(Score).where(Score.job_id == job.id)).first()
     if existing is not None:
         return existing
-    for old in db.exec(select(Score).where(Score.submission_id == job.submission_id, col(Score.is_current))):
+    for old in db.exec(
+        select(Score).where(Score.submission_id == job.submission_id, col(Score.is_current))
+    ):
         old.is_current = False
         db.add(old)
     db.add(score)
@@ -141,10 +159,14 @@ def requeue_expired(db: Session) -> tuple[list[int], list[int]]:
             job.announced_at = None
             job.last_error = f"lease of {owner} expired (attempt {job.attempts})"
             if sub.status == SubmissionStatus.running:
-                lifecycle.move(db, sub, SubmissionStatus.queued, actor="system:watchdog", note=job.last_error)
+                lifecycle.move(
+                    db, sub, SubmissionStatus.queued, actor="system:watchdog", note=job.last_error
+                )
             requeued.append(job.id or 0)
         else:
-            finish_failed(db, job=job, message=f"worker {owner} stopped responding on every attempt")
+            finish_failed(
+                db, job=job, message=f"worker {owner} stopped responding on every attempt"
+            )
             if sub.status in (SubmissionStatus.running, SubmissionStatus.queued):
                 lifecycle.fail(
                     db,
@@ -163,21 +185,29 @@ def requeue_expired(db: Session) -> tuple[list[int], list[int]]:
 def unannounced_job_ids(db: Session, *, stale_after_seconds: float) -> list[int]:
     """Queued jobs never announced, or announced so long ago that the message may be lost."""
     cutoff = utcnow() - timedelta(seconds=stale_after_seconds)
-    return list(
+    ids: list[int | None] = list(
         db.exec(
-            select(EvaluationJob.id)
+            select(col(EvaluationJob.id))
             .where(
                 EvaluationJob.status == JobStatus.queued,
-                or_(col(EvaluationJob.announced_at).is_(None), col(EvaluationJob.announced_at) < cutoff),
+                or_(
+                    col(EvaluationJob.announced_at).is_(None),
+                    col(EvaluationJob.announced_at) < cutoff,
+                ),
             )
             .order_by(col(EvaluationJob.id))
         )
-    )  # type: ignore[arg-type]
+    )
+    return [i for i in ids if i is not None]
 
 
 def mark_announced(db: Session, job_ids: list[int]) -> None:
     if job_ids:
-        db.exec(update(EvaluationJob).where(col(EvaluationJob.id).in_(job_ids)).values(announced_at=utcnow()))  # type: ignore[call-overload]
+        db.exec(
+            update(EvaluationJob)
+            .where(col(EvaluationJob.id).in_(job_ids))
+            .values(announced_at=utcnow())
+        )
         db.commit()
 
 

@@ -61,7 +61,10 @@ def check_track_config(*, key: str, version: str, config: dict[str, Any]) -> tup
         known = ", ".join(sorted(evaluator_dirs())) or "none"
         return "evaluator_key", f"unknown evaluator {key!r} (known: {known})"
     if spec.get("version") != version:
-        return "evaluator_version", f"evaluator {key} is at version {spec.get('version')}, not {version}"
+        return (
+            "evaluator_version",
+            f"evaluator {key} is at version {spec.get('version')}, not {version}",
+        )
     schema = spec.get("config_schema")
     if schema:
         try:

@@ -10,13 +10,13 @@ from fastapi.responses import StreamingResponse
 
 from jiebang.auth.dependencies import SessionDep
 from jiebang.config import get_settings
+from jiebang.contests.models import Phase
 from jiebang.core.errors import Conflict, NotFound, Unauthorized
 from jiebang.evaluation import jobs, queue
 from jiebang.evaluation.models import ClaimRequest, EvaluationJob, JobResult, JobSpec, LeaseRequest
 from jiebang.storage import service as storage_service
 from jiebang.storage.config import get_store
 from jiebang.storage.models import StoredObject
-from jiebang.contests.models import Phase
 from jiebang.submissions.models import Submission
 
 
@@ -40,7 +40,9 @@ def _job(db: SessionDep, job_id: int) -> EvaluationJob:
 def claim(body: ClaimRequest, db: SessionDep) -> JobSpec | Response:
     """Lease the given queued job, or the oldest one."""
     settings = get_settings()
-    job = queue.claim(db, worker=body.worker, lease_seconds=settings.lease_seconds, job_id=body.job_id)
+    job = queue.claim(
+        db, worker=body.worker, lease_seconds=settings.lease_seconds, job_id=body.job_id
+    )
     queue.note_worker(db, name=body.worker, job_id=job.id if job else None, sandbox=body.sandbox)
     if job is None:
         return Response(status_code=204)
@@ -50,7 +52,9 @@ def claim(body: ClaimRequest, db: SessionDep) -> JobSpec | Response:
 @router.post("/jobs/{job_id}/heartbeat", status_code=204)
 def heartbeat(job_id: int, body: LeaseRequest, db: SessionDep) -> Response:
     """Extend the lease; 409 tells the worker that the job has moved on without it."""
-    if not queue.heartbeat(db, job_id=job_id, owner=body.lease_owner, lease_seconds=get_settings().lease_seconds):
+    if not queue.heartbeat(
+        db, job_id=job_id, owner=body.lease_owner, lease_seconds=get_settings().lease_seconds
+    ):
         raise Conflict("job", key="lease_lost")
     return Response(status_code=204)
 

@@ -149,8 +149,8 @@ def _reset_sequences(conn: Any) -> None:
             and table.c["id"].primary_key
         ):
             conn.execute(
-                text(  # noqa: S608 - table names come from our own metadata
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608 - names from our metadata
                     f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false) '
                     f"WHERE pg_get_serial_sequence('\"{table.name}\"', 'id') IS NOT NULL"
                 )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import time
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -122,7 +122,9 @@ class LocalStore:
     def presign_part(self, key: str, upload_id: str, part_number: int) -> str | None:
         return None
 
-    def put_part(self, key: str, upload_id: str, part_number: int, stream: BinaryIO) -> UploadedPart:
+    def put_part(
+        self, key: str, upload_id: str, part_number: int, stream: BinaryIO
+    ) -> UploadedPart:
         writer = self._part_writer(key, upload_id, part_number)
         with writer:
             while chunk := stream.read(CHUNK):
@@ -194,7 +196,9 @@ class _PartWriter:
         self.fd = -1
 
     def __enter__(self) -> _PartWriter:
-        (self.folder / f"{self.number:05d}.etag").unlink(missing_ok=True)  # a retried part starts over
+        (self.folder / f"{self.number:05d}.etag").unlink(
+            missing_ok=True
+        )  # a retried part starts over
         try:
             self.fd = os.open(self.folder / "data", os.O_WRONLY)
         except OSError as exc:
@@ -214,7 +218,9 @@ class _PartWriter:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         os.close(self.fd)
         if exc_type is None:
-            (self.folder / f"{self.number:05d}.etag").write_text(f"{self.size} {self.digest.hexdigest()}")
+            (self.folder / f"{self.number:05d}.etag").write_text(
+                f"{self.size} {self.digest.hexdigest()}"
+            )
 
     def part(self) -> UploadedPart:
         return UploadedPart(number=self.number, size=self.size, etag=self.digest.hexdigest())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -20,12 +21,12 @@ from minio.error import S3Error
 
 from jiebang.storage.backend import (
     CHUNK,
+    FileTooLarge,
     ObjectMissing,
     PutResult,
     StorageUnavailable,
     UploadedPart,
 )
-from jiebang.storage.backend import FileTooLarge
 
 _PART = 16 * 1024 * 1024
 _NETWORK_ERRORS = (urllib3.exceptions.HTTPError, OSError)
@@ -138,7 +139,7 @@ class S3Store:
                     self.bucket, key, upload_id, part_number_marker=marker
                 )
                 found += [
-                    UploadedPart(number=p.part_number, size=p.size, etag=p.etag.strip('"'))
+                    UploadedPart(number=p.part_number, size=p.size or 0, etag=p.etag.strip('"'))
                     for p in result.parts
                 ]
                 if not result.is_truncated:
@@ -162,19 +163,14 @@ class S3Store:
             )
 
 
-class _translated:
+@contextmanager
+def _translated() -> Iterator[None]:
     """Map SDK and network errors onto the storage interface's two exceptions."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> bool:
-        if exc is None:
-            return False
-        if isinstance(exc, S3Error):
-            if exc.code in ("NoSuchKey", "NoSuchUpload", "NoSuchObject", "InvalidPart"):
-                raise ObjectMissing(exc.message) from exc
-            raise StorageUnavailable(f"{exc.code}: {exc.message}") from exc
-        if isinstance(exc, _NETWORK_ERRORS):
-            raise StorageUnavailable(str(exc)) from exc
-        return False
+    try:
+        yield
+    except S3Error as exc:
+        if exc.code in ("NoSuchKey", "NoSuchUpload", "NoSuchObject", "InvalidPart"):
+            raise ObjectMissing(exc.message) from exc
+        raise StorageUnavailable(f"{exc.code}: {exc.message}") from exc
+    except _NETWORK_ERRORS as exc:
+        raise StorageUnavailable(str(exc)) from exc

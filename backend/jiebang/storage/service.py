@@ -10,8 +10,7 @@ from typing import BinaryIO
 from sqlmodel import Session
 
 from jiebang.core.errors import ServiceUnavailable
-from jiebang.storage.backend import ObjectStore, StorageUnavailable
-from jiebang.storage.backend import FileTooLarge
+from jiebang.storage.backend import FileTooLarge, ObjectStore, StorageUnavailable
 from jiebang.storage.models import StoredObject
 
 __all__ = ["FileTooLarge", "iter_object", "save_stream", "unique_key"]

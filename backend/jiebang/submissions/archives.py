@@ -139,7 +139,9 @@ def _full_size(path: Path, kind: str) -> int:
         return sum(m.size for m in tf)
 
 
-def extract_archive(path: Path, dest: Path, limits: ArchiveLimits, *, filename: str) -> ArchiveReport:
+def extract_archive(
+    path: Path, dest: Path, limits: ArchiveLimits, *, filename: str
+) -> ArchiveReport:
     """Check, then unpack into ``dest``; a plain file is copied in under its own name."""
     report = inspect_archive(path, limits)
     dest.mkdir(parents=True, exist_ok=True)
@@ -154,11 +156,13 @@ def extract_archive(path: Path, dest: Path, limits: ArchiveLimits, *, filename: 
     else:
         with tarfile.open(path) as tf:
             for member in tf:
-                _write_entry(dest, member.name, member.isdir(), lambda m=member: tf.extractfile(m), budget)
+                _write_entry(
+                    dest, member.name, member.isdir(), lambda m=member: tf.extractfile(m), budget
+                )
     return report
 
 
-def _write_entry(dest: Path, name: str, is_dir: bool, opener, budget: list[int]) -> None:  # type: ignore[no-untyped-def]
+def _write_entry(dest: Path, name: str, is_dir: bool, opener, budget: list[int]) -> None:
     target = dest.joinpath(*_check_name(name).parts)
     if is_dir:
         target.mkdir(parents=True, exist_ok=True)

@@ -35,10 +35,20 @@ def move(db: Session, sub: Submission, to: SubmissionStatus, *, actor: str, note
     if to in (S.scored, S.failed, S.cancelled):
         sub.finished_at = utcnow()
     db.add(sub)
-    db.add(SubmissionEvent(submission_id=sub.id or 0, from_status=current, to_status=to, actor=actor, note=note[:4000]))
+    db.add(
+        SubmissionEvent(
+            submission_id=sub.id or 0,
+            from_status=current,
+            to_status=to,
+            actor=actor,
+            note=note[:4000],
+        )
+    )
 
 
-def fail(db: Session, sub: Submission, category: FailureCategory, message: str, *, actor: str) -> None:
+def fail(
+    db: Session, sub: Submission, category: FailureCategory, message: str, *, actor: str
+) -> None:
     """Mark failed; faults of the platform or the evaluator give the quota back."""
     move(db, sub, S.failed, actor=actor, note=f"{category}: {message}")
     sub.failure_category = category
@@ -53,7 +63,11 @@ def refund(sub: Submission) -> None:
 
 
 def record_created(db: Session, sub: Submission, *, actor: str) -> None:
-    db.add(SubmissionEvent(submission_id=sub.id or 0, from_status=None, to_status=sub.status, actor=actor))
+    db.add(
+        SubmissionEvent(
+            submission_id=sub.id or 0, from_status=None, to_status=sub.status, actor=actor
+        )
+    )
 
 
 def history(db: Session, submission_id: int) -> list[HistoryEntry]:
@@ -63,6 +77,8 @@ def history(db: Session, submission_id: int) -> list[HistoryEntry]:
         .order_by(col(SubmissionEvent.id))
     )
     return [
-        HistoryEntry(from_status=e.from_status, status=e.to_status, actor=e.actor, note=e.note, at=e.at)
+        HistoryEntry(
+            from_status=e.from_status, status=e.to_status, actor=e.actor, note=e.note, at=e.at
+        )
         for e in events
     ]

@@ -179,4 +179,3 @@ class ScoreRecord(SQLModel):
     items: list[dict[str, Any]]
     plots: dict[str, Any]
     warnings: list[str]
-

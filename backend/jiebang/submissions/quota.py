@@ -57,7 +57,10 @@ def refusal(quota: Quota) -> tuple[str, dict[str, object]] | None:
         return "quota_total", {"limit": quota.total_quota}
     if quota.remaining_today <= 0:
         local = quota.resets_at.astimezone(ZoneInfo(quota.timezone))
-        return "quota_daily", {"limit": quota.daily_quota, "resets_at": f"{local:%Y-%m-%d %H:%M} ({quota.timezone})"}
+        return "quota_daily", {
+            "limit": quota.daily_quota,
+            "resets_at": f"{local:%Y-%m-%d %H:%M} ({quota.timezone})",
+        }
     if quota.running >= quota.concurrent_limit:
         return "quota_concurrent", {"limit": quota.concurrent_limit}
     return None

@@ -32,11 +32,15 @@ router = APIRouter(tags=["submissions"])
 def read_quota(phase_id: int, user: CurrentUser, db: SessionDep) -> Quota:
     """Your team's submissions left today and in total, and when the day resets."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=False)
-    return service.quota_for(db=db, phase=phase, team=service.team_for(db=db, phase=phase, user=user))
+    return service.quota_for(
+        db=db, phase=phase, team=service.team_for(db=db, phase=phase, user=user)
+    )
 
 
 @router.post("/phases/{phase_id}/submissions", response_model=SubmissionCreated, status_code=201)
-def start_submission(phase_id: int, body: SubmissionStart, user: CurrentUser, db: SessionDep) -> SubmissionCreated:
+def start_submission(
+    phase_id: int, body: SubmissionStart, user: CurrentUser, db: SessionDep
+) -> SubmissionCreated:
     """Start a submission: returns where to PUT each part (presigned to storage, or via the API)."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=False)
     sub, plan = service.start(db=db, store=get_store(), phase=phase, user=user, body=body)
@@ -48,7 +52,10 @@ def my_submissions(phase_id: int, user: CurrentUser, db: SessionDep) -> list[Sub
     """Your team's submissions in this phase, newest first."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=False)
     team = service.team_for(db=db, phase=phase, user=user)
-    return [views.to_public(s) for s in service.list_for_team(db=db, phase_id=phase_id, team_id=team.id or 0)]
+    return [
+        views.to_public(s)
+        for s in service.list_for_team(db=db, phase_id=phase_id, team_id=team.id or 0)
+    ]
 
 
 @router.get("/submissions/{submission_id}/upload", response_model=UploadPlan)
@@ -61,16 +68,22 @@ def resume_upload(submission_id: int, user: CurrentUser, db: SessionDep) -> Uplo
 
 
 @router.put("/uploads/{upload_id}/parts/{part_number}", response_model=PartReceived)
-async def upload_part(upload_id: str, part_number: int, request: Request, user: CurrentUser, db: SessionDep) -> PartReceived:
+async def upload_part(
+    upload_id: str, part_number: int, request: Request, user: CurrentUser, db: SessionDep
+) -> PartReceived:
     """Receive one part (local store only), streamed to disk as it arrives."""
     sub = service.get_uploading(db=db, upload_id=upload_id, user=user)
     store = get_store()
     if not isinstance(store, LocalStore):
         raise NotFound("upload")  # with S3, parts go straight to storage through presigned URLs
     if not 1 <= part_number <= max(1, -(-sub.declared_size // sub.part_size)):
-        raise InvalidInput("part_number", "upload_incomplete", message=f"part {part_number} is out of range")
+        raise InvalidInput(
+            "part_number", "upload_incomplete", message=f"part {part_number} is out of range"
+        )
     try:
-        part = await store.put_part_async(sub.upload_key, sub.upload_id, part_number, request.stream())
+        part = await store.put_part_async(
+            sub.upload_key, sub.upload_id, part_number, request.stream()
+        )
     except PartTooLarge as exc:
         raise InvalidInput("body", "upload_incomplete", message=str(exc)) from exc
     except ObjectMissing as exc:
@@ -81,11 +94,18 @@ async def upload_part(upload_id: str, part_number: int, request: Request, user: 
 
 
 @router.post("/submissions/{submission_id}/complete", response_model=SubmissionPublic)
-def complete_submission(submission_id: int, body: CompleteRequest, user: CurrentUser, db: SessionDep) -> SubmissionPublic:
+def complete_submission(
+    submission_id: int, body: CompleteRequest, user: CurrentUser, db: SessionDep
+) -> SubmissionPublic:
     """Finish the upload: the platform verifies parts, size, sha256 and the archive, then queues it."""
     sub = service.get_for_member(db=db, submission_id=submission_id, user=user)
     sub = service.complete(
-        db=db, store=get_store(), sub=sub, body=body, actor=f"user:{user.id}", max_attempts=get_settings().max_attempts
+        db=db,
+        store=get_store(),
+        sub=sub,
+        body=body,
+        actor=f"user:{user.id}",
+        max_attempts=get_settings().max_attempts,
     )
     dispatch.announce([job.id or 0 for job in queue.active_jobs(db, submission_id=sub.id or 0)], db)
     return views.to_public(sub)
@@ -95,7 +115,9 @@ def complete_submission(submission_id: int, body: CompleteRequest, user: Current
 def cancel_submission(submission_id: int, user: CurrentUser, db: SessionDep) -> SubmissionPublic:
     """Cancel an upload or a queued submission (a queued one is refunded)."""
     sub = service.get_for_member(db=db, submission_id=submission_id, user=user)
-    return views.to_public(service.cancel(db=db, store=get_store(), sub=sub, actor=f"user:{user.id}"))
+    return views.to_public(
+        service.cancel(db=db, store=get_store(), sub=sub, actor=f"user:{user.id}")
+    )
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionDetail)
@@ -106,7 +128,9 @@ def read_submission(submission_id: int, user: CurrentUser, db: SessionDep) -> Su
 
 
 @router.put("/submissions/{submission_id}/selection", response_model=SubmissionPublic)
-def select_submission(submission_id: int, body: SelectionChange, user: CurrentUser, db: SessionDep) -> SubmissionPublic:
+def select_submission(
+    submission_id: int, body: SelectionChange, user: CurrentUser, db: SessionDep
+) -> SubmissionPublic:
     """Choose a scored submission for the private leaderboard (or drop it)."""
     sub = service.get_for_member(db=db, submission_id=submission_id, user=user)
     return views.to_public(service.set_selected(db=db, sub=sub, selected=body.selected))

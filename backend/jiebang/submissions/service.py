@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import tempfile
@@ -11,7 +12,14 @@ from sqlmodel import Session, col, select
 
 from jiebang.auth.models import User
 from jiebang.contests.models import Contest, Phase, SubmissionKind, Track
-from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, ServiceUnavailable
+from jiebang.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
 from jiebang.db import utcnow
 from jiebang.evaluation import queue
 from jiebang.sandbox import bubblewrap_available
@@ -21,7 +29,12 @@ from jiebang.storage.models import StoredObject
 from jiebang.storage.service import safe_filename, unique_key
 from jiebang.submissions import lifecycle
 from jiebang.submissions import quota as quota_service
-from jiebang.submissions.archives import ArchiveLimits, ArchiveRejected, human_bytes, inspect_archive
+from jiebang.submissions.archives import (
+    ArchiveLimits,
+    ArchiveRejected,
+    human_bytes,
+    inspect_archive,
+)
 from jiebang.submissions.models import (
     CompleteRequest,
     FailureCategory,
@@ -56,7 +69,9 @@ def context_of(db: Session, phase: Phase) -> tuple[Track, Contest]:
 
 def quota_for(*, db: Session, phase: Phase, team: Team) -> Quota:
     _, contest = context_of(db, phase)
-    return quota_service.compute(db=db, phase=phase, team_id=team.id or 0, timezone=contest.timezone, now=utcnow())
+    return quota_service.compute(
+        db=db, phase=phase, team_id=team.id or 0, timezone=contest.timezone, now=utcnow()
+    )
 
 
 def _refuse_if_over_quota(db: Session, phase: Phase, team: Team) -> None:
@@ -74,7 +89,9 @@ def team_for(*, db: Session, phase: Phase, user: User) -> Team:
     return team
 
 
-def start(*, db: Session, store: ObjectStore, phase: Phase, user: User, body: SubmissionStart) -> tuple[Submission, UploadPlan]:
+def start(
+    *, db: Session, store: ObjectStore, phase: Phase, user: User, body: SubmissionStart
+) -> tuple[Submission, UploadPlan]:
     """Open a multipart upload for a new submission, after every check that can fail early."""
     track, _ = context_of(db, phase)
     now = utcnow()
@@ -84,7 +101,9 @@ def start(*, db: Session, store: ObjectStore, phase: Phase, user: User, body: Su
     if not team.approved:
         raise Forbidden("team_not_approved")
     if track.submission_kind == SubmissionKind.code and not bubblewrap_available():
-        raise ServiceUnavailable("code_track_closed", reason="bubblewrap is not installed on the workers")
+        raise ServiceUnavailable(
+            "code_track_closed", reason="bubblewrap is not installed on the workers"
+        )
     if body.size > track.max_submission_bytes:
         raise InvalidInput("size", "file_too_large", limit=human_bytes(track.max_submission_bytes))
     _refuse_if_over_quota(db, phase, team)
@@ -121,7 +140,12 @@ def plan(*, store: ObjectStore, sub: Submission) -> UploadPlan:
         received = store.list_parts(sub.upload_key, sub.upload_id)
         direct = store.presign_part(sub.upload_key, sub.upload_id, 1) is not None
         targets = [
-            PartTarget(number=n, url=_part_url(store, sub, n) if direct else f"/api/v1/uploads/{sub.upload_id}/parts/{n}")
+            PartTarget(
+                number=n,
+                url=_part_url(store, sub, n)
+                if direct
+                else f"/api/v1/uploads/{sub.upload_id}/parts/{n}",
+            )
             for n in range(1, count + 1)
         ]
     except ObjectMissing as exc:
@@ -158,7 +182,10 @@ def get_for_member(*, db: Session, submission_id: int, user: User) -> Submission
     if sub is None:
         raise NotFound("submission")
     team = db.get(Team, sub.team_id)
-    if team is None or team_service.team_of(db=db, contest_id=team.contest_id, user_id=user.id or 0) != team:
+    if (
+        team is None
+        or team_service.team_of(db=db, contest_id=team.contest_id, user_id=user.id or 0) != team
+    ):
         raise NotFound("submission")
     return sub
 
@@ -168,7 +195,9 @@ def _reject(db: Session, sub: Submission, message: str, *, actor: str) -> None:
     db.commit()
 
 
-def _verified_parts(store: ObjectStore, sub: Submission, body: CompleteRequest) -> list[UploadedPart]:
+def _verified_parts(
+    store: ObjectStore, sub: Submission, body: CompleteRequest
+) -> list[UploadedPart]:
     stored = {p.number: p for p in store.list_parts(sub.upload_key, sub.upload_id)}
     count = max(1, math.ceil(sub.declared_size / sub.part_size))
     wanted = sorted(body.parts, key=lambda p: p.number)
@@ -176,10 +205,16 @@ def _verified_parts(store: ObjectStore, sub: Submission, body: CompleteRequest) 
         raise InvalidInput("parts", "upload_incomplete", message=f"expected parts 1..{count}")
     missing = [p.number for p in wanted if p.number not in stored]
     if missing:
-        raise InvalidInput("parts", "upload_incomplete", message=f"parts {missing[:10]} have not arrived")
+        raise InvalidInput(
+            "parts", "upload_incomplete", message=f"parts {missing[:10]} have not arrived"
+        )
     wrong = [p.number for p in wanted if stored[p.number].etag.strip('"') != p.etag.strip('"')]
     if wrong:
-        raise InvalidInput("parts", "upload_incomplete", message=f"parts {wrong[:10]} differ from what arrived; send them again")
+        raise InvalidInput(
+            "parts",
+            "upload_incomplete",
+            message=f"parts {wrong[:10]} differ from what arrived; send them again",
+        )
     total = sum(stored[n].size for n in range(1, count + 1))
     if total != sub.declared_size:
         raise InvalidInput("parts", "size_mismatch", actual=total, declared=sub.declared_size)
@@ -203,14 +238,24 @@ def _sha256_and_local_copy(store: ObjectStore, key: str, scratch: Path) -> tuple
     return digest.hexdigest(), path
 
 
-def complete(*, db: Session, store: ObjectStore, sub: Submission, body: CompleteRequest, actor: str, max_attempts: int) -> Submission:
+def complete(
+    *,
+    db: Session,
+    store: ObjectStore,
+    sub: Submission,
+    body: CompleteRequest,
+    actor: str,
+    max_attempts: int,
+) -> Submission:
     """Verify parts, size and sha256, check the archive, and only then queue the evaluation.
 
     A storage outage answers 503 and leaves the submission uploading, so the client can
     simply call complete again; nothing is charged or queued until every check passed.
     """
     if sub.status != SubmissionStatus.uploading:
-        raise Conflict("submission", key="bad_status_transition", current=sub.status, target="queued")
+        raise Conflict(
+            "submission", key="bad_status_transition", current=sub.status, target="queued"
+        )
     phase = db.get(Phase, sub.phase_id)
     assert phase is not None
     track, _ = context_of(db, phase)
@@ -221,9 +266,16 @@ def complete(*, db: Session, store: ObjectStore, sub: Submission, body: Complete
         with tempfile.TemporaryDirectory(prefix="jiebang-complete-") as scratch:
             sha, local = _sha256_and_local_copy(store, sub.upload_key, Path(scratch))
             if sha != sub.declared_sha256:
-                _reject(db, sub, f"sha256 {sha} does not match the declared {sub.declared_sha256}", actor=actor)
+                _reject(
+                    db,
+                    sub,
+                    f"sha256 {sha} does not match the declared {sub.declared_sha256}",
+                    actor=actor,
+                )
                 store.delete(sub.upload_key)
-                raise InvalidInput("sha256", "sha256_mismatch", actual=sha, declared=sub.declared_sha256)
+                raise InvalidInput(
+                    "sha256", "sha256_mismatch", actual=sha, declared=sub.declared_sha256
+                )
             try:
                 inspect_archive(local, archive_limits(track))
             except ArchiveRejected as exc:
@@ -239,7 +291,11 @@ def complete(*, db: Session, store: ObjectStore, sub: Submission, body: Complete
     assert team is not None
     _refuse_if_over_quota(db, phase, team)
     obj = StoredObject(
-        key=sub.upload_key, sha256=sha, size=sub.declared_size, filename=sub.filename, owner_id=sub.submitter_id
+        key=sub.upload_key,
+        sha256=sha,
+        size=sub.declared_size,
+        filename=sub.filename,
+        owner_id=sub.submitter_id,
     )
     db.add(obj)
     db.flush()
@@ -261,17 +317,21 @@ def complete(*, db: Session, store: ObjectStore, sub: Submission, body: Complete
 
 
 def archive_limits(track: Track) -> ArchiveLimits:
-    extra = track.sandbox_limits.get("archive", {}) if isinstance(track.sandbox_limits, dict) else {}
-    return ArchiveLimits(**{k: v for k, v in extra.items() if k in ArchiveLimits.__dataclass_fields__})
+    extra = (
+        track.sandbox_limits.get("archive", {}) if isinstance(track.sandbox_limits, dict) else {}
+    )
+    return ArchiveLimits(
+        **{k: v for k, v in extra.items() if k in ArchiveLimits.__dataclass_fields__}
+    )
 
 
 def cancel(*, db: Session, store: ObjectStore, sub: Submission, actor: str) -> Submission:
     """Cancel an upload or a queued submission; a cancelled queued submission is refunded."""
     if sub.status == SubmissionStatus.uploading:
-        try:
+        with contextlib.suppress(
+            ObjectMissing, StorageUnavailable
+        ):  # the janitor removes leftovers
             store.abort_multipart(sub.upload_key, sub.upload_id)
-        except (ObjectMissing, StorageUnavailable):
-            pass  # the janitor removes what is left
     elif sub.status != SubmissionStatus.queued:
         raise DomainError("not_cancellable")
     for job in queue.active_jobs(db, submission_id=sub.id or 0):
@@ -296,7 +356,9 @@ def set_selected(*, db: Session, sub: Submission, selected: bool) -> Submission:
         count = len(
             db.exec(
                 select(Submission.id).where(
-                    Submission.phase_id == sub.phase_id, Submission.team_id == sub.team_id, col(Submission.selected)
+                    Submission.phase_id == sub.phase_id,
+                    Submission.team_id == sub.team_id,
+                    col(Submission.selected),
                 )
             ).all()
         )

@@ -15,11 +15,15 @@ PUBLIC_SPLIT = "public"
 
 
 def to_public(sub: Submission) -> SubmissionPublic:
-    return SubmissionPublic.model_validate(sub, update={"size": sub.declared_size, "sha256": sub.declared_sha256})
+    return SubmissionPublic.model_validate(
+        sub, update={"size": sub.declared_size, "sha256": sub.declared_sha256}
+    )
 
 
 def current_score(db: Session, submission_id: int) -> Score | None:
-    return db.exec(select(Score).where(Score.submission_id == submission_id, col(Score.is_current))).first()
+    return db.exec(
+        select(Score).where(Score.submission_id == submission_id, col(Score.is_current))
+    ).first()
 
 
 def public_items(score: Score, phase: Phase) -> list[dict[str, Any]]:
@@ -27,7 +31,11 @@ def public_items(score: Score, phase: Phase) -> list[dict[str, Any]]:
     if not phase.private_item_ids:
         return score.items
     private = set(phase.private_item_ids)
-    return [row for row in score.items if str(row.get("id")) not in private and row.get("split") != "private"]
+    return [
+        row
+        for row in score.items
+        if str(row.get("id")) not in private and row.get("split") != "private"
+    ]
 
 
 def public_scores(score: Score, phase: Phase) -> dict[str, float]:
@@ -68,6 +76,8 @@ def latest_logs(db: Session, submission_id: int, score: Score | None) -> dict[st
     if score is not None and score.logs:
         return dict(score.logs)
     job = db.exec(
-        select(EvaluationJob).where(EvaluationJob.submission_id == submission_id).order_by(col(EvaluationJob.id).desc())
+        select(EvaluationJob)
+        .where(EvaluationJob.submission_id == submission_id)
+        .order_by(col(EvaluationJob.id).desc())
     ).first()
     return dict(job.logs) if job is not None and job.logs else {}

@@ -23,11 +23,16 @@ class Approval(SQLModel):
 def list_teams(contest_id: int, db: SessionDep, user: OptionalUser) -> list[TeamPublic]:
     """Teams of a published contest, with member display names."""
     contest_service.get_contest(db=db, contest_id=contest_id, include_drafts=is_staff(user))
-    return [service.to_public(db=db, team=t) for t in service.list_for_contest(db=db, contest_id=contest_id)]
+    return [
+        service.to_public(db=db, team=t)
+        for t in service.list_for_contest(db=db, contest_id=contest_id)
+    ]
 
 
 @router.post("/contests/{contest_id}/teams", response_model=TeamPrivate, status_code=201)
-def create_team(contest_id: int, body: TeamCreate, user: CurrentUser, db: SessionDep) -> TeamPrivate:
+def create_team(
+    contest_id: int, body: TeamCreate, user: CurrentUser, db: SessionDep
+) -> TeamPrivate:
     """Form a team in a contest; you become its captain."""
     contest = contest_service.get_contest(db=db, contest_id=contest_id, include_drafts=False)
     team = service.create(db=db, contest=contest, user=user, name=body.name)
@@ -44,13 +49,18 @@ def join_team(body: TeamJoin, user: CurrentUser, db: SessionDep) -> TeamPrivate:
 @router.get("/teams/mine", response_model=list[TeamPrivate])
 def my_teams(user: CurrentUser, db: SessionDep) -> list[TeamPrivate]:
     """Your teams, with their invite codes."""
-    return [service.to_private(db=db, team=t) for t in service.teams_of_user(db=db, user_id=user.id or 0)]
+    return [
+        service.to_private(db=db, team=t)
+        for t in service.teams_of_user(db=db, user_id=user.id or 0)
+    ]
 
 
 @router.get("/teams/{team_id}", response_model=TeamPrivate)
 def read_team(team_id: int, user: CurrentUser, db: SessionDep) -> TeamPrivate:
     """One of your teams."""
-    return service.to_private(db=db, team=service.get_member_team(db=db, team_id=team_id, user=user))
+    return service.to_private(
+        db=db, team=service.get_member_team(db=db, team_id=team_id, user=user)
+    )
 
 
 @router.post("/teams/{team_id}/leave", status_code=204)
@@ -67,4 +77,6 @@ def approve_team(team_id: int, body: Approval, _: Organiser, db: SessionDep) -> 
     team = db.get(Team, team_id)
     if team is None:
         raise NotFound("team")
-    return service.to_public(db=db, team=service.set_approved(db=db, team=team, approved=body.approved))
+    return service.to_public(
+        db=db, team=service.set_approved(db=db, team=team, approved=body.approved)
+    )

@@ -28,7 +28,9 @@ def members(*, db: Session, team: Team) -> list[MemberPublic]:
         .order_by(TeamMember.joined_at)  # type: ignore[arg-type]
     ).all()
     out = [
-        MemberPublic(user_id=u.id or 0, display_name=u.display_name, is_captain=u.id == team.captain_id)
+        MemberPublic(
+            user_id=u.id or 0, display_name=u.display_name, is_captain=u.id == team.captain_id
+        )
         for _, u in rows
     ]
     return sorted(out, key=lambda m: not m.is_captain)

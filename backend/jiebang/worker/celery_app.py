@@ -35,4 +35,6 @@ def celery_app() -> Celery:
 
 def send_evaluate(job_id: int) -> None:
     queue = get_settings().celery_queue
-    celery_app().send_task(TASK, args=[job_id], queue=queue, retry=True, retry_policy={"max_retries": 2})
+    celery_app().send_task(
+        TASK, args=[job_id], queue=queue, retry=True, retry_policy={"max_retries": 2}
+    )

@@ -72,4 +72,6 @@ class WorkerAPI:
         except httpx.HTTPError as exc:
             raise PlatformUnavailable(str(exc)) from exc
         if digest.hexdigest() != sha256:
-            raise PlatformUnavailable(f"downloaded object has sha256 {digest.hexdigest()}, expected {sha256}")
+            raise PlatformUnavailable(
+                f"downloaded object has sha256 {digest.hexdigest()}, expected {sha256}"
+            )

@@ -19,7 +19,16 @@ log = logging.getLogger(__name__)
 class EmbeddedPool:
     """N threads that claim jobs through the local API whenever work is announced."""
 
-    def __init__(self, *, http: httpx.Client, token: str, size: int, scratch: Path, cache: Path, poll_seconds: float = 5) -> None:
+    def __init__(
+        self,
+        *,
+        http: httpx.Client,
+        token: str,
+        size: int,
+        scratch: Path,
+        cache: Path,
+        poll_seconds: float = 5,
+    ) -> None:
         self.http, self.token, self.size = http, token, size
         self.scratch, self.cache, self.poll_seconds = scratch, cache, poll_seconds
         self._stop = threading.Event()
@@ -29,7 +38,9 @@ class EmbeddedPool:
         self.scratch.mkdir(parents=True, exist_ok=True)
         self.cache.mkdir(parents=True, exist_ok=True)
         for index in range(self.size):
-            thread = threading.Thread(target=self._loop, args=(f"embedded-{index}",), daemon=True, name=f"worker-{index}")
+            thread = threading.Thread(
+                target=self._loop, args=(f"embedded-{index}",), daemon=True, name=f"worker-{index}"
+            )
             thread.start()
             self._threads.append(thread)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import shutil
-import time
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,9 @@ from jiebang.worker.stages import STAGES
 log = logging.getLogger(__name__)
 
 
-def evaluate(spec: JobSpec, *, api: WorkerAPI, scratch_root: Path, cache_dir: Path) -> dict[str, Any]:
+def evaluate(
+    spec: JobSpec, *, api: WorkerAPI, scratch_root: Path, cache_dir: Path
+) -> dict[str, Any]:
     """Run every stage and return the report sent to the platform."""
     workdir = Path(tempfile.mkdtemp(prefix=f"job-{spec.job_id}-", dir=scratch_root))
     ctx = JobContext(spec=spec, api=api, workdir=workdir, cache_dir=cache_dir)
@@ -34,7 +36,10 @@ def evaluate(spec: JobSpec, *, api: WorkerAPI, scratch_root: Path, cache_dir: Pa
         raise
     except Exception as exc:  # a bug in the worker itself is the platform's fault, never the team's
         log.exception("worker error on job %s", spec.job_id)
-        report = {"outcome": "infrastructure_error", "message": f"worker error: {type(exc).__name__}"}
+        report = {
+            "outcome": "infrastructure_error",
+            "message": f"worker error: {type(exc).__name__}",
+        }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return report | {"logs": ctx.logs, "decoder_hash": ctx.decoder_hash}

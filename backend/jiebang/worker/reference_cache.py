@@ -11,7 +11,9 @@ from jiebang.submissions.archives import ArchiveLimits, ArchiveRejected, extract
 from jiebang.worker.context import JobContext, platform_fault
 
 # Reference data is the organiser's, so it may be large; still never unbounded.
-REFERENCE_LIMITS = ArchiveLimits(max_files=1_000_000, max_unpacked_bytes=2 * 1024**4, max_ratio=10_000)
+REFERENCE_LIMITS = ArchiveLimits(
+    max_files=1_000_000, max_unpacked_bytes=2 * 1024**4, max_ratio=10_000
+)
 
 
 def reference_dir_for(ctx: JobContext) -> Path:
@@ -30,7 +32,10 @@ def reference_dir_for(ctx: JobContext) -> Path:
         staging = root / f".{uuid.uuid4().hex}"
         archive = ctx.workdir / "reference.bin"
         ctx.api.download(
-            ctx.spec.reference_url, archive, sha256=ctx.spec.reference_sha256, lease_owner=ctx.spec.lease_owner
+            ctx.spec.reference_url,
+            archive,
+            sha256=ctx.spec.reference_sha256,
+            lease_owner=ctx.spec.lease_owner,
         )
         try:
             extract_archive(archive, staging, REFERENCE_LIMITS, filename="reference.bin")

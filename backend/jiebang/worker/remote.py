@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,8 +20,8 @@ class RemoteConfig:
 
     api_url = "http://127.0.0.1:8000"
     token = ""
-    scratch = Path("/tmp/jiebang-worker")
-    cache = Path("/tmp/jiebang-worker-cache")
+    scratch = Path(tempfile.gettempdir()) / "jiebang-worker"
+    cache = Path(tempfile.gettempdir()) / "jiebang-worker-cache"
 
 
 @lru_cache

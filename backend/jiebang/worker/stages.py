@@ -36,7 +36,10 @@ def fetch(ctx: JobContext) -> None:
     """Download the upload (sha256-checked) and the phase's hidden reference data (cached)."""
     ctx.upload = ctx.workdir / "upload.bin"
     ctx.api.download(
-        ctx.spec.submission_url, ctx.upload, sha256=ctx.spec.submission_sha256, lease_owner=ctx.spec.lease_owner
+        ctx.spec.submission_url,
+        ctx.upload,
+        sha256=ctx.spec.submission_sha256,
+        lease_owner=ctx.spec.lease_owner,
     )
     ctx.reference_dir = reference_dir_for(ctx)
 
@@ -46,7 +49,9 @@ def unpack(ctx: JobContext) -> None:
     assert ctx.upload is not None
     ctx.submission_dir = ctx.workdir / "submission"
     try:
-        extract_archive(ctx.upload, ctx.submission_dir, ArchiveLimits(), filename=ctx.spec.submission_filename)
+        extract_archive(
+            ctx.upload, ctx.submission_dir, ArchiveLimits(), filename=ctx.spec.submission_filename
+        )
     except ArchiveRejected as exc:
         raise team_fault(str(exc)) from exc
     ctx.upload.unlink()
@@ -56,7 +61,9 @@ def _limits(ctx: JobContext, stage: str, base: SandboxLimits) -> SandboxLimits:
     try:
         return SandboxLimits.from_mapping(ctx.spec.limits.get(stage, {}), base=base)
     except InvalidLimitsError as exc:
-        raise StageFailed("evaluator_error", f"the track's {stage} limits are invalid: {exc}") from exc
+        raise StageFailed(
+            "evaluator_error", f"the track's {stage} limits are invalid: {exc}"
+        ) from exc
 
 
 def _tails(result: SandboxResult, stage: str) -> dict[str, str]:
@@ -112,7 +119,13 @@ def score(ctx: JobContext) -> None:
             f"this worker has {ctx.spec.evaluator_key} {spec.get('version')}, the job pins {ctx.spec.evaluator_version}"
         )
     config = ctx.workdir / "config.json"
-    config.write_text(json.dumps({**ctx.spec.evaluator_config, "splits": ctx.spec.splits} if ctx.spec.splits else ctx.spec.evaluator_config))
+    config.write_text(
+        json.dumps(
+            {**ctx.spec.evaluator_config, "splits": ctx.spec.splits}
+            if ctx.spec.splits
+            else ctx.spec.evaluator_config
+        )
+    )
     out = ctx.workdir / "score-out"
     try:
         result = score_stage(
@@ -129,7 +142,7 @@ def score(ctx: JobContext) -> None:
     ctx.result = _read_result(out / "result.json", result)
 
 
-def _read_result(path: Path, sandbox: SandboxResult) -> dict:  # type: ignore[type-arg]
+def _read_result(path: Path, sandbox: SandboxResult) -> dict:
     if sandbox.limit_exceeded:
         raise team_fault(f"scoring your submission {sandbox.reason('en')}")
     if not sandbox.succeeded or not path.is_file():
@@ -137,7 +150,9 @@ def _read_result(path: Path, sandbox: SandboxResult) -> dict:  # type: ignore[ty
     try:
         result = EvaluationResult.model_validate_json(path.read_bytes())
     except ValidationError as exc:
-        raise StageFailed("evaluator_error", f"the evaluator wrote an invalid result.json: {exc.errors()[:3]}") from exc
+        raise StageFailed(
+            "evaluator_error", f"the evaluator wrote an invalid result.json: {exc.errors()[:3]}"
+        ) from exc
     if result.status == "invalid_submission":
         raise team_fault(result.error or "the evaluator rejected the submission")
     return result.model_dump(mode="json")
