@@ -390,6 +390,7 @@ export default {
     noApplications: 'No applications for this item yet.',
     edition: 'Edition',
     approveTeam: 'Approve',
+    teams: 'Teams',
   },
   hall: {
     title: 'Hall of fame',

@@ -394,6 +394,7 @@ const zh: Messages = {
     noApplications: '该项目暂无申报。',
     edition: '届次',
     approveTeam: '通过',
+    teams: '参赛队伍',
   },
   hall: {
     title: '荣誉榜',
