@@ -32,7 +32,12 @@ def tar_bytes(files: dict[str, bytes]) -> bytes:
 
 
 def setup_phase(
-    client: TestClient, organiser: dict[str, str], **phase_overrides: Any
+    client: TestClient,
+    organiser: dict[str, str],
+    *,
+    track_overrides: dict[str, Any] | None = None,
+    reference: dict[str, bytes] | None = None,
+    **phase_overrides: Any,
 ) -> dict[str, int]:
     """A published contest, a line_scores track, an open phase with a split and reference data."""
     contest = client.post(
@@ -55,7 +60,8 @@ def setup_phase(
             "evaluator_key": "line_scores",
             "evaluator_version": "1.0.0",
             "max_submission_bytes": 64 * 1024 * 1024,
-        },
+        }
+        | (track_overrides or {}),
         headers=organiser,
     )
     assert track.status_code == 201, track.text
@@ -79,7 +85,11 @@ def setup_phase(
     ref = client.put(
         f"/api/v1/phases/{phase.json()['id']}/reference",
         files={
-            "archive": ("ref.tar", tar_bytes({"truth.txt": TRUTH.encode()}), "application/x-tar")
+            "archive": (
+                "ref.tar",
+                tar_bytes(reference or {"truth.txt": TRUTH.encode()}),
+                "application/x-tar",
+            )
         },
         headers=organiser,
     )

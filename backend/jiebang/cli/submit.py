@@ -79,7 +79,7 @@ def _state_file(phase: int, sha: str) -> Path:
     return folder / f"{phase}-{sha}.json"
 
 
-def _upload_parts(
+def upload_parts(
     http: httpx.Client, path: Path, plan: dict[str, Any], headers: dict[str, str]
 ) -> list[dict[str, Any]]:
     done = {p["number"]: p["etag"] for p in plan.get("parts_received", [])}
@@ -161,7 +161,7 @@ def submit(
             )
             sub_id, plan = created["submission"]["id"], created["upload"]
             state.write_text(json.dumps({"submission": sub_id}))
-        parts = _upload_parts(http, file, plan, headers)
+        parts = upload_parts(http, file, plan, headers)
         sub = _check(
             http.post(f"/api/v1/submissions/{sub_id}/complete", json={"parts": parts}, timeout=3600)
         )

@@ -87,15 +87,15 @@ def run(ctx: JobContext) -> None:
     if not inputs.is_dir():
         inputs = ctx.workdir / "no-inputs"
         inputs.mkdir()
+    # the evaluator reads the program's outputs at /submission, and the team's own files
+    # (e.g. bitstreams, whose size gives the rate) under /submission/submitted
     ctx.scored_dir = ctx.workdir / "scored"
-    output = ctx.scored_dir / "output"
-    output.parent.mkdir()
     try:
         result = run_stage(
             program_dir=ctx.submission_dir,
             entrypoint_argv=manifest.entrypoint,
             inputs_dir=inputs,
-            output_dir=output,
+            output_dir=ctx.scored_dir,
             limits=_limits(ctx, "run", RUN_STAGE_DEFAULTS),
         )
     except SandboxUnavailable as exc:
@@ -103,7 +103,11 @@ def run(ctx: JobContext) -> None:
     ctx.logs |= _tails(result, "run")
     if not result.succeeded:
         raise team_fault(f"your program failed: {result.reason('en')}")
-    # the evaluator may need the team's own files too (e.g. bitstream sizes for the rate)
+    reserved = ctx.scored_dir / TEAM_SUBMITTED_DIR
+    if reserved.exists() or reserved.is_symlink():
+        raise team_fault(
+            f"your program wrote '{TEAM_SUBMITTED_DIR}', a name reserved for your own files"
+        )
     shutil.copytree(ctx.submission_dir, ctx.scored_dir / TEAM_SUBMITTED_DIR, symlinks=True)
 
 
