@@ -1,12 +1,23 @@
 /** Journey 3: a judge verifies a submission with a reason; an organiser publishes the results. */
 import { expect, test } from '@playwright/test'
-import { JUDGE, ORGANISER, apiToken, field, login, seedContest, seedSubmission, shot, uid } from './helpers'
+import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { JUDGE, ORGANISER, apiToken, field, login, makePdf, seedContest, seedItem, seedSubmission, shot, uid } from './helpers'
 
 test('judge verifies, organiser publishes', async ({ page, request }) => {
   test.setTimeout(120_000)
   const tag = uid()
   const seeded = await seedContest(request, tag)
-  const { submissionId, team } = await seedSubmission(request, seeded.contestId, seeded.phaseId, tag)
+  const { submissionId, team, token: participant } = await seedSubmission(request, seeded.contestId, seeded.phaseId, tag)
+  // the same team applies to a challenge item, for the organiser to review
+  const item = await seedItem(request, tag)
+  const teams = await (await request.get('/api/v1/teams/mine', { headers: { Authorization: `Bearer ${participant}` } })).json()
+  const applied = await request.post(`/api/v1/challenge-items/${item.itemId}/applications`, {
+    headers: { Authorization: `Bearer ${participant}` },
+    multipart: { team_id: String(teams[0].id), summary: 'Our plan', proposal: { name: 'plan.pdf', mimeType: 'application/pdf', buffer: readFileSync(makePdf(join(tmpdir(), `plan-${tag}.pdf`))) } },
+  })
+  expect(applied.ok(), await applied.text()).toBeTruthy()
 
   // ---- judge
   await login(page, JUDGE)
@@ -57,6 +68,14 @@ test('judge verifies, organiser publishes', async ({ page, request }) => {
   await page.goto('/hall-of-fame')
   await expect(page.locator('h1')).toBeVisible()
   await shot(page, 'hall-of-fame')
+  // ---- application review: award it
+  await page.goto(`/admin/items/${item.itemId}/applications`)
+  await expect(page.getByTestId('applications-table')).toContainText(team)
+  await page.getByTestId('app-shortlist').click()
+  await expect(page.getByTestId('applications-table').locator('[data-status="shortlisted"]')).toBeVisible()
+  await page.getByTestId('app-award').click()
+  await expect(page.getByTestId('applications-table').locator('[data-status="awarded"]')).toBeVisible()
+  await shot(page, 'admin-applications')
   await page.goto('/admin/health')
   await shot(page, 'admin-health')
 })
