@@ -391,6 +391,8 @@ export default {
     edition: 'Edition',
     approveTeam: 'Approve',
     teams: 'Teams',
+    reference: 'Upload reference data',
+    referenceUploaded: 'Reference data stored (served to workers only)',
   },
   hall: {
     title: 'Hall of fame',

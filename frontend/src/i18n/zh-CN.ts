@@ -395,6 +395,8 @@ const zh: Messages = {
     edition: '届次',
     approveTeam: '通过',
     teams: '参赛队伍',
+    reference: '上传参考数据',
+    referenceUploaded: '参考数据已保存（仅评测节点可见）',
   },
   hall: {
     title: '荣誉榜',
