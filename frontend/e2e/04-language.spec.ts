@@ -41,7 +41,7 @@ test('language is switched and remembered', async ({ page, request }) => {
   await field(page, 'join-code').first().fill('nosuchcode')
   await page.getByTestId('team-join').click()
   await expect(page.locator('.el-form-item__error, .el-message--error').first()).toBeVisible()
-  await shot(page, 'phone-width-check-skipped')
+  await shot(page, 'teams-join-error')
   await page.setViewportSize({ width: 375, height: 760 })
   await page.goto('/')
   await shot(page, 'phone-home')

@@ -19,7 +19,7 @@ export function useLiveStatus(
   onEvent: (ev: { id: number; status: string }) => void,
   poll: () => void | Promise<unknown>,
   active: () => boolean = () => true,
-  opts: { phaseIds?: number[]; onLeaderboard?: (ev: { phase_id: number }) => void } = {},
+  opts: { phaseIds?: number[]; onLeaderboard?: (ev: { phase_id: number }) => void; lazy?: boolean } = {},
 ) {
   const mode = ref<'live' | 'polling' | 'off'>('off')
   const auth = useAuthStore()
@@ -35,7 +35,9 @@ export function useLiveStatus(
     }, POLL_MS)
   }
 
-  function start(): void {
+  function start(phaseIds?: number[]): void {
+    if (phaseIds) opts.phaseIds = phaseIds
+    stop()
     if (typeof EventSource === 'undefined' || !auth.token) return startPolling()
     try {
       source = new EventSource(eventsUrl(auth.token, opts.phaseIds))
@@ -69,7 +71,7 @@ export function useLiveStatus(
     mode.value = 'off'
   }
 
-  start()
+  if (!opts.lazy) start()
   onBeforeUnmount(stop)
-  return { mode, stop }
+  return { mode, stop, start }
 }
