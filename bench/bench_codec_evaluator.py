@@ -11,9 +11,10 @@ Timed, in the same run, each bare baseline as 4 sequential ffmpeg commands:
 2. the same with libvmaf's own ``psnr`` and ``float_ssim`` features (PSNR+SSIM+VMAF);
 3. the evaluator's three filters (psnr, ssim, libvmaf) in one graph;
 then the evaluator (PSNR + SSIM + VMAF, MS-SSIM off) through
-``python -m jiebang_eval.run`` — inside ``jiebang.sandbox.stages.score_stage``
-when that sandbox is importable and usable, else as a plain subprocess — with
-``parallel_jobs`` 1 (sequential, like the baselines) and 2 (its default).
+``python -m jiebang_eval.run`` as a plain subprocess with ``parallel_jobs`` 1
+(sequential, like the baselines) and 2 (its default), and inside
+``jiebang.sandbox.stages.score_stage`` when that sandbox is importable and
+usable (else it falls back to a plain subprocess and says so).
 Target: evaluator / bare libvmaf ≤ 1.15.
 
 The machine may be shared, so every variant runs ``--repeats`` times,
@@ -108,53 +109,44 @@ def prepare(root: Path, frames: int) -> tuple[Path, Path]:
 
 
 def run_evaluator(
-    root: Path, reference: Path, submission: Path, parallel_jobs: int
-) -> tuple[float, str]:
+    root: Path, reference: Path, submission: Path, parallel_jobs: int, *, sandboxed: bool
+) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds, how it ran) of one evaluator run."""
     config = root / f"config_{parallel_jobs}.json"
     settings = {"compute_ms_ssim": False, "n_threads": 2, "parallel_jobs": parallel_jobs}
     config.write_text(json.dumps(settings))
     evaluator = Path(__file__).resolve().parents[1] / "evaluators" / "video_codec_rd"
     out = root / f"out_{parallel_jobs}_{time.monotonic_ns()}"  # the sandbox wants a fresh dir
-    try:
-        from jiebang.sandbox.limits import SCORE_STAGE_DEFAULTS
-        from jiebang.sandbox.stages import score_stage
+    if sandboxed:
+        try:
+            from jiebang.sandbox.limits import SCORE_STAGE_DEFAULTS
+            from jiebang.sandbox.stages import score_stage
 
-        start = time.perf_counter()
-        result = score_stage(
-            evaluator_dir=evaluator,
-            submission_dir=submission,
-            reference_dir=reference,
-            config_path=config,
-            output_dir=out,
-            limits=SCORE_STAGE_DEFAULTS,
-        )
-        elapsed = time.perf_counter() - start
-        if result.exit_code == 0:
-            return elapsed, f"in jiebang.sandbox (isolated={result.isolated})"
-        print("sandboxed run failed, falling back:", result.stderr_tail[-500:])
-    except Exception as exc:  # the sandbox may be missing or unusable on this host
-        print(f"sandbox not used ({type(exc).__name__}: {exc})")
+            start = time.perf_counter()
+            result = score_stage(
+                evaluator_dir=evaluator,
+                submission_dir=submission,
+                reference_dir=reference,
+                config_path=config,
+                output_dir=out,
+                limits=SCORE_STAGE_DEFAULTS,
+            )
+            elapsed = time.perf_counter() - start
+            if result.exit_code == 0:
+                how = f"jiebang.sandbox (isolated={result.isolated})"
+                return elapsed, result.cpu_seconds, how
+            print("sandboxed run failed, falling back:", result.stderr_tail[-500:])
+        except Exception as exc:  # the sandbox may be missing or unusable on this host
+            print(f"sandbox not used ({type(exc).__name__}: {exc})")
     out.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "jiebang_eval.run", "--evaluator", str(evaluator)]
+    command += ["--submission", str(submission), "--reference", str(reference)]
+    command += ["--config", str(config), "--output", str(out / "result.json")]
+    cpu_before = children_cpu_seconds()
     start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "jiebang_eval.run",
-            "--evaluator",
-            str(evaluator),
-            "--submission",
-            str(submission),
-            "--reference",
-            str(reference),
-            "--config",
-            str(config),
-            "--output",
-            str(out / "result.json"),
-        ],
-        check=True,
-    )
-    return time.perf_counter() - start, "plain subprocess (no sandbox)"
+    subprocess.run(command, check=True)
+    elapsed = time.perf_counter() - start
+    return elapsed, children_cpu_seconds() - cpu_before, "plain subprocess"
 
 
 def run_bare(reference: Path, submission: Path, graph: str) -> float:
@@ -195,36 +187,42 @@ def main() -> None:
             "[d1][r1]ssim,nullsink;[d2][r2]libvmaf=n_threads=2"
         )
         vmaf_features = "[0:v][1:v]libvmaf=n_threads=2:feature=name=psnr|name=float_ssim"
+
+        def bare(graph: str) -> tuple[float, float, str]:
+            cpu_before = children_cpu_seconds()
+            seconds = run_bare(reference, submission, graph)
+            return seconds, children_cpu_seconds() - cpu_before, "ffmpeg"
+
         variants = {
-            "bare ffmpeg -lavfi libvmaf (VMAF only)": lambda: run_bare(
-                reference, submission, vmaf_only
+            "bare ffmpeg -lavfi libvmaf (VMAF only)": lambda: bare(vmaf_only),
+            "bare libvmaf + psnr,float_ssim features": lambda: bare(vmaf_features),
+            "bare psnr + ssim + libvmaf filters": lambda: bare(three),
+            "evaluator plain, parallel_jobs=1": lambda: run_evaluator(
+                root, reference, submission, 1, sandboxed=False
             ),
-            "bare libvmaf + psnr,float_ssim features": lambda: run_bare(
-                reference, submission, vmaf_features
+            "evaluator plain, parallel_jobs=2": lambda: run_evaluator(
+                root, reference, submission, 2, sandboxed=False
             ),
-            "bare psnr + ssim + libvmaf filters": lambda: run_bare(reference, submission, three),
-            "evaluator parallel_jobs=1": lambda: run_evaluator(root, reference, submission, 1)[0],
-            "evaluator parallel_jobs=2": lambda: run_evaluator(root, reference, submission, 2)[0],
+            "evaluator sandboxed, parallel_jobs=2": lambda: run_evaluator(
+                root, reference, submission, 2, sandboxed=True
+            ),
         }
-        best: dict[str, tuple[float, float]] = {}
+        best: dict[str, tuple[float, float, str]] = {}
         for _ in range(args.repeats):
             for label, variant in variants.items():
-                cpu_before = children_cpu_seconds()
-                seconds = variant()
-                cpu = children_cpu_seconds() - cpu_before
-                if label not in best or seconds < best[label][0]:
-                    best[label] = (seconds, cpu)
-        _, how = run_evaluator(root, reference, submission, 2)
+                outcome = variant()
+                if label not in best or outcome[0] < best[label][0]:
+                    best[label] = outcome
     print(f"1080p × {args.frames} frames × {len(QPS)} rate points, best of {args.repeats}")
-    print(f"evaluator ran {how}")
-    for label, (seconds, cpu) in best.items():
-        print(f"{label:42s}: {seconds:7.2f} s wall, {cpu:7.2f} s CPU")
-    base_label = "bare ffmpeg -lavfi libvmaf (VMAF only)"
-    for label in ("evaluator parallel_jobs=1", "evaluator parallel_jobs=2"):
-        for base in list(variants)[:3]:
-            ratio = best[label][0] / best[base][0]
-            mark = " (target ≤ 1.15)" if base == base_label else ""
-            print(f"{label} / {base}: {ratio:5.2f}×{mark}")
+    for label, (seconds, cpu, how) in best.items():
+        print(f"{label:42s}: {seconds:7.2f} s wall, {cpu:7.2f} s CPU  [{how}]")
+    bases = list(variants)[:3]
+    for label in list(variants)[3:]:
+        for base in bases:
+            wall = best[label][0] / best[base][0]
+            cpu = best[label][1] / best[base][1]
+            mark = " (target ≤ 1.15)" if base == bases[0] else ""
+            print(f"{label} / {base}: wall {wall:5.2f}×, CPU {cpu:5.2f}×{mark}")
 
 
 if __name__ == "__main__":
