@@ -55,6 +55,9 @@ class RatePointFiles:
         return kbps_from_bytes(self.n_bytes, self.sequence)
 
 
+SUBMITTED_DIR = "submitted"
+
+
 def find_rate_points(
     submission_dir: Path, sequence: SequenceInfo, n_rates: int, *, with_yuv: bool
 ) -> list[RatePointFiles]:
@@ -65,9 +68,13 @@ def find_rate_points(
             f"folder {sequence.name}/ is missing (expected {sequence.name}/r1.<ext> … r{n_rates})",
             f"缺少文件夹 {sequence.name}/（应包含 {sequence.name}/r1.<扩展名> … r{n_rates}）",
         )
+    # On a code track the platform puts the team's own files under submitted/: the rate is
+    # measured on those bitstreams, never on copies the team's decoder could have written.
+    submitted = submission_dir / SUBMITTED_DIR / sequence.name
+    streams = submitted if with_yuv and (submission_dir / SUBMITTED_DIR).is_dir() else folder
     points = []
     for k in range(1, n_rates + 1):
-        candidates = [p for p in folder.glob(f"r{k}.*") if p.suffix.lower() in BITSTREAM_DEMUXERS]
+        candidates = [p for p in streams.glob(f"r{k}.*") if p.suffix.lower() in BITSTREAM_DEMUXERS]
         if len(candidates) != 1:
             found = ", ".join(sorted(p.name for p in candidates)) or "none"
             raise SubmissionError(
