@@ -9,6 +9,11 @@ test('language is switched and remembered', async ({ page, request }) => {
   // the browser says English: the first visit is in English
   await page.goto('/')
   await expect(page.getByTestId('nav-home')).toHaveText('Home')
+  // keyboard: the first Tab reaches the skip link, which moves focus to the main content
+  await page.keyboard.press('Tab')
+  await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(page.locator('#main')).toBeFocused()
   await expect(page.locator('html')).toHaveAttribute('lang', 'en')
 
   // switch to Chinese while signed out

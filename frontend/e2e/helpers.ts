@@ -18,6 +18,7 @@ export const JUDGE = { email: 'judge@example.com', password: 'judge-pass-1' }
 export async function shot(page: Page, name: string): Promise<void> {
   // pages are ready when their skeletons are gone
   await page.locator('.el-skeleton').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined)
+  await page.waitForTimeout(400) // let tag and dialog transitions settle
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
 }
 
