@@ -7,10 +7,12 @@ from fastapi import APIRouter, Depends
 from jiebang.auth.dependencies import current_user
 from jiebang.auth.router import public_router as auth_public
 from jiebang.auth.router import router as auth_router
+from jiebang.bundles.router import router as bundles_router
 from jiebang.challenge_lists.router import public_router as lists_public
 from jiebang.challenge_lists.router import router as lists_router
 from jiebang.contests.router import public_router as contests_public
 from jiebang.contests.router import router as contests_router
+from jiebang.evaluation.health import router as health_router
 from jiebang.evaluation.router import router as worker_router
 from jiebang.halloffame.router import public_router as halloffame_public
 from jiebang.judging.router import public_router as judging_public
@@ -32,6 +34,8 @@ for domain_router in (
     submissions_router,
     leaderboards_router,
     judging_router,
+    bundles_router,
+    health_router,
 ):
     authenticated.include_router(domain_router)
 

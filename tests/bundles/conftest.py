@@ -1,1 +1,1 @@
-from ..platform.conftest import client, make_user, organiser  # noqa: F401
+from ..platform.conftest import client, make_user, organiser, participant  # noqa: F401
