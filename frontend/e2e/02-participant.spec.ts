@@ -45,7 +45,7 @@ test('participant registers, forms a team and submits', async ({ page, request }
   await page.goto(`/tracks/${seeded.trackId}`)
   await page.getByTestId('submit-dev').click()
   await expect(page.getByTestId('quota')).toBeVisible()
-  const archive = makeArchive(join(tmpdir(), `jiebang-e2e-${tag}.zip`), 40)
+  const archive = makeArchive(join(tmpdir(), `jiebang-e2e-${tag}.zip`), 33)
   const dropPart3 = (route: import('@playwright/test').Route) => route.abort('connectionreset')
   await page.route('**/api/v1/uploads/*/parts/3', dropPart3)
   await page.getByTestId('dropzone').locator('input[type=file]').setInputFiles(archive)

@@ -77,5 +77,7 @@ test('judge verifies, organiser publishes', async ({ page, request }) => {
   await expect(page.getByTestId('applications-table').locator('[data-status="awarded"]')).toBeVisible()
   await shot(page, 'admin-applications')
   await page.goto('/admin/health')
+  await expect(page.getByTestId('health')).toBeVisible()
+  await expect(page.getByTestId('readiness')).toContainText('database')
   await shot(page, 'admin-health')
 })

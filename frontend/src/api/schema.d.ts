@@ -1179,6 +1179,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/bundles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Bundle Zip
+         * @description Validate and import a bundle; every problem is listed with its file, line and key.
+         */
+        post: operations["import_bundle_zip_api_v1_admin_bundles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * System Health
+         * @description Queue depth by status, workers seen recently, and how submissions are sandboxed here.
+         */
+        get: operations["system_health_api_v1_admin_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/sandbox/selftest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sandbox Selftest
+         * @description Run the hostile-submission suite against this machine (takes about a minute).
+         */
+        post: operations["sandbox_selftest_api_v1_admin_sandbox_selftest_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/worker/claim": {
         parameters: {
             query?: never;
@@ -1389,6 +1449,14 @@ export interface components {
              */
             summary?: string;
         };
+        /** Body_import_bundle_zip_api_v1_admin_bundles_post */
+        Body_import_bundle_zip_api_v1_admin_bundles_post: {
+            /**
+             * Bundle
+             * @description A zip (or tar) of a challenge bundle directory
+             */
+            bundle: string;
+        };
         /** Body_upload_reference_api_v1_phases__phase_id__reference_put */
         Body_upload_reference_api_v1_phases__phase_id__reference_put: {
             /**
@@ -1396,6 +1464,11 @@ export interface components {
              * @description Hidden reference data: a zip or tar archive
              */
             archive: string;
+        };
+        /** BundleImported */
+        BundleImported: {
+            /** Changes */
+            changes: string[];
         };
         /** ChallengeItemCreate */
         ChallengeItemCreate: {
@@ -5142,6 +5215,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_bundle_zip_api_v1_admin_bundles_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_bundle_zip_api_v1_admin_bundles_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleImported"];
+                };
+            };
+            /** @description Problems found */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    system_health_api_v1_admin_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    sandbox_selftest_api_v1_admin_sandbox_selftest_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
                 };
             };
         };
