@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 from jiebang.auth.models import Role, User, UserCreate, UserUpdate
 from jiebang.auth.security import hash_password, verify_password
 from jiebang.core.errors import Conflict, NotFound
+from jiebang.db import save
 
 
 @lru_cache
@@ -38,10 +39,7 @@ def create(*, db: Session, user_in: UserCreate, role: Role = Role.participant) -
         password_hash=hash_password(user_in.password),
         role=role,
     )
-    db.add(user)
-    db.commit()
-    db.refresh(user)
-    return user
+    return save(db, user)
 
 
 def authenticate(*, db: Session, email: str, password: str) -> User | None:
@@ -59,10 +57,7 @@ def update(*, db: Session, user: User, user_in: UserUpdate) -> User:
     """Change a user's own display name or locale."""
     for key, value in user_in.model_dump(exclude_unset=True, exclude_none=True).items():
         setattr(user, key, value)
-    db.add(user)
-    db.commit()
-    db.refresh(user)
-    return user
+    return save(db, user)
 
 
 def set_role(*, db: Session, user_id: int, role: Role) -> User:
@@ -71,7 +66,4 @@ def set_role(*, db: Session, user_id: int, role: Role) -> User:
     if user is None:
         raise NotFound("user")
     user.role = role
-    db.add(user)
-    db.commit()
-    db.refresh(user)
-    return user
+    return save(db, user)

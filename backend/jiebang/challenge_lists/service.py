@@ -27,7 +27,7 @@ from jiebang.challenge_lists.models import (
 )
 from jiebang.contests.models import Contest, Track
 from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from jiebang.db import utcnow
+from jiebang.db import save, utcnow
 from jiebang.storage import service as storage_service
 from jiebang.storage.backend import ObjectStore
 from jiebang.storage.models import StoredObject
@@ -82,10 +82,7 @@ def update_list(
     *, db: Session, found: ChallengeList, list_in: ChallengeListUpdate
 ) -> ChallengeList:
     found.sqlmodel_update(list_in.model_dump(exclude_unset=True, exclude_none=True))
-    db.add(found)
-    db.commit()
-    db.refresh(found)
-    return found
+    return save(db, found)
 
 
 def set_list_status(*, db: Session, found: ChallengeList, status: ListStatus) -> ChallengeList:
@@ -97,10 +94,7 @@ def set_list_status(*, db: Session, found: ChallengeList, status: ListStatus) ->
     found.status = status
     if status == ListStatus.published and found.published_at is None:
         found.published_at = utcnow()
-    db.add(found)
-    db.commit()
-    db.refresh(found)
-    return found
+    return save(db, found)
 
 
 # ---------------------------------------------------------------- items
@@ -316,7 +310,4 @@ def review(
     app.reviewer_notes = review_in.reviewer_notes
     app.decided_by = reviewer.id
     app.decided_at = utcnow()
-    db.add(app)
-    db.commit()
-    db.refresh(app)
-    return app
+    return save(db, app)

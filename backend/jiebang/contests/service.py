@@ -18,6 +18,7 @@ from jiebang.contests.models import (
     TrackUpdate,
 )
 from jiebang.core.errors import Conflict, InvalidInput, NotFound
+from jiebang.db import save
 from jiebang.evaluation import registry
 
 
@@ -57,19 +58,13 @@ def create_contest(*, db: Session, contest_in: ContestCreate) -> Contest:
 def update_contest(*, db: Session, contest: Contest, contest_in: ContestUpdate) -> Contest:
     """Apply the given fields."""
     contest.sqlmodel_update(contest_in.model_dump(exclude_unset=True, exclude_none=True))
-    db.add(contest)
-    db.commit()
-    db.refresh(contest)
-    return contest
+    return save(db, contest)
 
 
 def set_contest_status(*, db: Session, contest: Contest, status: PublicationStatus) -> Contest:
     """Publish or unpublish a contest."""
     contest.status = status
-    db.add(contest)
-    db.commit()
-    db.refresh(contest)
-    return contest
+    return save(db, contest)
 
 
 # ---------------------------------------------------------------- tracks
@@ -113,10 +108,7 @@ def update_track(*, db: Session, track: Track, track_in: TrackUpdate) -> Track:
         changes.get("evaluator_config", track.evaluator_config),
     )
     track.sqlmodel_update(changes)
-    db.add(track)
-    db.commit()
-    db.refresh(track)
-    return track
+    return save(db, track)
 
 
 # ---------------------------------------------------------------- phases
@@ -151,7 +143,4 @@ def update_phase(*, db: Session, phase: Phase, phase_in: PhaseUpdate) -> Phase:
     except ValueError as exc:
         raise InvalidInput("ends_at", "phase_dates") from exc
     phase.sqlmodel_update(phase_in.model_dump(exclude_unset=True))
-    db.add(phase)
-    db.commit()
-    db.refresh(phase)
-    return phase
+    return save(db, phase)

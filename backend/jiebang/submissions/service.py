@@ -20,7 +20,7 @@ from jiebang.core.errors import (
     NotFound,
     ServiceUnavailable,
 )
-from jiebang.db import utcnow
+from jiebang.db import save, utcnow
 from jiebang.evaluation import queue
 from jiebang.sandbox import bubblewrap_available
 from jiebang.storage.backend import ObjectMissing, ObjectStore, StorageUnavailable, UploadedPart
@@ -365,10 +365,7 @@ def set_selected(*, db: Session, sub: Submission, selected: bool) -> Submission:
         if count >= phase.max_selected:
             raise Conflict("submission", key="selection_full", limit=phase.max_selected)
     sub.selected = selected
-    db.add(sub)
-    db.commit()
-    db.refresh(sub)
-    return sub
+    return save(db, sub)
 
 
 def list_for_team(*, db: Session, phase_id: int, team_id: int) -> list[Submission]:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from jiebang.auth.models import User
 from jiebang.contests.models import Contest
 from jiebang.core.errors import Conflict, Forbidden, NotFound
+from jiebang.db import save
 from jiebang.teams.models import MemberPublic, Team, TeamMember, TeamPrivate, TeamPublic
 
 _INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
@@ -134,7 +135,4 @@ def leave(*, db: Session, team: Team, user: User) -> None:
 def set_approved(*, db: Session, team: Team, approved: bool) -> Team:
     """Organiser approval, for contests that require it before teams may submit."""
     team.approved = approved
-    db.add(team)
-    db.commit()
-    db.refresh(team)
-    return team
+    return save(db, team)
