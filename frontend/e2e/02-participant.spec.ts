@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { choose, field, makeArchive, makePdf, seedContest, seedItem, shot, uid } from './helpers'
 
+/** How long to wait for the pipeline to settle a submission (E2E_SCORE_WAIT_MS). */
+const SCORE_WAIT_MS = Number(process.env.E2E_SCORE_WAIT_MS ?? 45_000)
+
 test('participant registers, forms a team and submits', async ({ page, request }) => {
   test.setTimeout(150_000)
+  const t0 = Date.now()
+  const mark = (what: string) => console.log(`[participant] ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   const tag = uid()
   const seeded = await seedContest(request, tag)
 
@@ -21,6 +26,7 @@ test('participant registers, forms a team and submits', async ({ page, request }
   await expect(page).toHaveURL(/\/teams/)
   await expect(page.getByTestId('whoami')).toHaveText(`Player ${tag}`)
 
+  mark('registered')
   // ---- team
   await choose(page, 'team-contest', tag)
   await field(page, 'team-name').first().fill(`Team ${tag}`)
@@ -29,6 +35,7 @@ test('participant registers, forms a team and submits', async ({ page, request }
   await expect(page.getByTestId('invite-code')).toHaveText(/\w{6,}/)
   await shot(page, 'teams')
 
+  mark('team formed')
   // ---- apply to a challenge item with a PDF proposal
   const item = await seedItem(request, tag)
   await page.goto(`/items/${item.itemId}`)
@@ -41,6 +48,7 @@ test('participant registers, forms a team and submits', async ({ page, request }
   await expect(page.getByText(`proposal-${tag}.pdf`)).toBeVisible()
   await shot(page, 'my-applications')
 
+  mark('applied')
   // ---- submit: 3 parts of 16 MiB; the last part's connection keeps dropping until we resume
   await page.goto(`/tracks/${seeded.trackId}`)
   await page.getByTestId('submit-dev').click()
@@ -56,6 +64,7 @@ test('participant registers, forms a team and submits', async ({ page, request }
   await expect(page.getByTestId('upload-error')).toBeVisible({ timeout: 30_000 })
   await expect(page.getByTestId('submit-resume')).toBeVisible()
   await shot(page, 'submit-interrupted')
+  mark('upload interrupted')
   await page.unroute('**/api/v1/uploads/*/parts/3', dropPart3)
   await page.getByTestId('submit-resume').click()
   await expect(page.getByTestId('view-submission')).toBeVisible({ timeout: 60_000 })
@@ -63,16 +72,18 @@ test('participant registers, forms a team and submits', async ({ page, request }
   await shot(page, 'submit')
   await page.getByTestId('view-submission').click()
 
+  mark('uploaded')
   // ---- the real status: wait for the pipeline to settle (scored or failed)
   const status = page.getByTestId('submission-status')
   await expect(status).toBeVisible()
   let final = ''
   try {
-    await expect(status).toHaveAttribute('data-status', /scored|failed|cancelled/, { timeout: 60_000 })
+    await expect(status).toHaveAttribute('data-status', /scored|failed|cancelled/, { timeout: SCORE_WAIT_MS })
     final = (await status.getAttribute('data-status')) ?? ''
   } catch {
     final = (await status.getAttribute('data-status')) ?? 'unknown'
-    test.info().annotations.push({ type: 'pipeline', description: `submission still ${final} after 60 s: the scoring pipeline did not finish here` })
+    test.info().annotations.push({ type: 'pipeline', description: `submission still ${final} after ${SCORE_WAIT_MS / 1000} s: the scoring pipeline did not finish here` })
+    console.log(`[participant] submission still ${final} after ${SCORE_WAIT_MS / 1000} s; not asserting the result`)
   }
   if (final === 'scored') {
     await expect(page.getByTestId('scores')).toBeVisible()
@@ -80,6 +91,7 @@ test('participant registers, forms a team and submits', async ({ page, request }
   } else if (final === 'failed') {
     await expect(page.getByTestId('failure')).toBeVisible()
   }
+  mark('status settled')
   await shot(page, 'submission')
 
   await page.goto(`/phases/${seeded.phaseId}/submissions`)
@@ -112,6 +124,7 @@ test('participant registers, forms a team and submits', async ({ page, request }
   await shot(page, 'submission-scored-render')
   await page.unrouteAll()
 
+  mark('render check done')
   // ---- phone width: the core pages still work at 375 px
   await page.setViewportSize({ width: 375, height: 800 })
   await page.goto(`/phases/${seeded.phaseId}/submit`)
