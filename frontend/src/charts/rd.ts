@@ -54,7 +54,7 @@ export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: stri
     grid: { left: 56, right: 24, top: 40, bottom: 72 },
     xAxis: {
       type: 'log',
-      logBase: 10,
+      logBase: 2, // ticks at 128, 256, 512… kbps read better than decades alone
       name: labels.kbps,
       nameLocation: 'middle',
       nameGap: 28,
