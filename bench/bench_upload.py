@@ -72,8 +72,10 @@ def local_path(root: Path, src: Path, sha: str) -> None:
     rss = PeakRSS(live.server.pid)
     rss.start()
     try:
+        objects = root / "local" / "var" / "objects"
+        objects.mkdir(parents=True, exist_ok=True)
         raw_started = time.perf_counter()
-        shutil.copyfile(src, root / "local" / "var" / "objects" / "raw-copy.bin")
+        shutil.copyfile(src, objects / "raw-copy.bin")
         raw = time.perf_counter() - raw_started
         took = upload(live, src, sha)
     finally:
