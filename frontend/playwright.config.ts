@@ -29,7 +29,7 @@ export default defineConfig({
   webServer: {
     command: 'bash e2e/serve.sh',
     url: `${BASE}/api/v1/contests`,
-    timeout: 120_000,
+    timeout: 420_000, // includes seeding and scoring the demo
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',

@@ -5,10 +5,10 @@ import { join } from 'node:path'
 import { choose, field, makeArchive, makePdf, seedContest, seedItem, shot, uid } from './helpers'
 
 /** How long to wait for the pipeline to settle a submission (E2E_SCORE_WAIT_MS). */
-const SCORE_WAIT_MS = Number(process.env.E2E_SCORE_WAIT_MS ?? 45_000)
+const SCORE_WAIT_MS = Number(process.env.E2E_SCORE_WAIT_MS ?? 120_000)
 
 test('participant registers, forms a team and submits', async ({ page, request }) => {
-  test.setTimeout(150_000)
+  test.setTimeout(300_000)
   const t0 = Date.now()
   const mark = (what: string) => console.log(`[participant] ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   const tag = uid()
@@ -73,56 +73,37 @@ test('participant registers, forms a team and submits', async ({ page, request }
   await page.getByTestId('view-submission').click()
 
   mark('uploaded')
-  // ---- the real status: wait for the pipeline to settle (scored or failed)
+  // ---- the submission above went to a track without reference data: the real pipeline says so
   const status = page.getByTestId('submission-status')
   await expect(status).toBeVisible()
-  let final = ''
-  try {
-    await expect(status).toHaveAttribute('data-status', /scored|failed|cancelled/, { timeout: SCORE_WAIT_MS })
-    final = (await status.getAttribute('data-status')) ?? ''
-  } catch {
-    final = (await status.getAttribute('data-status')) ?? 'unknown'
-    test.info().annotations.push({ type: 'pipeline', description: `submission still ${final} after ${SCORE_WAIT_MS / 1000} s: the scoring pipeline did not finish here` })
-    console.log(`[participant] submission still ${final} after ${SCORE_WAIT_MS / 1000} s; not asserting the result`)
-  }
-  if (final === 'scored') {
-    await expect(page.getByTestId('scores')).toBeVisible()
-    if (await page.getByTestId('rd-chart').count()) await expect(page.getByTestId('echart')).toBeVisible()
-  } else if (final === 'failed') {
-    await expect(page.getByTestId('failure')).toBeVisible()
-  }
-  mark('status settled')
+  await expect(status).toHaveAttribute('data-status', /queued|running|failed/)
   await shot(page, 'submission')
+
+  // ---- a real codec submission to the demo contest: scored by the sandboxed pipeline, RD chart shown
+  const contests = await (await request.get('/api/v1/contests')).json()
+  const demo = contests.find((c: { slug: string }) => c.slug === 'malanshan-demo')
+  const tracks = await (await request.get(`/api/v1/contests/${demo.id}/tracks`)).json()
+  const codec = tracks.find((t: { slug: string }) => t.slug === 'codec')
+  await page.goto('/teams')
+  await choose(page, 'team-contest', /Malanshan|马栏山/)
+  await field(page, 'team-name').first().fill(`Codec ${tag}`)
+  await page.getByTestId('team-create').click()
+  await expect(page.getByTestId(`team-Codec ${tag}`)).toBeVisible()
+  await page.goto(`/tracks/${codec.id}`)
+  await page.getByTestId('submit-dev').click()
+  await page.getByTestId('dropzone').locator('input[type=file]').setInputFiles(join('..', 'test-artifacts', 'e2e-codec-submission.tar'))
+  await page.getByTestId('submit-start').click()
+  await expect(page.getByTestId('view-submission')).toBeVisible({ timeout: 60_000 })
+  await page.getByTestId('view-submission').click()
+  await expect(page.getByTestId('submission-status')).toHaveAttribute('data-status', 'scored', { timeout: SCORE_WAIT_MS })
+  await expect(page.getByTestId('scores')).toBeVisible()
+  await expect(page.getByTestId('echart').locator('canvas')).toBeVisible()
+  mark('scored')
+  await shot(page, 'submission-scored')
 
   await page.goto(`/phases/${seeded.phaseId}/submissions`)
   await expect(page.getByTestId('my-submissions')).toBeVisible()
   await shot(page, 'my-submissions')
-
-  // ---- rendering check of a scored result (the body is canned: no reference data exists here)
-  const subUrl = page.url()
-  const real = await (await request.get(`/api/v1/phases/${seeded.phaseId}`)).json()
-  expect(real.id).toBe(seeded.phaseId)
-  await page.route(/\/api\/v1\/submissions\/\d+$/, async (route) => {
-    const res = await route.fetch()
-    const body = await res.json()
-    const rd = (seq: string, shift: number) => ({
-      sequence: seq, metric: 'psnr_yuv',
-      anchor: [[250, 32.1], [500, 34.6], [1000, 36.9], [2000, 38.8]],
-      submission: [[230, 32.1 + shift], [470, 34.7 + shift], [950, 37.0 + shift], [1900, 38.9 + shift]],
-    })
-    await route.fulfill({ response: res, json: {
-      ...body, status: 'scored', failure_category: null, failure_message: null, refunded: false,
-      scores: { bd_rate: -12.3456, bd_quality: 0.4321, psnr_yuv: 35.8012, ssim: 0.9612, vmaf: 91.2 },
-      items: [{ id: 'foreman', metrics: { bd_rate: -10.2, psnr_yuv: 35.1 } }, { id: 'akiyo', metrics: { bd_rate: -14.5, psnr_yuv: 36.5 } }],
-      plots: { rd_curves: [rd('foreman', 0.3), rd('akiyo', 0.6)] },
-      logs: { stderr_tail: 'decoded 4 bitstreams\nscored 2 sequences' },
-    } })
-  })
-  await page.goto(subUrl.replace(/\/phases\/.*$/, `/submissions/${await page.getByTestId('my-submissions').locator('a').first().innerText().then((x) => x.replace('#', ''))}`))
-  await expect(page.getByTestId('scores')).toBeVisible()
-  await expect(page.getByTestId('echart').locator('canvas')).toBeVisible()
-  await shot(page, 'submission-scored-render')
-  await page.unrouteAll()
 
   mark('render check done')
   // ---- phone width: the core pages still work at 375 px

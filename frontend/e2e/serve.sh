@@ -11,5 +11,16 @@ export JIEBANG_LOGIN_RATE_LIMIT="1000/minute"
 export JIEBANG_PUBLIC_BASE_URL="http://127.0.0.1:${PORT}"
 JB=../.venv/bin/jiebang
 ../.venv/bin/python e2e/seed_staff.py
+# the demo contest gives the journeys a codec track with real reference data and anchors
+$JB demo > "$VAR_DIR/demo.log" 2>&1
+# a real codec submission (one of the demo baselines, re-encoded) for the participant to upload
+mkdir -p ../test-artifacts
+../.venv/bin/python -c "
+import os, pathlib
+from jiebang.demo import baselines
+public = pathlib.Path(os.environ['JIEBANG_VAR_DIR']) / 'demo/bundle/data/codec/public'
+_, data = baselines.baseline('codec', public, 'xiangjiang-lab')
+pathlib.Path('../test-artifacts/e2e-codec-submission.tar').write_bytes(data)
+"
 echo "e2e var dir: $VAR_DIR"
 exec $JB serve --port "$PORT" --no-migrate

@@ -44,8 +44,14 @@ export function useLiveStatus(
     } catch {
       return startPolling()
     }
-    source.addEventListener('open', () => (mode.value = 'live'))
-    source.addEventListener('ready', () => (mode.value = 'live'))
+    // once subscribed, fetch again: a change between the page's first fetch and the
+    // subscription would otherwise never arrive as an event
+    const subscribed = () => {
+      if (mode.value !== 'live' && active()) void poll()
+      mode.value = 'live'
+    }
+    source.addEventListener('open', subscribed)
+    source.addEventListener('ready', subscribed)
     source.addEventListener('leaderboard', (e) => {
       try {
         opts.onLeaderboard?.(JSON.parse((e as MessageEvent).data))
@@ -55,7 +61,9 @@ export function useLiveStatus(
     })
     source.addEventListener('submission', (e) => {
       try {
-        onEvent(JSON.parse((e as MessageEvent).data))
+        // the server names the id `submission_id`
+        const data = JSON.parse((e as MessageEvent).data) as { submission_id?: number; id?: number; status: string }
+        onEvent({ id: Number(data.submission_id ?? data.id), status: data.status })
       } catch {
         /* malformed event: ignore */
       }
