@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from jiebang.auth.dependencies import current_user
 from jiebang.auth.router import public_router as auth_public
 from jiebang.auth.router import router as auth_router
+from jiebang.bundles.router import public_router as bundles_public
 from jiebang.bundles.router import router as bundles_router
 from jiebang.challenge_lists.router import public_router as lists_public
 from jiebang.challenge_lists.router import router as lists_router
@@ -48,6 +49,7 @@ for domain_router in (
     leaderboards_public,
     judging_public,
     halloffame_public,
+    bundles_public,
 ):
     public.include_router(domain_router)
 

@@ -66,3 +66,26 @@ def test_system_health_for_organisers(client: TestClient, organiser, participant
     health = client.get("/api/v1/admin/health", headers=organiser).json()
     assert health["queue_depth"] == 0 and health["workers"] == []
     assert health["sandbox"]["mechanism"] == "bubblewrap" and health["sandbox"]["isolated"] is True
+
+
+def test_public_devkit_download_matches_its_checksums(
+    client: TestClient, organiser, tmp_path: Path
+) -> None:
+    import hashlib
+    import tarfile
+
+    client.post(
+        "/api/v1/admin/bundles",
+        files={"bundle": ("b.zip", _zip(write_bundle(tmp_path / "b")), "application/zip")},
+        headers=organiser,
+    )
+    contest = next(c for c in client.get("/api/v1/contests").json() if c["slug"] == "tiny")
+    track = client.get(f"/api/v1/contests/{contest['id']}/tracks").json()[0]
+    response = client.get(f"/api/v1/tracks/{track['id']}/devkit")  # anonymous: public data
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == response.headers["x-content-sha256"]
+    with tarfile.open(fileobj=io.BytesIO(response.content)) as tar:
+        names = tar.getnames()
+        readme = tar.extractfile(next(m for m in tar.getmembers() if m.name.endswith("README.txt")))
+        assert readme is not None and readme.read() == b"four items a-d\n"
+    assert not any("mos.csv" in name for name in names)  # the hidden reference is never in it

@@ -22,6 +22,7 @@ PUBLIC = {
     ("GET", "/api/v1/challenge-lists/{list_id}"),
     ("GET", "/api/v1/challenge-lists/{list_id}/items"),
     ("GET", "/api/v1/challenge-items/{item_id}"),
+    ("GET", "/api/v1/tracks/{track_id}/devkit"),
     ("GET", "/api/v1/challenge-items/{item_id}/targets-met"),
     ("GET", "/api/v1/phases/{phase_id}/leaderboard"),
     ("GET", "/api/v1/phases/{phase_id}/results"),

@@ -18,7 +18,6 @@ from jiebang.main import create_app
 
 from .conftest import PASSWORD, TRACK_BODY, contest_body, login, phase_body
 
-
 # Takes no input but runs the whole hostile-submission suite (a minute); tests/sandbox covers it.
 SLOW_WITHOUT_INPUT = {"/api/v1/admin/sandbox/selftest"}
 

@@ -142,6 +142,7 @@ THINGS_ZH: dict[str, str] = {
     "user": "用户",
     "submission": "提交",
     "upload": "上传",
+    "devkit": "开发数据包",
     "results": "结果",
 }
 
