@@ -1,42 +1,11 @@
-from __future__ import annotations
+"""Judging tests share the leaderboard fixtures: the app with the test evaluator, a fresh board cache."""
 
-import json
-from collections.abc import Iterator
-
-import pytest
-from fastapi.testclient import TestClient
-
-from jiebang.config import REPO_ROOT, get_settings
-from jiebang.main import create_app
-
-from ..platform.conftest import judge, make_user, organiser, participant  # noqa: F401
-from ..submissions.helpers import FIXTURE_EVALUATORS
-
-
-@pytest.fixture
-def client(fixture_evaluators: None) -> Iterator[TestClient]:
-    with TestClient(create_app(), raise_server_exceptions=False) as c:
-        yield c
-
-
-@pytest.fixture
-def fixture_evaluators(platform_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The built-in evaluators plus the test-only line_scores plugin (an organiser's own)."""
-    monkeypatch.setenv(
-        "JIEBANG_EVALUATORS_DIRS",
-        json.dumps([str(REPO_ROOT / "evaluators"), str(FIXTURE_EVALUATORS)]),
-    )
-    monkeypatch.setenv("JIEBANG_EMBEDDED_WORKERS", "0")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_board_cache() -> Iterator[None]:
-    """Boards are cached per process; each test has its own database."""
-    from jiebang.leaderboards import cache
-
-    cache.boards.invalidate()
-    yield
-    cache.boards.invalidate()
+from ..leaderboards.conftest import (  # noqa: F401
+    client,
+    fixture_evaluators,
+    fresh_board_cache,
+    judge,
+    make_user,
+    organiser,
+    participant,
+)
