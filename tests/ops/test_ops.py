@@ -73,6 +73,25 @@ def test_metrics_exposed(client: TestClient) -> None:
     assert 'jiebang_sandbox_kills{reason="memory"} 0.0' in text
 
 
+def test_request_id_is_echoed_or_generated(client: TestClient) -> None:
+    echoed = client.get("/healthz", headers={"X-Request-ID": "trace-42"})
+    assert echoed.headers["X-Request-ID"] == "trace-42"
+    generated = client.get("/api/v1/no-such-thing")
+    assert generated.status_code == 404
+    assert len(generated.headers["X-Request-ID"]) == 16
+    assert generated.headers["X-Request-ID"] != client.get("/healthz").headers["X-Request-ID"]
+
+
+def test_access_log_has_route_status_and_duration(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="jiebang.access"):
+        client.get("/healthz", headers={"X-Request-ID": "log-7"})
+    (record,) = [r for r in caplog.records if r.name == "jiebang.access"]
+    assert (record.method, record.path, record.status) == ("GET", "/healthz", 200)  # type: ignore[attr-defined]
+    assert record.duration_ms >= 0  # type: ignore[attr-defined]
+
+
 def test_json_log_line_carries_request_id() -> None:
     token = request_id_var.set("abc123")
     try:
