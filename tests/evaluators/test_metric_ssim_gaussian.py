@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from skimage.metrics import structural_similarity
 
+from jiebang_eval.metrics import ssim_gaussian as ssim_gaussian_module
 from jiebang_eval.metrics.ssim_block import ssim_block
-from jiebang_eval.metrics.ssim_gaussian import ssim_gaussian
+from jiebang_eval.metrics.ssim_gaussian import ssim_gaussian, ssim_gaussian_map
 
 SKIMAGE_WANG = {"gaussian_weights": True, "sigma": 1.5, "use_sample_covariance": False}
 
@@ -65,3 +69,85 @@ def test_identical_images_score_one_and_shape_mismatch_is_rejected():
     assert ssim_block(ref, ref, data_range=255) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="shape mismatch"):
         ssim_gaussian(ref, ref[:-1], data_range=255)
+
+
+def _skimage_map(ref, dist, peak):
+    _, full = structural_similarity(ref, dist, data_range=peak, full=True, **SKIMAGE_WANG)
+    return full
+
+
+@pytest.mark.parametrize(
+    ("shape", "dtype", "peak"),
+    [
+        ((203, 317), np.uint8, 255),  # many strips and column tiles, ragged last ones
+        ((131, 229), np.uint16, 1023),  # 10-bit samples
+        ((97, 151), np.int64, 1023),  # what the restoration evaluator passes
+        ((21, 11), np.uint8, 255),  # one strip, one tile narrower than the default
+        ((90, 70, 3), np.uint8, 255),
+    ],
+)
+def test_strip_and_tile_edges_match_skimage(shape, dtype, peak):
+    ref, dist = _pair(shape, dtype, peak, seed=sum(shape))
+    channel = {"channel_axis": 2} if len(shape) == 3 else {}
+    expected = structural_similarity(ref, dist, data_range=peak, **channel, **SKIMAGE_WANG)
+    assert abs(ssim_gaussian(ref, dist, data_range=peak) - expected) < 1e-7
+
+
+def test_masked_mean_matches_the_skimage_map_over_the_mask():
+    ref, dist = _pair((120, 150), np.uint16, 1023, seed=11)
+    rng = np.random.default_rng(12)
+    mask = rng.random(ref.shape) < 0.3
+    mask[:, :40] = False
+    full = _skimage_map(ref, dist, 1023)
+    expected = full[5:-5, 5:-5][mask[5:-5, 5:-5]].mean()
+    assert abs(ssim_gaussian(ref, dist, data_range=1023, mask=mask) - expected) < 1e-7
+
+
+def test_border_and_mask_together_match_skimage_on_the_cropped_image():
+    ref, dist = _pair((110, 140), np.uint8, 255, seed=13)
+    mask = np.zeros(ref.shape, bool)
+    mask[20:90, 30:120] = True
+    b = 7
+    full = _skimage_map(ref[b:-b, b:-b], dist[b:-b, b:-b], 255)
+    inner = mask[b:-b, b:-b][5:-5, 5:-5]
+    expected = full[5:-5, 5:-5][inner].mean()
+    got = ssim_gaussian(ref, dist, data_range=255, mask=mask, border=b)
+    assert abs(got - expected) < 1e-7
+
+
+def test_flat_and_saturated_regions_stay_exact():
+    """σ² = E[x²] − μ² cancels badly on flat bright areas; float64 keeps it within 1e-7."""
+    ref = np.full((80, 96), 250, np.uint8)
+    ref[:, 48:] = 3
+    dist = ref.copy()
+    dist[10:30, 10:30] = 255
+    dist[40:60, 60:90] = 0
+    dist[70, :] = 128
+    for peak, scale in ((255, 1), (1023, 4)):
+        r, d = ref.astype(np.uint16) * scale, dist.astype(np.uint16) * scale
+        expected = structural_similarity(r, d, data_range=peak, **SKIMAGE_WANG)
+        assert abs(ssim_gaussian(r, d, data_range=peak) - expected) < 1e-7
+
+
+def test_full_map_matches_skimage_including_the_reflected_rim():
+    ref, dist = _pair((60, 75), np.uint8, 255, seed=14)
+    got = ssim_gaussian_map(ref.astype(float), dist.astype(float), data_range=255)
+    np.testing.assert_allclose(got, _skimage_map(ref, dist, 255), rtol=0, atol=1e-9)
+
+
+def test_result_does_not_depend_on_the_thread_count(monkeypatch):
+    ref, dist = _pair((260, 300), np.uint8, 255, seed=15)
+    monkeypatch.setattr(ssim_gaussian_module, "_MAX_THREADS", 1)
+    one = ssim_gaussian(ref, dist, data_range=255)
+    monkeypatch.setattr(ssim_gaussian_module, "_MAX_THREADS", 4)
+    monkeypatch.setattr(ssim_gaussian_module, "_thread_count", lambda strips: 3)
+    assert ssim_gaussian(ref, dist, data_range=255) == pytest.approx(one, abs=1e-13)
+
+
+def test_module_needs_numpy_only_at_run_time():
+    code = (
+        "import sys; import jiebang_eval.metrics.ssim_gaussian; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'skimage')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
