@@ -65,7 +65,7 @@ def create_app() -> FastAPI:
     install_ops(app)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     app.include_router(api_router)

@@ -235,3 +235,30 @@ def test_latest_rule_and_ties_on_the_api(
         body["rows"][1]["submitted_at"]
     )
     assert datetime.now(UTC) > T0
+
+
+def test_anonymous_reads_revalidate_and_follow_new_scores(
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> None:
+    """The anonymous fast path (served from the process cache) answers 304 to a matching
+    If-None-Match, and a new score recorded by this process is visible on the next read."""
+    b = constructed_board(client, db, organiser, make_user)
+    url = f"/api/v1/phases/{b.ids['phase']}/leaderboard"
+    first = client.get(url)
+    etag = first.headers["etag"]
+    assert first.headers["content-encoding"] == "gzip"  # TestClient accepts gzip
+    cached = client.get(url)
+    assert cached.content == first.content and cached.headers["etag"] == etag
+    not_modified = client.get(url, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == first.json()
+
+    add_score(db, submission_id=b.subs["gamma"], public=0.0101, private=0.9, purpose="rescore")
+    moved = client.get(url, headers={"If-None-Match": etag})
+    assert moved.status_code == 200 and moved.headers["etag"] != etag
+    assert order(moved.json(), b.teams) == ["gamma", "alpha", "beta"]
+    _no_private_values(moved.text)

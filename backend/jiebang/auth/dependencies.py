@@ -17,11 +17,11 @@ from jiebang.core.errors import Forbidden, Unauthorized
 from jiebang.db import get_session
 
 SessionDep = Annotated[Session, Depends(get_session)]
-_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+bearer_token = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 def current_user(
-    request: Request, db: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+    request: Request, db: SessionDep, token: Annotated[str | None, Depends(bearer_token)]
 ) -> User:
     """The user the bearer token names; 401 for a missing, bad or expired token."""
     if not token:
@@ -35,7 +35,7 @@ def current_user(
 
 
 def optional_user(
-    request: Request, db: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+    request: Request, db: SessionDep, token: Annotated[str | None, Depends(bearer_token)]
 ) -> User | None:
     """The user if a valid token came with the request; public views use this."""
     if not token:

@@ -48,6 +48,13 @@ class BoardCache:
             self.generation += 1
             self._entries.clear()
 
+    def peek(self, key: tuple[Any, ...]) -> Any | None:
+        """The cached value if it is fresh, without computing or waiting (None otherwise)."""
+        hit = self._entries.get(key)
+        if hit is not None and hit.generation == self.generation and hit.expires > time.time():
+            return hit.value
+        return None
+
     def get_or_compute(
         self, key: tuple[Any, ...], compute: Callable[[], tuple[Any, float | None]]
     ) -> Any:

@@ -105,6 +105,11 @@ def _column(
 
 
 def _finite(value: Any) -> float | None:
+    kind = type(value)  # exact types: bool is not a number here; called once per row and column
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is int:
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     number = float(value)

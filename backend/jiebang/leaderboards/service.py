@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import JSON, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy import type_coerce as sa_type_coerce
 from sqlmodel import Session, col, select
 
 from jiebang.contests.models import Phase, Track
@@ -76,6 +77,13 @@ def entries(
     """
     statuses = FROZEN_STATUSES if before is not None else LIVE_STATUSES
     has_split = bool(phase.private_item_ids)
+    public_only = split == PUBLIC
+    if not has_split:
+        values_column: Any = Score.metrics
+    elif public_only:  # the database hands over only the public half
+        values_column = sa_type_coerce(Score.metrics_by_split, JSON)[PUBLIC].label("public")
+    else:
+        values_column = Score.metrics_by_split
     query = (
         sa_select(  # type: ignore[call-overload]
             Submission.id,
@@ -83,7 +91,7 @@ def entries(
             Submission.queued_at,
             Submission.created_at,
             Submission.selected,
-            Score.metrics_by_split if has_split else Score.metrics,
+            values_column,
             Score.items if needs_items else Score.id,
         )
         .join(Score, col(Score.submission_id) == Submission.id)
@@ -103,12 +111,12 @@ def entries(
     else:
         query = query.where(col(Score.created_at) < before).order_by(col(Score.id))
     latest: dict[int, Any] = {}
-    for row in db.connection().execute(query):
+    for row in db.connection().execute(query).all():
         latest[row[0]] = row  # ordered by score id: the last one before the cut-off wins
     out = []
-    public_only = split == PUBLIC
     for sub_id, team_id, queued_at, created_at, selected, values, extra in latest.values():
-        metrics, by_split = (None, values) if has_split else (values, None)
+        metrics: Any = None if has_split else values
+        by_split: Any = ({PUBLIC: values} if public_only else values) if has_split else None
         items = list(extra or []) if needs_items else []
         out.append(
             ranking.Entry(
@@ -116,14 +124,14 @@ def entries(
                 team_id=team_id,
                 submitted_at=queued_at or created_at,
                 metrics=split_metrics(phase=phase, metrics=metrics, by_split=by_split, split=split),
-                items=split_rows(phase=phase, items=items, split=split),
+                items=split_rows(phase=phase, items=items, split=split) if items else [],
                 selected=bool(selected) and not public_only,
                 public_metrics=None
                 if public_only
                 else split_metrics(phase=phase, metrics=metrics, by_split=by_split, split=PUBLIC),
                 public_items=None
                 if public_only
-                else split_rows(phase=phase, items=items, split=PUBLIC),
+                else (split_rows(phase=phase, items=items, split=PUBLIC) if items else []),
             )
         )
     return out
@@ -132,7 +140,8 @@ def entries(
 def team_names(*, db: Session, team_ids: set[int]) -> dict[int, str]:
     if not team_ids:
         return {}
-    return {t.id or 0: t.name for t in db.exec(select(Team).where(col(Team.id).in_(team_ids)))}
+    query = sa_select(Team.id, Team.name).where(col(Team.id).in_(team_ids))  # type: ignore[call-overload]
+    return {team_id: name for team_id, name in db.connection().execute(query).all()}
 
 
 def reviews(*, db: Session, phase_id: int) -> dict[int, SubmissionReview]:

@@ -66,6 +66,12 @@ def render(*, db: Session, phase_id: int, split: str, staff: bool) -> Rendered:
     )
 
 
+def cached(*, phase_id: int, split: str, staff: bool) -> Rendered | None:
+    """The rendered board if this process holds a fresh copy; never touches the database."""
+    cache.install()
+    return cache.boards.peek(("board", phase_id, split, staff))
+
+
 def check_access(*, rendered: Rendered, user: User | None, staff: bool, split: str) -> None:
     """Refuse what the audience may not see; the checks never depend on score values."""
     if staff:
