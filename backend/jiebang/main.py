@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from jiebang.api import API_PREFIX, api_router
+from jiebang.api import API_PREFIX, include_api
 from jiebang.config import get_settings
 from jiebang.core.errors import install_error_handlers
 from jiebang.evaluation.housekeeping import Housekeeper
@@ -41,6 +42,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             cache=work / "cache",
         )
         pool.start()
+    # Everything imported and built so far lives as long as the process: move it out of the
+    # cyclic collector's generations so full collections stop pausing requests to walk it.
+    gc.collect()
+    gc.freeze()
     try:
         yield
     finally:
@@ -68,7 +73,7 @@ def create_app() -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(api_router)
+    include_api(app)
 
     @app.api_route(
         API_PREFIX + "/{rest:path}",

@@ -7,6 +7,8 @@ API (workers report over HTTP), so in a single-process deployment nothing waits 
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session
 
+log = logging.getLogger(__name__)
 TTL_SECONDS = 15.0
 _RELEVANT = (
     "Score",
@@ -32,8 +35,12 @@ _RELEVANT = (
 @dataclass(frozen=True)
 class Cached:
     generation: int
-    expires: float
+    expires: float  # after this, served stale while one thread recomputes
+    hard_expiry: float  # after this (e.g. the freeze moment), never served again
     value: Any
+
+    def servable(self, generation: int, now: float) -> bool:
+        return self.generation == generation and now < self.hard_expiry
 
 
 class BoardCache:
@@ -48,12 +55,31 @@ class BoardCache:
             self.generation += 1
             self._entries.clear()
 
-    def peek(self, key: tuple[Any, ...]) -> Any | None:
-        """The cached value if it is fresh, without computing or waiting (None otherwise)."""
+    def peek(self, key: tuple[Any, ...], refresh: Callable[[], None] | None = None) -> Any | None:
+        """The cached value without computing or waiting: None when absent or invalidated.
+
+        An entry that merely aged past its TTL is still returned, and ``refresh`` is started
+        in a background thread (once per key at a time) to replace it: readers never queue
+        behind a recomputation, which would otherwise stall every request for its duration.
+        """
         hit = self._entries.get(key)
-        if hit is not None and hit.generation == self.generation and hit.expires > time.time():
-            return hit.value
-        return None
+        now = time.time()
+        if hit is None or not hit.servable(self.generation, now):
+            return None
+        if hit.expires <= now and refresh is not None:
+            lock = self._lock_for(key)
+            if lock.acquire(blocking=False):
+                threading.Thread(target=self._refresh, args=(lock, refresh), daemon=True).start()
+        return hit.value
+
+    @staticmethod
+    def _refresh(lock: threading.Lock, refresh: Callable[[], None]) -> None:
+        try:
+            refresh()
+        except Exception:  # the stale copy stays until it is invalidated; the next read retries
+            log.exception("refreshing a cached leaderboard failed")
+        finally:
+            lock.release()
 
     def get_or_compute(
         self, key: tuple[Any, ...], compute: Callable[[], tuple[Any, float | None]]
@@ -62,10 +88,11 @@ class BoardCache:
 
         compute returns (value, valid_until): valid_until (epoch seconds) may cut the TTL short,
         e.g. at the freeze moment. An entry that merely aged past its TTL is still served to
-        other threads while one thread recomputes it; an invalidated entry never is.
+        other threads while one thread recomputes it; an invalidated one, or one past its
+        valid_until, never is.
         """
         hit = self._entries.get(key)
-        if hit is not None and hit.generation == self.generation:
+        if hit is not None and hit.servable(self.generation, time.time()):
             if hit.expires > time.time():
                 return hit.value
             lock = self._lock_for(key)
@@ -81,6 +108,12 @@ class BoardCache:
                 return hit.value
             return self._compute(key, compute)
 
+    def recompute(
+        self, key: tuple[Any, ...], compute: Callable[[], tuple[Any, float | None]]
+    ) -> Any:
+        """Compute and store the value now (the caller holds the key's refresh lock)."""
+        return self._compute(key, compute)
+
     def _lock_for(self, key: tuple[Any, ...]) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
@@ -91,11 +124,12 @@ class BoardCache:
         generation = self.generation
         value, valid_until = compute()
         expires = time.time() + TTL_SECONDS
+        hard_expiry = math.inf
         if valid_until is not None:
-            expires = min(expires, valid_until)
+            expires = hard_expiry = min(expires, valid_until)
         with self._guard:
             if generation == self.generation:
-                self._entries[key] = Cached(generation, expires, value)
+                self._entries[key] = Cached(generation, expires, hard_expiry, value)
         return value
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, or_
+from sqlalchemy import JSON, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy import type_coerce as sa_type_coerce
 from sqlmodel import Session, col, select
 
 from jiebang.contests.models import Phase, Track
 from jiebang.core.errors import DomainError
-from jiebang.db import utcnow
+from jiebang.db import UTCDateTime, utcnow
 from jiebang.evaluation import registry
 from jiebang.evaluation.models import Score
 from jiebang.judging.models import SubmissionReview
@@ -68,31 +69,46 @@ def split_metrics(*, phase: Phase, metrics: Any, by_split: Any, split: str) -> d
 
 
 def entries(
-    *, db: Session, phase: Phase, split: str, needs_items: bool, before: datetime | None = None
+    *,
+    db: Session,
+    phase: Phase,
+    split: str,
+    needs_items: bool,
+    before: datetime | None = None,
+    metric_keys: Sequence[str] = (),
 ) -> list[ranking.Entry]:
     """Scored, not withdrawn, not disqualified submissions; `before` reads earlier scores.
 
     A public board reads nothing of the private split, so what it shows cannot depend on it.
-    Plain column tuples, not ORM objects: a board reads tens of thousands of rows.
+    Plain column tuples, not ORM objects: a board reads tens of thousands of rows. With
+    `metric_keys` (a board without per-item columns) the database extracts just those values
+    as numbers, so no JSON document is decoded per row.
     """
     statuses = FROZEN_STATUSES if before is not None else LIVE_STATUSES
     has_split = bool(phase.private_item_ids)
     public_only = split == PUBLIC
-    if not has_split:
-        values_column: Any = Score.metrics
+    source: Any = sa_type_coerce(Score.metrics_by_split, JSON)[PUBLIC] if has_split else None
+    numbers = bool(metric_keys) and not needs_items and (public_only or not has_split)
+    if numbers:
+        document = source if has_split else sa_type_coerce(Score.metrics, JSON)
+        values_columns = [document[k].as_float() for k in metric_keys]
+    elif not has_split:
+        values_columns = [Score.metrics]
     elif public_only:  # the database hands over only the public half
-        values_column = sa_type_coerce(Score.metrics_by_split, JSON)[PUBLIC].label("public")
+        values_columns = [source.label("public")]
     else:
-        values_column = Score.metrics_by_split
+        values_columns = [Score.metrics_by_split]
+    submitted_at = sa_type_coerce(
+        func.coalesce(Submission.queued_at, Submission.created_at), UTCDateTime
+    )
     query = (
         sa_select(  # type: ignore[call-overload]
             Submission.id,
             Submission.team_id,
-            Submission.queued_at,
-            Submission.created_at,
+            submitted_at,
             Submission.selected,
-            values_column,
             Score.items if needs_items else Score.id,
+            *values_columns,
         )
         .join(Score, col(Score.submission_id) == Submission.id)
         .outerjoin(SubmissionReview, col(SubmissionReview.submission_id) == Submission.id)
@@ -114,7 +130,8 @@ def entries(
     for row in db.connection().execute(query).all():
         latest[row[0]] = row  # ordered by score id: the last one before the cut-off wins
     out = []
-    for sub_id, team_id, queued_at, created_at, selected, values, extra in latest.values():
+    for sub_id, team_id, at, selected, extra, *columns in latest.values():
+        values: Any = dict(zip(metric_keys, columns, strict=True)) if numbers else columns[0]
         metrics: Any = None if has_split else values
         by_split: Any = ({PUBLIC: values} if public_only else values) if has_split else None
         items = list(extra or []) if needs_items else []
@@ -122,7 +139,7 @@ def entries(
             ranking.Entry(
                 submission_id=sub_id,
                 team_id=team_id,
-                submitted_at=queued_at or created_at,
+                submitted_at=at,
                 metrics=split_metrics(phase=phase, metrics=metrics, by_split=by_split, split=split),
                 items=split_rows(phase=phase, items=items, split=split) if items else [],
                 selected=bool(selected) and not public_only,
@@ -161,7 +178,14 @@ def live_board(*, db: Session, phase: Phase, split: str, staff: bool) -> Leaderb
     before = phase.freeze_at if frozen and not staff else None
     needs_items = any(c.aggregate for c in columns)
     ranked = ranking.rank(
-        entries(db=db, phase=phase, split=split, needs_items=needs_items, before=before),
+        entries(
+            db=db,
+            phase=phase,
+            split=split,
+            needs_items=needs_items,
+            before=before,
+            metric_keys=sorted({c.metric for c in columns}),
+        ),
         columns=columns,
         primary=primary,
         secondary=secondary,

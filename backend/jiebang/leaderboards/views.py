@@ -11,7 +11,7 @@ from sqlmodel import Session
 from jiebang.auth.models import User
 from jiebang.contests.models import Contest, LeaderboardVisibility, Phase, PublicationStatus, Track
 from jiebang.core.errors import Forbidden, NotFound, Unauthorized
-from jiebang.db import utcnow
+from jiebang.db import get_engine, utcnow
 from jiebang.leaderboards import cache, publication, service
 
 
@@ -67,9 +67,16 @@ def render(*, db: Session, phase_id: int, split: str, staff: bool) -> Rendered:
 
 
 def cached(*, phase_id: int, split: str, staff: bool) -> Rendered | None:
-    """The rendered board if this process holds a fresh copy; never touches the database."""
+    """The rendered board if this process holds a servable copy; never waits for the database
+    (an aged copy is refreshed in the background)."""
     cache.install()
-    return cache.boards.peek(("board", phase_id, split, staff))
+    key = ("board", phase_id, split, staff)
+
+    def refresh() -> None:
+        with Session(get_engine(), expire_on_commit=False) as db:
+            cache.boards.recompute(key, lambda: _compute(db, phase_id, split, staff))
+
+    return cache.boards.peek(key, refresh)
 
 
 def check_access(*, rendered: Rendered, user: User | None, staff: bool, split: str) -> None:

@@ -11,7 +11,6 @@ import logging
 import time
 import uuid
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jiebang.ops.logging import request_id_var
@@ -33,6 +32,7 @@ class RequestContext:
         headers = dict(scope["headers"])
         rid = (headers.get(b"x-request-id", b"").decode("latin-1") or uuid.uuid4().hex[:16])[:64]
         scope.setdefault("state", {})["request_id"] = rid
+        raw_rid = rid.encode("latin-1")
         token = request_id_var.set(rid)
         started = time.perf_counter()
         status = 500
@@ -41,7 +41,7 @@ class RequestContext:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = rid
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", raw_rid)]
             await send(message)
 
         try:
