@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -79,46 +81,84 @@ def _state_file(phase: int, sha: str) -> Path:
     return folder / f"{phase}-{sha}.json"
 
 
+IN_FLIGHT = 4  # parts uploading at once: keeps the link busy while a part is read or acked
+
+
+def _send_part(
+    http: httpx.Client,
+    direct: httpx.Client,
+    fd: int,
+    part: dict[str, Any],
+    part_size: int,
+    size: int,
+    headers: dict[str, str],
+    presigned: bool,
+) -> tuple[int, str, int] | None:
+    """Upload one part with retries; (number, etag, bytes) or None after the last attempt."""
+    offset = (part["number"] - 1) * part_size
+    chunk = os.pread(fd, min(part_size, size - offset), offset)
+    for attempt in range(5):
+        try:
+            if presigned:  # straight to object storage; its etag comes back as a header
+                response = direct.put(part["url"], content=chunk, timeout=300)
+                etag = response.headers.get("etag", "").strip('"')
+            else:
+                response = http.put(part["url"], content=chunk, headers=headers, timeout=300)
+                etag = response.json().get("etag", "") if response.status_code == 200 else ""
+            if response.status_code == 200:
+                return part["number"], etag, len(chunk)
+        except httpx.HTTPError:
+            pass
+        time.sleep(2**attempt)
+    return None
+
+
 def upload_parts(
-    http: httpx.Client, path: Path, plan: dict[str, Any], headers: dict[str, str]
+    http: httpx.Client,
+    path: Path,
+    plan: dict[str, Any],
+    headers: dict[str, str],
+    in_flight: int = IN_FLIGHT,
 ) -> list[dict[str, Any]]:
+    """Upload the parts the plan still lacks, `in_flight` at a time, with a progress bar.
+
+    Memory stays at `in_flight` parts whatever the file size. A part that fails five times
+    stops the upload; the parts that arrived stay on the server, so running the same
+    command again resumes."""
     done = {p["number"]: p["etag"] for p in plan.get("parts_received", [])}
     size, part_size = path.stat().st_size, plan["part_size"]
-    with _progress() as bar, path.open("rb") as fh:
-        task = bar.add_task(
-            "upload",
-            total=size,
-            completed=sum(min(part_size, size - (n - 1) * part_size) for n in done),
-        )
-        for part in plan["parts"]:
-            if part["number"] in done:
+    todo = [p for p in plan["parts"] if p["number"] not in done]
+    failed = []
+    with (
+        _progress() as bar,
+        path.open("rb") as fh,
+        httpx.Client() as direct,
+        ThreadPoolExecutor(max_workers=in_flight) as pool,
+    ):
+        task = bar.add_task("upload", total=size, completed=size - sum(
+            min(part_size, size - (p["number"] - 1) * part_size) for p in todo
+        ))  # fmt: skip
+        pending = {
+            pool.submit(
+                _send_part, http, direct, fh.fileno(), p, part_size, size, headers, plan["direct"]
+            ): p
+            for p in todo
+        }
+        for future in as_completed(pending):
+            sent = future.result()
+            if sent is None:
+                failed.append(pending[future]["number"])
+                for other in pending:
+                    other.cancel()
                 continue
-            fh.seek((part["number"] - 1) * part_size)
-            chunk = fh.read(part_size)
-            for attempt in range(5):
-                try:
-                    if plan["direct"]:
-                        response = httpx.put(part["url"], content=chunk, timeout=300)
-                        etag = response.headers.get("etag", "").strip('"')
-                    else:
-                        response = http.put(
-                            part["url"], content=chunk, headers=headers, timeout=300
-                        )
-                        etag = (
-                            response.json().get("etag", "") if response.status_code == 200 else ""
-                        )
-                    if response.status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(2**attempt)
-            else:
-                console.print(
-                    f"[red]part {part['number']} failed 5 times; run the same command again to resume[/]"
-                )
-                raise typer.Exit(2)
-            done[part["number"]] = etag
-            bar.advance(task, len(chunk))
+            number, etag, length = sent
+            done[number] = etag
+            bar.advance(task, length)
+    if failed:
+        console.print(
+            f"[red]part {min(failed)} failed 5 times; run the same command again to resume[/]"
+        )
+        raise typer.Exit(2)
     return [{"number": n, "etag": e} for n, e in sorted(done.items())]
 
 
@@ -131,6 +171,9 @@ def submit(
     ),
     description: str = typer.Option("", help="A note for yourself."),
     wait: bool = typer.Option(True, help="Wait for the evaluation and print the scores."),
+    parallel: int = typer.Option(
+        IN_FLIGHT, min=1, max=16, help="Parts uploading at once (memory: this many parts)."
+    ),
 ) -> None:
     """Submit FILE to a track. Interrupted? Run the same command again: it resumes."""
     headers = {"Authorization": f"Bearer {token}"}
@@ -161,7 +204,7 @@ def submit(
             )
             sub_id, plan = created["submission"]["id"], created["upload"]
             state.write_text(json.dumps({"submission": sub_id}))
-        parts = upload_parts(http, file, plan, headers)
+        parts = upload_parts(http, file, plan, headers, in_flight=parallel)
         sub = _check(
             http.post(f"/api/v1/submissions/{sub_id}/complete", json={"parts": parts}, timeout=3600)
         )

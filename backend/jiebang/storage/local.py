@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +22,9 @@ from jiebang.storage.backend import (
     StorageUnavailable,
     UploadedPart,
 )
+from jiebang.storage.prefix_digest import PrefixDigests
+
+log = logging.getLogger(__name__)
 
 
 class PartTooLarge(Exception):
@@ -39,6 +44,9 @@ class LocalStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self._uploads = self.root / ".uploads"
         self._uploads.mkdir(exist_ok=True)
+        self._digests = PrefixDigests()
+        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-sha256")
+        self._received: dict[str, str] = {}
 
     def _path(self, key: str) -> Path:
         if not _SAFE_KEY.match(key) or ".." in key.split("/"):
@@ -129,21 +137,41 @@ class LocalStore:
         with writer:
             while chunk := stream.read(CHUNK):
                 writer.write(chunk)
+        self._advance_digest(upload_id, writer.folder, writer.part_size)
         return writer.part()
 
     async def put_part_async(
         self, key: str, upload_id: str, part_number: int, chunks: AsyncIterator[bytes]
     ) -> UploadedPart:
-        """Receive a part from an HTTP request body, writing each chunk as it arrives."""
+        """Receive a part from an HTTP request body, writing each chunk as it arrives.
+
+        The upload's sha256 then advances in the background (see prefix_digest), so the
+        response does not wait for it and the next part can already arrive."""
         writer = self._part_writer(key, upload_id, part_number)
         with writer:
             async for chunk in chunks:
                 writer.write(chunk)
+        self._hasher.submit(self._advance_digest, upload_id, writer.folder, writer.part_size)
         return writer.part()
 
     def _part_writer(self, key: str, upload_id: str, part_number: int) -> _PartWriter:
         folder, part_size = self._meta(key, upload_id)
+        digest = self._digests.peek(upload_id)
+        if digest is not None:
+            digest.forget_from(part_number)
         return _PartWriter(folder, part_number, part_size)
+
+    def _advance_digest(self, upload_id: str, folder: Path, part_size: int) -> None:
+        try:
+            self._digests.get(upload_id, part_size).advance(
+                folder / "data", lambda n: _stored_part(folder, n)
+            )
+        except OSError:
+            log.warning("upload %s: sha256 deferred to complete", upload_id, exc_info=True)
+
+    def received_sha256(self, key: str) -> str | None:
+        """The sha256 computed while the object's parts arrived, once, right after complete."""
+        return self._received.pop(key, None)
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
         folder, _ = self._meta(key, upload_id)
@@ -163,15 +191,21 @@ class LocalStore:
         total = sum(p.size for p in ordered)
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
+        self._advance_digest(upload_id, folder, part_size)  # whatever is not hashed yet
+        digest = self._digests.pop(upload_id)
+        sha256 = digest.result([p.etag for p in ordered], total) if digest else None
         try:
             os.truncate(folder / "data", total)
             os.replace(folder / "data", target)
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc
         shutil.rmtree(folder, ignore_errors=True)
+        if sha256 is not None:
+            self._received[key] = sha256
         return total
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
+        self._digests.pop(upload_id)
         shutil.rmtree(self._upload_dir(upload_id), ignore_errors=True)
 
     def stale_uploads(self, older_than_seconds: float) -> list[str]:
@@ -186,12 +220,26 @@ class LocalStore:
         return None
 
 
+def _stored_part(folder: Path, number: int) -> tuple[int, str] | None:
+    """(size, receipt) of a part that finished arriving, or None."""
+    try:
+        size, receipt = (folder / f"{number:05d}.etag").read_text().split()
+    except (FileNotFoundError, ValueError):
+        return None
+    return int(size), receipt
+
+
 class _PartWriter:
-    """Writes one part at its offset in the upload's data file; the etag is its md5."""
+    """Writes one part at its offset in the upload's data file.
+
+    The etag is a receipt (a fresh token per write), not a content hash: it tells complete
+    which write of each part it is assembling. Content is checked once, by the whole-file
+    sha256 the client declared, so bytes are not hashed twice on their way in.
+    """
 
     def __init__(self, folder: Path, number: int, part_size: int) -> None:
         self.folder, self.number, self.part_size = folder, number, part_size
-        self.digest = hashlib.md5(usedforsecurity=False)
+        self.receipt = uuid.uuid4().hex
         self.size = 0
         self.fd = -1
 
@@ -212,15 +260,12 @@ class _PartWriter:
             os.pwrite(self.fd, chunk, (self.number - 1) * self.part_size + self.size)
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc
-        self.digest.update(chunk)
         self.size += len(chunk)
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         os.close(self.fd)
         if exc_type is None:
-            (self.folder / f"{self.number:05d}.etag").write_text(
-                f"{self.size} {self.digest.hexdigest()}"
-            )
+            (self.folder / f"{self.number:05d}.etag").write_text(f"{self.size} {self.receipt}")
 
     def part(self) -> UploadedPart:
-        return UploadedPart(number=self.number, size=self.size, etag=self.digest.hexdigest())
+        return UploadedPart(number=self.number, size=self.size, etag=self.receipt)

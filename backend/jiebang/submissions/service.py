@@ -226,6 +226,9 @@ def _sha256_and_local_copy(store: ObjectStore, key: str, scratch: Path) -> tuple
     digest = hashlib.sha256()
     if isinstance(store, LocalStore):
         path = store.local_path(key)
+        received = store.received_sha256(key)
+        if received is not None:
+            return received, path
         with path.open("rb") as fh:
             while chunk := fh.read(CHUNK):
                 digest.update(chunk)
