@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -21,10 +22,11 @@ import httpx
 from live_platform import Live, free_port
 from moto.server import ThreadedMotoServer
 
-from jiebang.cli.submit import upload_parts
+from jiebang.cli.submit import IN_FLIGHT, upload_parts
 from jiebang.storage.s3 import S3Store
 
 BLOCK = 64 * 1024 * 1024
+PARALLEL = IN_FLIGHT
 
 
 def make_file(path: Path, size: int) -> str:
@@ -59,7 +61,7 @@ def upload(live: Live, path: Path, sha: str) -> float:
             f"/api/v1/phases/{phase['phase']}/submissions",
             json={"filename": "big.bin", "size": path.stat().st_size, "sha256": sha},
         ).json()
-        parts = upload_parts(http, path, created["upload"], team)
+        parts = upload_parts(http, path, created["upload"], team, in_flight=PARALLEL)
         done = http.post(
             f"/api/v1/submissions/{created['submission']['id']}/complete", json={"parts": parts}
         )
@@ -74,9 +76,12 @@ def local_path(root: Path, src: Path, sha: str) -> None:
     try:
         objects = root / "local" / "var" / "objects"
         objects.mkdir(parents=True, exist_ok=True)
+        os.sync()  # both sides start with no dirty pages waiting for the disk
         raw_started = time.perf_counter()
         shutil.copyfile(src, objects / "raw-copy.bin")
         raw = time.perf_counter() - raw_started
+        (objects / "raw-copy.bin").unlink()
+        os.sync()
         took = upload(live, src, sha)
     finally:
         rss.stopped.set()
@@ -90,6 +95,7 @@ def local_path(root: Path, src: Path, sha: str) -> None:
 
 def presigned_path(root: Path, src: Path, sha: str) -> None:
     port = free_port()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request log lines
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     moto.start()
     url = f"s3://key:secret@127.0.0.1:{port}/bench-{uuid.uuid4().hex[:8]}"
@@ -99,11 +105,13 @@ def presigned_path(root: Path, src: Path, sha: str) -> None:
     rss = PeakRSS(live.server.pid)
     rss.start()
     try:
+        os.sync()
         raw_started = time.perf_counter()
         with src.open("rb") as fh:
             store.put_stream("raw/raw-copy.bin", fh)
         raw = time.perf_counter() - raw_started
         store.delete("raw/raw-copy.bin")
+        os.sync()
         took = upload(live, src, sha)
     finally:
         rss.stopped.set()
@@ -119,13 +127,18 @@ def presigned_path(root: Path, src: Path, sha: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--gib", type=float, default=4)
-    parser.add_argument("--s3-gib", type=float, default=4)
+    parser.add_argument("--s3-gib", type=float, default=4, help="0 skips the S3 path")
+    parser.add_argument("--parallel", type=int, default=IN_FLIGHT, help="parts in flight")
     args = parser.parse_args()
+    global PARALLEL
+    PARALLEL = args.parallel
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         root = Path(tmp)
         src = root / "big.bin"
         sha = make_file(src, int(args.gib * 1024**3))
         local_path(root, src, sha)
+        if args.s3_gib <= 0:
+            return
         if args.s3_gib != args.gib:
             sha = make_file(src, int(args.s3_gib * 1024**3))
         presigned_path(root, src, sha)

@@ -157,8 +157,8 @@ class LocalStore:
     def _part_writer(self, key: str, upload_id: str, part_number: int) -> _PartWriter:
         folder, part_size = self._meta(key, upload_id)
         digest = self._digests.peek(upload_id)
-        if digest is not None:
-            digest.forget_from(part_number)
+        if digest is not None and _stored_part(folder, part_number) is not None:
+            digest.forget_from(part_number)  # a retry; a first arrival has nothing to forget
         return _PartWriter(folder, part_number, part_size)
 
     def _advance_digest(self, upload_id: str, folder: Path, part_size: int) -> None:

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-READ = 8 * 1024 * 1024
+READ = 1024 * 1024
 
 
 class PrefixDigest:
