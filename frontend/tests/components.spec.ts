@@ -7,6 +7,7 @@ import { i18n } from '@/i18n'
 import PageState from '@/components/PageState.vue'
 import TargetRowsEditor from '@/components/TargetRowsEditor.vue'
 import StatusTag from '@/components/StatusTag.vue'
+import SubmissionDetail from '@/components/SubmissionDetail.vue'
 import type { TargetIn } from '@/api/types'
 
 const plugins = [ElementPlus, i18n, createPinia()]
@@ -60,5 +61,24 @@ describe('StatusTag', () => {
     const w = mount(StatusTag, { props: { status: 'scored' }, global: { plugins } })
     expect(w.text()).toBe('已评分')
     i18n.global.locale.value = 'en'
+  })
+})
+
+describe('SubmissionDetail', () => {
+  it('tells the team its submission was disqualified, with the judges\' reason', () => {
+    i18n.global.locale.value = 'en'
+    const submission = {
+      id: 7, phase_id: 1, team_id: 2, status: 'scored', filename: 'r.zip', description: '', size: 10,
+      sha256: 'ab', charged: true, refunded: false, failure_category: null, failure_message: null,
+      selected: false, created_at: '2026-11-26T10:00:00Z', queued_at: null, finished_at: null,
+      disqualified: true, disqualification_reason: 'used the test labels', scores: {}, warnings: [], history: [],
+    }
+    const w = mount(SubmissionDetail, { props: { submission, metrics: [] } as never, global: { plugins } })
+    const alert = w.find('[data-testid="disqualified"]')
+    expect(alert.exists()).toBe(true)
+    expect(alert.text()).toContain('no longer ranks')
+    expect(alert.text()).toContain('used the test labels')
+    const clean = mount(SubmissionDetail, { props: { submission: { ...submission, disqualified: false, disqualification_reason: null }, metrics: [] } as never, global: { plugins } })
+    expect(clean.find('[data-testid="disqualified"]').exists()).toBe(false)
   })
 })

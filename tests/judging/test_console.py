@@ -189,3 +189,41 @@ def test_targets_met_counts_verified_published_scores_only(
         and abs(after["beta"]["margin"] - 0.0754) < 1e-9
     )
     assert after["alpha"]["met"] is False and abs(after["alpha"]["margin"] - (0.3 - 0.9137)) < 1e-9
+
+
+def test_team_sees_its_disqualification_but_not_flags_or_verification(
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> None:
+    b = constructed_board(client, db, organiser, make_user)
+    phase, alpha, beta = b.ids["phase"], b.subs["alpha"], b.subs["beta"]
+    _act(client, judge, beta, "verify", "top of the private board")
+    _act(client, judge, alpha, "flag", "looks too good")
+
+    def mine(team: str) -> dict[str, object]:
+        rows = client.get(
+            f"/api/v1/phases/{phase}/submissions/mine", headers=b.headers[team]
+        ).json()
+        (row,) = rows
+        return dict(row)
+
+    for team, sub in (("alpha", alpha), ("beta", beta)):
+        listed = mine(team)
+        detail = client.get(f"/api/v1/submissions/{sub}", headers=b.headers[team]).json()
+        for view in (listed, detail):
+            assert view["disqualified"] is False and view["disqualification_reason"] is None
+            assert "flagged" not in view and "verified" not in view
+
+    _act(client, judge, alpha, "disqualify", "used the test labels")
+    listed = mine("alpha")
+    detail = client.get(f"/api/v1/submissions/{alpha}", headers=b.headers["alpha"]).json()
+    for view in (listed, detail):
+        assert view["disqualified"] is True
+        assert view["disqualification_reason"] == "used the test labels"
+        assert view["status"] == "scored"  # scored, but no longer ranked
+
+    _act(client, judge, alpha, "reinstate", "appeal upheld")
+    assert mine("alpha")["disqualified"] is False

@@ -137,6 +137,8 @@ class SubmissionPublic(SQLModel):
     created_at: datetime
     queued_at: datetime | None
     finished_at: datetime | None
+    disqualified: bool = False  # by a judge; the entry no longer ranks
+    disqualification_reason: str | None = None
 
 
 class SubmissionDetail(SubmissionPublic):

@@ -52,10 +52,9 @@ def my_submissions(phase_id: int, user: CurrentUser, db: SessionDep) -> list[Sub
     """Your team's submissions in this phase, newest first."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=False)
     team = service.team_for(db=db, phase=phase, user=user)
-    return [
-        views.to_public(s)
-        for s in service.list_for_team(db=db, phase_id=phase_id, team_id=team.id or 0)
-    ]
+    subs = service.list_for_team(db=db, phase_id=phase_id, team_id=team.id or 0)
+    reviews = views.reviews_of(db, [s.id or 0 for s in subs])
+    return [views.to_public(s, reviews.get(s.id or 0)) for s in subs]
 
 
 @router.get("/submissions/{submission_id}/upload", response_model=UploadPlan)

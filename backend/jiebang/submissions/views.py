@@ -8,16 +8,28 @@ from sqlmodel import Session, col, select
 
 from jiebang.contests.models import Phase
 from jiebang.evaluation.models import EvaluationJob, Score
+from jiebang.judging.models import SubmissionReview
 from jiebang.submissions import lifecycle
 from jiebang.submissions.models import Submission, SubmissionDetail, SubmissionPublic
 
 PUBLIC_SPLIT = "public"
 
 
-def to_public(sub: Submission) -> SubmissionPublic:
-    return SubmissionPublic.model_validate(
-        sub, update={"size": sub.declared_size, "sha256": sub.declared_sha256}
-    )
+def to_public(sub: Submission, review: SubmissionReview | None = None) -> SubmissionPublic:
+    """The submission as its team sees it. Of the judges' review only a disqualification
+    shows (it already shows on the board by the entry's absence); flags and verifications
+    stay hidden until publication, since verifying the top K would hint at the private order."""
+    update: dict[str, Any] = {"size": sub.declared_size, "sha256": sub.declared_sha256}
+    if review is not None and review.disqualified:
+        update |= {"disqualified": True, "disqualification_reason": review.reason}
+    return SubmissionPublic.model_validate(sub, update=update)
+
+
+def reviews_of(db: Session, submission_ids: list[int]) -> dict[int, SubmissionReview]:
+    if not submission_ids:
+        return {}
+    query = select(SubmissionReview).where(col(SubmissionReview.submission_id).in_(submission_ids))
+    return {r.submission_id: r for r in db.exec(query)}
 
 
 def current_score(db: Session, submission_id: int) -> Score | None:
@@ -55,7 +67,7 @@ def public_plots(score: Score, phase: Phase) -> dict[str, Any]:
 def detail_for_team(db: Session, sub: Submission) -> SubmissionDetail:
     phase = db.get(Phase, sub.phase_id)
     assert phase is not None
-    base = to_public(sub).model_dump()
+    base = to_public(sub, db.get(SubmissionReview, sub.id)).model_dump()
     score = current_score(db, sub.id or 0)
     extra: dict[str, Any] = {"history": lifecycle.history(db, sub.id or 0)}
     if score is not None:

@@ -4,6 +4,72 @@
  */
 
 export interface paths {
+    "/api/v1/phases/{phase_id}/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Leaderboard
+         * @description The ranked board. Participants see the public split (frozen at freeze_at) until the final
+         *     results are published; staff see live values of either split.
+         *
+         *     Anonymous readers of a board this process has cached are answered without a thread hop or
+         *     a database round trip; everyone else goes through the thread pool once.
+         */
+        get: operations["read_leaderboard_api_v1_phases__phase_id__leaderboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/phases/{phase_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Results
+         * @description Published result versions with diffs; `?format=csv` exports one (default: the latest).
+         */
+        get: operations["read_results_api_v1_phases__phase_id__results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Events
+         * @description Server-sent events: your team's submission status changes and changes of the boards you
+         *     watch (`phase_id`, repeatable). The access token comes as `?token=` since EventSource
+         *     cannot send headers.
+         */
+        get: operations["read_events_api_v1_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -328,69 +394,6 @@ export interface paths {
         patch: operations["update_item_api_v1_challenge_items__item_id__patch"];
         trace?: never;
     };
-    "/api/v1/phases/{phase_id}/leaderboard": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Read Leaderboard
-         * @description The ranked board. Participants see the public split (frozen at freeze_at) until the final
-         *     results are published; staff see live values of either split.
-         */
-        get: operations["read_leaderboard_api_v1_phases__phase_id__leaderboard_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/phases/{phase_id}/results": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Read Results
-         * @description Published result versions with diffs; `?format=csv` exports one (default: the latest).
-         */
-        get: operations["read_results_api_v1_phases__phase_id__results_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Read Events
-         * @description Server-sent events: your team's submission status changes and changes of the boards you
-         *     watch (`phase_id`, repeatable). The access token comes as `?token=` since EventSource
-         *     cannot send headers.
-         */
-        get: operations["read_events_api_v1_events_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/challenge-items/{item_id}/targets-met": {
         parameters: {
             query?: never;
@@ -463,6 +466,26 @@ export interface paths {
          * @description One person's published placements and awards, across teams and editions.
          */
         get: operations["read_person_record_api_v1_hall_of_fame_people__user_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/devkit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Devkit
+         * @description The track's public development data (a tar whose checksums the bundle published).
+         */
+        get: operations["download_devkit_api_v1_tracks__track_id__devkit_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1994,6 +2017,13 @@ export interface components {
             /** Finished At */
             finished_at: string | null;
             /**
+             * Disqualified
+             * @default false
+             */
+            disqualified?: boolean;
+            /** Disqualification Reason */
+            disqualification_reason?: string | null;
+            /**
              * Scores
              * @default {}
              */
@@ -2563,6 +2593,13 @@ export interface components {
             /** Finished At */
             finished_at: string | null;
             /**
+             * Disqualified
+             * @default false
+             */
+            disqualified?: boolean;
+            /** Disqualification Reason */
+            disqualification_reason?: string | null;
+            /**
              * Scores
              * @default {}
              */
@@ -2644,6 +2681,13 @@ export interface components {
             queued_at: string | null;
             /** Finished At */
             finished_at: string | null;
+            /**
+             * Disqualified
+             * @default false
+             */
+            disqualified?: boolean;
+            /** Disqualification Reason */
+            disqualification_reason?: string | null;
         };
         /**
          * SubmissionRule
@@ -3040,6 +3084,104 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    read_leaderboard_api_v1_phases__phase_id__leaderboard_get: {
+        parameters: {
+            query?: {
+                split?: "public" | "private";
+            };
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_results_api_v1_phases__phase_id__results_get: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsIndex"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_events_api_v1_events_get: {
+        parameters: {
+            query?: {
+                token?: string | null;
+                phase_id?: number[] | null;
+                max_seconds?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     register_api_v1_auth_register_post: {
         parameters: {
             query?: never;
@@ -3839,104 +3981,6 @@ export interface operations {
             };
         };
     };
-    read_leaderboard_api_v1_phases__phase_id__leaderboard_get: {
-        parameters: {
-            query?: {
-                split?: "public" | "private";
-            };
-            header?: never;
-            path: {
-                phase_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Leaderboard"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    read_results_api_v1_phases__phase_id__results_get: {
-        parameters: {
-            query?: {
-                format?: "json" | "csv";
-                version?: number | null;
-            };
-            header?: never;
-            path: {
-                phase_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ResultsIndex"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    read_events_api_v1_events_get: {
-        parameters: {
-            query?: {
-                token?: string | null;
-                phase_id?: number[] | null;
-                max_seconds?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     read_targets_met_api_v1_challenge_items__item_id__targets_met_get: {
         parameters: {
             query?: never;
@@ -4037,6 +4081,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HallOfFameEntry"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_devkit_api_v1_tracks__track_id__devkit_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */

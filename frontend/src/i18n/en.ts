@@ -281,6 +281,7 @@ export default {
     logs: 'Logs',
     noLogs: 'No log output.',
     failure: 'Failure',
+    disqualified: 'The judges disqualified this submission; it no longer ranks.',
     refunded: 'This attempt was refunded to your quota.',
     history: 'History',
     selected: 'Selected for final ranking',

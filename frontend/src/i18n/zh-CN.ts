@@ -285,6 +285,7 @@ const zh: Messages = {
     logs: '日志',
     noLogs: '无日志输出。',
     failure: '失败原因',
+    disqualified: '评审已取消本次提交的资格，不再参与排名。',
     refunded: '本次提交已退还配额。',
     history: '历史',
     selected: '已选为最终成绩',
