@@ -61,7 +61,8 @@ def upload_kind(method: str, path: str) -> str | None:
 class DatabaseCollector(Collector):
     """Gauges computed from the database on every scrape."""
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    @staticmethod
+    def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily, GaugeMetricFamily]:
         depth = GaugeMetricFamily(
             "jiebang_queue_depth", "Evaluation jobs by queue status.", labels=["status"]
         )
@@ -75,6 +76,14 @@ class DatabaseCollector(Collector):
             "Failed evaluations the sandbox ended, by reason.",
             labels=["reason"],
         )
+        return depth, outcomes, kills
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The families without values, so registering at import never queries the database."""
+        yield from self._families()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        depth, outcomes, kills = self._families()
         try:
             with Session(get_engine()) as db:
                 jobs = select(EvaluationJob.status, func.count()).group_by(EvaluationJob.status)
