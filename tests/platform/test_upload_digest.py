@@ -9,6 +9,8 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
+
 from jiebang.storage.local import LocalStore
 
 PART = 64 * 1024
@@ -84,3 +86,47 @@ def test_abort_forgets_the_digest(tmp_path: Path) -> None:
     store.abort_multipart(KEY, upload)
     assert store._digests.peek(upload) is None
     assert not (tmp_path / ".uploads" / upload).exists()
+
+
+def test_large_streamed_parts_are_written_in_batches_intact(tmp_path: Path) -> None:
+    """Parts bigger than a write batch, in uneven socket-sized chunks, land byte for byte."""
+    big = 3 * 1024 * 1024 + 12345
+    store, payload = LocalStore(tmp_path), [os.urandom(big), os.urandom(777)]
+    upload = store.create_multipart(KEY, part_size=big)
+
+    async def body(data: bytes) -> AsyncIterator[bytes]:
+        offset, step = 0, 1
+        while offset < len(data):
+            step = step * 7 % 200_003 + 1  # uneven chunk sizes
+            yield data[offset : offset + step]
+            offset += step
+
+    async def send_all() -> None:
+        for number in (2, 1):
+            await store.put_part_async(KEY, upload, number, body(payload[number - 1]))
+
+    asyncio.run(send_all())
+    assert _complete(store, upload) == big + 777
+    assert store.local_path(KEY).read_bytes() == b"".join(payload)
+
+
+def test_an_oversized_or_broken_stream_stores_nothing(tmp_path: Path) -> None:
+    from jiebang.storage.local import PartTooLarge
+
+    store = LocalStore(tmp_path)
+    upload = store.create_multipart(KEY, part_size=2 * 1024 * 1024)
+
+    async def body(total: int, fail_at: int | None = None) -> AsyncIterator[bytes]:
+        for offset in range(0, total, 65536):
+            if fail_at is not None and offset >= fail_at:
+                raise ConnectionResetError("client went away")
+            yield b"x" * min(65536, total - offset)
+
+    async def send(total: int, fail_at: int | None = None) -> None:
+        await store.put_part_async(KEY, upload, 1, body(total, fail_at))
+
+    with pytest.raises(PartTooLarge):
+        asyncio.run(send(3 * 1024 * 1024))
+    with pytest.raises(ConnectionResetError):
+        asyncio.run(send(2 * 1024 * 1024, fail_at=1536 * 1024))
+    assert store.list_parts(KEY, upload) == []  # no receipt: the part must be sent again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -33,6 +34,8 @@ class PartTooLarge(Exception):
         self.part_size = part_size
 
 
+WRITE_BATCH = 1024 * 1024
+IOV_MAX = 512
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,511}$")
 
 
@@ -149,8 +152,7 @@ class LocalStore:
         response does not wait for it and the next part can already arrive."""
         writer = self._part_writer(key, upload_id, part_number)
         with writer:
-            async for chunk in chunks:
-                writer.write(chunk)
+            await _write_in_batches(writer, chunks)
         self._hasher.submit(self._advance_digest, upload_id, writer.folder, writer.part_size)
         return writer.part()
 
@@ -220,6 +222,35 @@ class LocalStore:
         return None
 
 
+async def _write_in_batches(writer: _PartWriter, chunks: AsyncIterator[bytes]) -> None:
+    """Gather socket-sized chunks into batches written by a worker thread, one batch in
+    flight while the next arrives: the event loop only receives, and the disk writes run on
+    the other core. Memory stays at two batches per part in flight."""
+    in_flight: asyncio.Future[None] | None = None
+    batch: list[bytes] = []
+    size = received = 0
+    try:
+        async for chunk in chunks:
+            received += len(chunk)
+            if received > writer.part_size:  # refuse before buffering more
+                raise PartTooLarge(writer.part_size)
+            batch.append(chunk)
+            size += len(chunk)
+            if size >= WRITE_BATCH:
+                if in_flight is not None:
+                    await in_flight
+                in_flight = asyncio.ensure_future(asyncio.to_thread(writer.write_many, batch))
+                batch, size = [], 0
+        if in_flight is not None:
+            await in_flight
+        if batch:
+            await asyncio.to_thread(writer.write_many, batch)
+    finally:
+        # The writer's file is closed right after: never leave a thread writing to it.
+        if in_flight is not None and not in_flight.done():
+            await asyncio.wait([in_flight])
+
+
 def _stored_part(folder: Path, number: int) -> tuple[int, str] | None:
     """(size, receipt) of a part that finished arriving, or None."""
     try:
@@ -254,13 +285,27 @@ class _PartWriter:
         return self
 
     def write(self, chunk: bytes) -> None:
-        if self.size + len(chunk) > self.part_size:
+        self.write_many([chunk])
+
+    def write_many(self, chunks: list[bytes]) -> None:
+        """Write the chunks in order after what is already written (one pwritev, no join)."""
+        total = sum(map(len, chunks))
+        if self.size + total > self.part_size:
             raise PartTooLarge(self.part_size)
+        offset = (self.number - 1) * self.part_size + self.size
+        views = [memoryview(c) for c in chunks]
         try:
-            os.pwrite(self.fd, chunk, (self.number - 1) * self.part_size + self.size)
+            while views:
+                written = os.pwritev(self.fd, views[:IOV_MAX], offset)
+                offset += written
+                while views and written >= len(views[0]):
+                    written -= len(views[0])
+                    views.pop(0)
+                if views and written:
+                    views[0] = views[0][written:]
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc
-        self.size += len(chunk)
+        self.size += total
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         os.close(self.fd)
