@@ -98,3 +98,13 @@ export type JudgeSubmissionRow = S['JudgeSubmissionRow']
 export type ReviewState = S['ReviewState']
 export type JudgeSubmission = Omit<S['JudgeSubmissionDetail'], 'items' | 'plots' | 'logs' | 'history'> &
   Pick<Submission, 'items' | 'plots' | 'logs' | 'history'>
+
+// ------------------------------------------------------------ publication, re-scoring, edits
+export type AwardTier = S['AwardTier']
+export type PublishRequest = S['PublishRequest']
+export type ResultVersion = S['ResultVersionPublic']
+export type RescoreResult = S['RescoreResult']
+export type ScoreVersion = S['ScoreVersion']
+export type ContestUpdate = S['ContestUpdate']
+export type TrackUpdate = S['TrackUpdate']
+export type PhaseUpdate = S['PhaseUpdate']
