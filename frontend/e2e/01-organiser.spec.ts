@@ -69,6 +69,21 @@ test('organiser publishes a challenge list and a contest', async ({ page }) => {
   await page.getByTestId('phase-create').click({ force: true })
   await expect(page.getByText('Development').or(page.getByText('开发阶段')).first()).toBeVisible()
 
+  // ---- edit what was created: the dialogs are prefilled and save only what changed
+  await page.getByTestId('edit-contest').click()
+  await expect(field(page, 'edit-contest-title-zh').first()).toHaveValue(`麦浪山杯 ${tag}`)
+  await field(page, 'edit-contest-title-zh').first().fill(`麦浪山杯（第二届）${tag}`)
+  const contestSaved = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/contests\/\d+$/.test(r.url()))
+  await page.getByTestId('edit-contest-save').click()
+  expect((await contestSaved).request().postDataJSON()).toEqual({ title_zh: `麦浪山杯（第二届）${tag}` })
+  await expect(page.locator('h1')).toContainText('第二届')
+  await page.getByTestId('edit-phase-dev').click()
+  await field(page, 'edit-phase-title-zh').first().fill('开发阶段（公开）')
+  const phaseSaved = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/phases\/\d+$/.test(r.url()))
+  await page.getByTestId('edit-phase-save').click()
+  expect((await phaseSaved).request().postDataJSON()).toEqual({ title_zh: '开发阶段（公开）' })
+  await expect(page.getByText('开发阶段（公开）').first()).toBeVisible()
+
   await page.getByTestId('publish-contest').click()
   await expect(page.getByTestId('contest-status')).toHaveAttribute('data-status', 'published')
   await shot(page, 'admin-contest-edit')

@@ -43,6 +43,21 @@ test('judge verifies, organiser publishes', async ({ page, request }) => {
 
   // ---- organiser
   await login(page, ORGANISER)
+  // re-score the one submission with the track's evaluator version pinned, and a reason
+  await page.goto(`/judge/submissions/${submissionId}`)
+  await expect(page.getByTestId('rescore-submission')).toBeEnabled({ timeout: 60_000 })
+  await page.getByTestId('rescore-submission').click()
+  await expect(page.getByTestId('rescore-version')).toContainText('1.0.0')
+  await field(page, 'rescore-reason').first().fill('Evaluator 1.0.0 re-run for the final ranking.')
+  const rescored = page.waitForResponse((r) => r.url().endsWith(`/judge/submissions/${submissionId}/rescore`))
+  await page.getByTestId('rescore-confirm').click()
+  const rescore = await rescored
+  expect(rescore.status(), await rescore.text()).toBe(200)
+  expect(await rescore.json()).toMatchObject({ submission_ids: [submissionId], evaluator_version: '1.0.0' })
+  await expect(page.getByTestId('submission-audit')).toContainText('Evaluator 1.0.0 re-run', { timeout: 15_000 })
+  await expect(page.getByTestId('rescore-submission')).toBeEnabled({ timeout: 60_000 })
+  await shot(page, 'organiser-rescore')
+
   await page.goto(`/judge?phase=${seeded.phaseId}`)
   await page.getByTestId('op-freeze').click()
   await page.locator('.el-message-box__btns .el-button--primary').click()
@@ -53,11 +68,23 @@ test('judge verifies, organiser publishes', async ({ page, request }) => {
   expect(ended.ok(), await ended.text()).toBeTruthy()
   await page.waitForTimeout(2000)
   await page.reload()
+  // publishing is final: the dialog is the confirmation, with the award tiers and a note
   await page.getByTestId('op-publish').click()
+  await expect(page.getByTestId('award-ranks-2')).toContainText('3')
+  await page.getByTestId('award-remove-2').click()
+  await page.getByTestId('award-remove-1').click()
+  await field(page, 'award-zh-0').first().fill('金奖')
+  await field(page, 'award-en-0').first().fill('Gold')
+  await field(page, 'publish-note').first().fill('Final results after review.')
+  await shot(page, 'organiser-publish-awards')
   const published = page.waitForResponse((r) => r.url().endsWith(`/phases/${seeded.phaseId}/publish`))
-  await page.locator('.el-message-box__btns .el-button--primary').click()
+  await page.getByTestId('publish-confirm').click()
   const res = await published
   expect(res.status(), await res.text()).toBe(200)
+  expect(res.request().postDataJSON()).toEqual({ awards: [{ label_zh: '金奖', label_en: 'Gold', count: 1 }], note: 'Final results after review.' })
+  const version = await res.json()
+  expect(version.note).toBe('Final results after review.')
+  expect(version.board.awards).toEqual([{ label_zh: '金奖', label_en: 'Gold', count: 1 }])
   await page.getByRole('tab', { name: /排行榜|Leaderboard/ }).click()
   await expect(page.getByTestId('lb-published')).toBeVisible()
   await shot(page, 'organiser-publish')
