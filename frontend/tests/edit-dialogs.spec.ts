@@ -37,7 +37,7 @@ const track = {
 const phase: Phase = {
   id: 21, track_id: 8, slug: 'dev', title_zh: '开发阶段', title_en: 'Development',
   starts_at: '2026-01-01T00:00:00Z', ends_at: '2026-03-01T00:00:00Z', freeze_at: '2026-02-20T00:00:00Z',
-  daily_quota: 5, total_quota: 100, concurrent_quota: 2, leaderboard_visibility: 'public', submission_rule: 'best', max_selected: 2, published_at: null,
+  daily_quota: 5, total_quota: 100, concurrent_quota: 2, leaderboard_visibility: 'public', submission_rule: 'best', max_selected: 2, verify_top_k: 0, published_at: null,
 }
 
 describe('changedFields', () => {
@@ -147,6 +147,8 @@ describe('PhaseEditDialog', () => {
 
     await box('edit-phase-daily').setValue('10')
     await box('edit-phase-daily').trigger('change')
+    await box('phase-verify-top-k').setValue('3')
+    await box('phase-verify-top-k').trigger('change')
     // the date pickers are driven through the component: what the organiser picks lands in the form
     const pickers = w.findAllComponents({ name: 'ElDatePicker' })
     expect(pickers).toHaveLength(3)
@@ -155,7 +157,7 @@ describe('PhaseEditDialog', () => {
     await flushPromises()
     await body().find('[data-testid="edit-phase-save"]').trigger('click')
     await flushPromises()
-    expect(patchBody(patch)).toEqual({ daily_quota: 10, ends_at: '2026-03-15T00:00:00.000Z', freeze_at: null })
+    expect(patchBody(patch)).toEqual({ daily_quota: 10, verify_top_k: 3, ends_at: '2026-03-15T00:00:00.000Z', freeze_at: null })
   })
 
   it('puts the server\'s date complaint under the end date and warns about published results', async () => {

@@ -67,3 +67,27 @@ def test_rescore_phase_with_pinned_version_keeps_history(
     ).json()
     assert [a["action"] for a in audit] == ["rescore", "rescore"]
     assert audit[1]["reason"] == "metric fix" and audit[1]["details"]["submissions"] == [sub]
+
+
+def test_rescore_with_a_version_that_is_not_installed_is_refused(
+    client: TestClient,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> None:
+    ids = setup_phase(client, organiser)
+    team = team_headers(client, make_user, ids["contest"])
+    sub = submit(client, team, ids["phase"], b"a 1\nb 2\nc 4\nd 4\n").json()["id"]
+    for url in (
+        f"/api/v1/phases/{ids['phase']}/rescore",
+        f"/api/v1/judge/submissions/{sub}/rescore",
+    ):
+        refused = client.post(
+            url, json={"evaluator_version": "9.9.9", "reason": "typo"}, headers=organiser
+        )
+        assert refused.status_code == 422, refused.text
+        (error,) = refused.json()["detail"]
+        assert error["loc"] == ["body", "evaluator_version"]
+        assert error["type"] == "evaluator_version_unknown"
+        assert all(part in error["msg"] for part in ("line_scores", "9.9.9", "1.0.0"))
+    detail = client.get(f"/api/v1/judge/submissions/{sub}", headers=organiser).json()
+    assert [j["purpose"] for j in detail["jobs"]] == ["initial"]  # nothing was queued

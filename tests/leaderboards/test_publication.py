@@ -32,6 +32,19 @@ def test_publish_versions_exports_and_rescore_diff(
     assert first.status_code == 200, first.text
     v1 = first.json()
     assert v1["version"] == 1
+    starts = client.get(f"/api/v1/phases/{phase}", headers=organiser).json()["starts_at"]
+    moved = client.patch(
+        f"/api/v1/phases/{phase}",
+        json={"freeze_at": starts, "title_en": "Final"},
+        headers=organiser,
+    )
+    detail = client.get(f"/api/v1/phases/{phase}", headers=organiser).json()
+    assert moved.status_code == 409 and moved.json()["code"] == "phase_published", moved.text
+    assert detail["title_en"] != "Final"  # refused as a whole
+    retitled = client.patch(
+        f"/api/v1/phases/{phase}", json={"title_en": "Final"}, headers=organiser
+    )
+    assert retitled.status_code == 200 and retitled.json()["title_en"] == "Final"
     assert [r["team_id"] for r in v1["board"]["rows"]] == [
         b.teams[n] for n in ("beta", "gamma", "alpha")
     ]

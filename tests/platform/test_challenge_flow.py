@@ -274,3 +274,27 @@ def test_unknown_evaluator_is_a_field_error(
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "evaluator_key"]
+
+
+def test_phase_edit_errors_name_the_field_at_fault(
+    client: TestClient, organiser, published_contest
+) -> None:
+    created = client.post(
+        f"/api/v1/tracks/{published_contest['track']}/phases",
+        json=phase_body("edit") | {"public_item_ids": ["a"], "private_item_ids": ["b"]},
+        headers=organiser,
+    ).json()
+    url = f"/api/v1/phases/{created['id']}"
+    assert created["verify_top_k"] == 0
+    cases = [
+        ({"freeze_at": "2001-01-01T00:00:00+08:00"}, "freeze_at", "phase_freeze"),
+        ({"ends_at": "2030-01-01T00:00:00"}, "ends_at", "phase_timezone"),
+        ({"ends_at": "2001-01-01T00:00:00+08:00"}, "ends_at", "phase_dates"),
+    ]
+    for change, field, code in cases:
+        response = client.patch(url, json=change, headers=organiser)
+        assert response.status_code == 422, response.text
+        (error,) = response.json()["detail"]
+        assert (error["loc"], error["type"]) == (["body", field], code)
+    updated = client.patch(url, json={"verify_top_k": 3}, headers=organiser)
+    assert updated.status_code == 200 and updated.json()["verify_top_k"] == 3

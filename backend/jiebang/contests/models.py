@@ -222,4 +222,5 @@ class PhasePublic(SQLModel):
     leaderboard_visibility: LeaderboardVisibility
     submission_rule: SubmissionRule
     max_selected: int
+    verify_top_k: int
     published_at: datetime | None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -135,12 +137,32 @@ def create_phase(*, db: Session, track: Track, phase_in: PhaseCreate) -> Phase:
     return phase
 
 
+# The phase's cross-field rules (PhaseBase._dates_in_order), by a fragment of their message:
+# which field the organiser should look at, and the message key.
+_PHASE_RULES = (
+    ("freeze_at", "freeze_at", "phase_freeze"),
+    ("an item cannot", "private_item_ids", "phase_split"),
+)
+
+
 def update_phase(*, db: Session, phase: Phase, phase_in: PhaseUpdate) -> Phase:
-    """Apply the given fields; the merged phase must still be consistent."""
-    merged = phase.model_dump() | phase_in.model_dump(exclude_unset=True)
+    """Apply the given fields; the merged phase must still be consistent, and once its
+    results are published the freeze no longer moves (the results are already final)."""
+    changes = phase_in.model_dump(exclude_unset=True)
+    moves_freeze = "freeze_at" in changes and changes["freeze_at"] != phase.freeze_at
+    if phase.published_at is not None and moves_freeze:
+        raise Conflict("phase", key="phase_published")
+    for name, value in changes.items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise InvalidInput(name, "phase_timezone")
+    merged = {name: getattr(phase, name) for name in PhaseCreate.model_fields} | changes
     try:
         PhaseCreate.model_validate(merged)
     except ValueError as exc:
-        raise InvalidInput("ends_at", "phase_dates") from exc
-    phase.sqlmodel_update(phase_in.model_dump(exclude_unset=True))
+        text = str(exc)
+        field, key = next(
+            ((f, k) for prefix, f, k in _PHASE_RULES if prefix in text), ("ends_at", "phase_dates")
+        )
+        raise InvalidInput(field, key) from exc
+    phase.sqlmodel_update(changes)
     return save(db, phase)

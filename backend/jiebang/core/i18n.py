@@ -102,6 +102,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_worker_token": ("Invalid worker token", "无效的评测节点令牌"),
     "lease_lost": ("This job's lease has moved to another worker", "该任务已被其他评测节点接管"),
     "phase_dates": ("The phase must end after it starts", "阶段结束时间必须晚于开始时间"),
+    "phase_freeze": (
+        "The freeze time must lie between the phase's start and end",
+        "封榜时间必须在阶段开始与结束之间",
+    ),
+    "phase_split": (
+        "An item cannot be in both the public and the private split",
+        "同一条目不能同时属于公开与私有划分",
+    ),
+    "phase_timezone": (
+        "Dates must carry a time zone offset, e.g. 2024-05-01T00:00:00+08:00",
+        "时间必须带时区偏移，例如 2024-05-01T00:00:00+08:00",
+    ),
+    "evaluator_version_unknown": (
+        "Evaluator {evaluator} {version} is not installed (installed: {installed})",
+        "评测器 {evaluator} 未安装版本 {version}（已安装：{installed}）",
+    ),
+    "phase_published": (
+        "The phase's results are published; its freeze can no longer change",
+        "该阶段结果已发布，封榜时间不能再修改",
+    ),
     "leaderboard_config": (
         "The track's leaderboard settings are invalid: {message}",
         "赛道排行榜配置无效：{message}",

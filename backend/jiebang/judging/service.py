@@ -8,9 +8,9 @@ from sqlmodel import Session, col, select
 
 from jiebang.auth.models import User
 from jiebang.contests.models import Phase, Track
-from jiebang.core.errors import NotFound
+from jiebang.core.errors import InvalidInput, NotFound
 from jiebang.db import utcnow
-from jiebang.evaluation import queue
+from jiebang.evaluation import queue, registry
 from jiebang.evaluation.models import EvaluationJob, Score
 from jiebang.judging import audit
 from jiebang.judging.models import (
@@ -195,6 +195,15 @@ def rescore(
     track = db.get(Track, phase.track_id)
     assert track is not None
     version = body.evaluator_version or track.evaluator_version
+    installed = (registry.describe(track.evaluator_key) or {}).get("version")
+    if version != installed:  # a job pinned to a version no worker has would only fail later
+        raise InvalidInput(
+            "evaluator_version",
+            "evaluator_version_unknown",
+            evaluator=track.evaluator_key,
+            version=version,
+            installed=installed or "-",
+        )
     query = select(Submission).where(Submission.phase_id == phase.id).order_by(col(Submission.id))
     if body.submission_ids is not None:
         query = query.where(col(Submission.id).in_(body.submission_ids))

@@ -2337,6 +2337,8 @@ export interface components {
             submission_rule: components["schemas"]["SubmissionRule"];
             /** Max Selected */
             max_selected: number;
+            /** Verify Top K */
+            verify_top_k: number;
             /** Published At */
             published_at: string | null;
         };

@@ -434,6 +434,8 @@ export default {
     freezeOutside: 'The freeze must lie between the start and the end',
     endsBeforeStarts: 'The end must be after the start',
     maxSelected: 'Selections per team',
+    verifyTopK: 'Verify top K',
+    verifyTopKHint: 'judges must verify this many leading entries before publication (0: none)',
     phasePublishedEdit: 'Final results of this phase are already published. Changes affect the live leaderboard and later versions only; published versions never change.',
     // publishing with awards
     publishTitle: 'Publish final results',

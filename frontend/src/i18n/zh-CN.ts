@@ -438,6 +438,8 @@ const zh: Messages = {
     freezeOutside: '封榜时间必须在开始与结束之间',
     endsBeforeStarts: '结束时间必须晚于开始时间',
     maxSelected: '每队可选提交数',
+    verifyTopK: '发布前须核验前 K 名',
+    verifyTopKHint: '发布结果前评审须核验的领先提交数（0 表示不要求）',
     phasePublishedEdit: '该阶段的最终结果已公布。修改只影响实时排行榜和之后公布的版本，已公布的版本不会改变。',
     // publishing with awards
     publishTitle: '公布最终结果',
