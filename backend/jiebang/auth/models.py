@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import EmailStr
 from sqlmodel import Column, Field, SQLModel, String
 
-from jiebang.db import UTCDateTime, utcnow
+from jiebang.db import EnumString, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -26,14 +26,16 @@ class UserBase(SQLModel):
     email: EmailStr = Field(sa_column=Column(String(320), unique=True, nullable=False))
     display_name: str = Field(min_length=1, max_length=80)
     locale: UserLocale = Field(
-        default=UserLocale.zh_cn, sa_column=Column(String(8), nullable=False)
+        default=UserLocale.zh_cn, sa_column=Column(EnumString(UserLocale, 8), nullable=False)
     )
 
 
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=200)
-    role: Role = Field(default=Role.participant, sa_column=Column(String(16), nullable=False))
+    role: Role = Field(
+        default=Role.participant, sa_column=Column(EnumString(Role, 16), nullable=False)
+    )
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

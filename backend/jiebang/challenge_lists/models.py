@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from jiebang.db import UTCDateTime, utcnow
+from jiebang.db import EnumString, UTCDateTime, utcnow
 
 
 class ListStatus(StrEnum):
@@ -46,7 +46,7 @@ class ChallengeList(ChallengeListBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     status: ListStatus = Field(
-        default=ListStatus.draft, sa_column=Column(String(16), nullable=False)
+        default=ListStatus.draft, sa_column=Column(EnumString(ListStatus, 16), nullable=False)
     )
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -76,7 +76,7 @@ class StatusChange(SQLModel):
 # ---------------------------------------------------------------- targets
 class TargetBase(SQLModel):
     metric: str = Field(min_length=1, max_length=64, description="Metric key, e.g. bd_rate_vmaf")
-    comparator: Comparator = Field(sa_column=Column(String(2), nullable=False))
+    comparator: Comparator = Field(sa_column=Column(EnumString(Comparator, 2), nullable=False))
     threshold: float
     unit: str = Field(default="", max_length=16)
     track_id: int | None = Field(default=None, foreign_key="track.id")
@@ -160,7 +160,8 @@ class Application(SQLModel, table=True):
     summary: str = Field(default="", max_length=5000)
     proposal_object_id: int = Field(foreign_key="stored_object.id")
     status: ApplicationStatus = Field(
-        default=ApplicationStatus.submitted, sa_column=Column(String(16), nullable=False)
+        default=ApplicationStatus.submitted,
+        sa_column=Column(EnumString(ApplicationStatus, 16), nullable=False),
     )
     reviewer_notes: str = Field(default="", max_length=5000)
     decided_by: int | None = Field(default=None, foreign_key="user.id")

@@ -11,7 +11,7 @@ from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, BigInteger, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from jiebang.db import UTCDateTime, utcnow
+from jiebang.db import EnumString, UTCDateTime, utcnow
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
@@ -63,7 +63,8 @@ class Contest(ContestBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     status: PublicationStatus = Field(
-        default=PublicationStatus.draft, sa_column=Column(String(16), nullable=False)
+        default=PublicationStatus.draft,
+        sa_column=Column(EnumString(PublicationStatus, 16), nullable=False),
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -98,7 +99,8 @@ class TrackBase(SQLModel):
     evaluator_version: str = Field(min_length=1, max_length=32)
     evaluator_config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     submission_kind: SubmissionKind = Field(
-        default=SubmissionKind.results, sa_column=Column(String(16), nullable=False)
+        default=SubmissionKind.results,
+        sa_column=Column(EnumString(SubmissionKind, 16), nullable=False),
     )
     max_submission_bytes: int = Field(
         default=8 * 1024**3, gt=0, le=64 * 1024**3, sa_type=BigInteger
@@ -151,10 +153,12 @@ class PhaseBase(SQLModel):
     total_quota: int = Field(default=100, ge=0, le=100000)
     concurrent_quota: int = Field(default=2, ge=1, le=100)
     leaderboard_visibility: LeaderboardVisibility = Field(
-        default=LeaderboardVisibility.public, sa_column=Column(String(16), nullable=False)
+        default=LeaderboardVisibility.public,
+        sa_column=Column(EnumString(LeaderboardVisibility, 16), nullable=False),
     )
     submission_rule: SubmissionRule = Field(
-        default=SubmissionRule.best, sa_column=Column(String(16), nullable=False)
+        default=SubmissionRule.best,
+        sa_column=Column(EnumString(SubmissionRule, 16), nullable=False),
     )
     max_selected: int = Field(default=2, ge=1, le=20)
     public_item_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON))

@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, String
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from jiebang.db import UTCDateTime, utcnow
+from jiebang.db import EnumString, UTCDateTime, utcnow
 
 
 class JobStatus(StrEnum):
@@ -31,7 +31,8 @@ class EvaluationJob(SQLModel, table=True):
     evaluator_version: str = Field(max_length=32)
     purpose: str = Field(default="initial", max_length=16)  # initial | rescore
     status: JobStatus = Field(
-        default=JobStatus.queued, sa_column=Column(String(16), nullable=False, index=True)
+        default=JobStatus.queued,
+        sa_column=Column(EnumString(JobStatus, 16), nullable=False, index=True),
     )
     attempts: int = 0
     max_attempts: int = 3

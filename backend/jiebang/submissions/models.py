@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, String
+from sqlalchemy import BigInteger, Column
 from sqlmodel import Field, SQLModel
 
-from jiebang.db import UTCDateTime, utcnow
+from jiebang.db import EnumString, UTCDateTime, utcnow
 
 
 class SubmissionStatus(StrEnum):
@@ -39,7 +39,8 @@ class Submission(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id", index=True)
     submitter_id: int = Field(foreign_key="user.id")
     status: SubmissionStatus = Field(
-        default=SubmissionStatus.uploading, sa_column=Column(String(16), nullable=False, index=True)
+        default=SubmissionStatus.uploading,
+        sa_column=Column(EnumString(SubmissionStatus, 16), nullable=False, index=True),
     )
     filename: str = Field(max_length=255)
     description: str = Field(default="", max_length=2000)
