@@ -114,6 +114,7 @@ describe('PublishDialog', () => {
     await body().find('[data-testid="award-remove-1"]').trigger('click')
     await box(body(), 'award-zh-0').setValue(' 金奖 ')
     await box(body(), 'award-en-0').setValue('Gold')
+    await box(body(), 'award-prize-0').setValue(' ¥100,000 ')
     await box(body(), 'publish-note').setValue('final')
     expect(body().find('[data-testid="publish-confirm"]').text()).toBe('Publish as version 1')
     await body().find('[data-testid="publish-confirm"]').trigger('click')
@@ -123,7 +124,7 @@ describe('PublishDialog', () => {
     const [path, init] = post.mock.calls[0] as unknown as [string, { params: unknown; body: unknown }]
     expect(path).toBe('/api/v1/phases/{phase_id}/publish')
     expect(init.params).toEqual({ path: { phase_id: 5 } })
-    expect(init.body).toEqual({ awards: [{ label_zh: '金奖', label_en: 'Gold', count: 1 }], note: 'final' })
+    expect(init.body).toEqual({ awards: [{ label_zh: '金奖', label_en: 'Gold', count: 1, prize: '¥100,000' }], note: 'final' })
     expect(w.emitted('published')).toHaveLength(1)
     expect(w.emitted('update:modelValue')?.at(-1)).toEqual([false])
   })
@@ -140,7 +141,7 @@ describe('PublishDialog', () => {
 
     await body().find('[data-testid="publish-confirm"]').trigger('click')
     await flushPromises()
-    expect((post.mock.calls[0][1] as { body: unknown }).body).toEqual({ awards: [{ label_zh: '金奖', label_en: 'Gold', count: 2 }], note: '' })
+    expect((post.mock.calls[0][1] as { body: unknown }).body).toEqual({ awards: [{ label_zh: '金奖', label_en: 'Gold', count: 2, prize: '' }], note: '' })
     expect(body().find('[data-testid="publish-error"]').text()).toContain('not all verified')
     expect(w.emitted('published')).toBeUndefined()
   })

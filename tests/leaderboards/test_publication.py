@@ -153,12 +153,21 @@ def test_publication_requires_verified_top_k(
         assert response.status_code == 200
     published = client.post(
         f"/api/v1/phases/{phase}/publish",
-        json={"awards": [{"label_zh": "金奖", "label_en": "Gold", "count": 1}]},
+        json={
+            "awards": [{"label_zh": "金奖", "label_en": "Gold", "count": 1, "prize": "=¥100,000"}]
+        },
         headers=organiser,
     )
     assert published.status_code == 200, published.text
     rows = published.json()["board"]["rows"]
     assert [r["award_en"] for r in rows] == ["Gold", None, None]
+    assert [r.get("award_prize") for r in rows] == ["=¥100,000", None, None]
+    exported = client.get(f"/api/v1/phases/{phase}/results", params={"format": "csv"}).text
+    assert [r["prize"] for r in csv.DictReader(io.StringIO(exported))] == ["'=¥100,000", "", ""]
+    hall = client.get("/api/v1/hall-of-fame").json()
+    assert [(e["award_en"], e["award_prize"]) for e in hall if e["kind"] == "contest"] == [
+        ("Gold", "=¥100,000")
+    ]
     assert rows[0]["verified"] is True
     frozen = client.post(f"/api/v1/phases/{phase}/freeze", headers=organiser)
     assert frozen.status_code == 409 and frozen.json()["code"] == "already_published"

@@ -52,6 +52,7 @@ def _contest_entry(
         award=row.get("award"),
         award_zh=row.get("award_zh"),
         award_en=row.get("award_en"),
+        award_prize=row.get("award_prize"),
         members=list(row.get("members", [])),
     )
 

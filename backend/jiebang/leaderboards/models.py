@@ -52,6 +52,7 @@ class LeaderboardRow(SQLModel):
     award: str | None = None
     award_zh: str | None = None
     award_en: str | None = None
+    award_prize: str | None = None
 
 
 class Leaderboard(SQLModel):
@@ -68,6 +69,7 @@ class AwardTier(SQLModel):
     label_zh: str = Field(min_length=1, max_length=80)
     label_en: str = Field(min_length=1, max_length=80)
     count: int = Field(ge=1, le=1000)
+    prize: str = Field(default="", max_length=120)  # e.g. "¥100,000 + certificate"
 
 
 DEFAULT_AWARDS = [
@@ -119,6 +121,7 @@ class HallOfFameEntry(SQLModel):
     award: str | None = None
     award_zh: str | None = None
     award_en: str | None = None
+    award_prize: str | None = None
     members: list[dict[str, Any]] = []
 
 

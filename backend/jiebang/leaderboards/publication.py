@@ -103,6 +103,8 @@ def _awarded(rows: list[dict[str, Any]], tiers: list[AwardTier]) -> None:
     for tier in tiers:
         for row in rows[position : position + tier.count]:
             row |= {"award": tier.label_en, "award_en": tier.label_en, "award_zh": tier.label_zh}
+            if tier.prize:
+                row["award_prize"] = tier.prize
         position += tier.count
 
 
@@ -228,7 +230,8 @@ def board_from_version(*, phase: Phase, version: ResultVersion) -> Leaderboard:
 
 
 def to_csv(version: ResultVersion) -> str:
-    """The version as CSV: rank, team, submission, award, one column per score, submission time."""
+    """The version as CSV: rank, team, submission, award and prize, one column per score,
+    submission time."""
     keys = [c["key"] for c in version.board.get("columns", [])]
     out = io.StringIO()
     writer = csv.writer(out)
@@ -240,6 +243,7 @@ def to_csv(version: ResultVersion) -> str:
             "submission_id",
             "award_zh",
             "award_en",
+            "prize",
             *keys,
             "submitted_at",
         ]
@@ -254,6 +258,7 @@ def to_csv(version: ResultVersion) -> str:
                 row["submission_id"],
                 row.get("award_zh") or "",
                 row.get("award_en") or "",
+                _safe_cell(row.get("award_prize") or ""),
                 *("" if scores.get(k) is None else scores[k] for k in keys),
                 row["submitted_at"],
             ]

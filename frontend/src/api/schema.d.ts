@@ -1456,6 +1456,11 @@ export interface components {
             label_en: string;
             /** Count */
             count: number;
+            /**
+             * Prize
+             * @default
+             */
+            prize?: string;
         };
         /** Body_apply_api_v1_challenge_items__item_id__applications_post */
         Body_apply_api_v1_challenge_items__item_id__applications_post: {
@@ -1856,6 +1861,8 @@ export interface components {
             award_zh?: string | null;
             /** Award En */
             award_en?: string | null;
+            /** Award Prize */
+            award_prize?: string | null;
             /**
              * Members
              * @default []
@@ -2183,6 +2190,8 @@ export interface components {
             award_zh?: string | null;
             /** Award En */
             award_en?: string | null;
+            /** Award Prize */
+            award_prize?: string | null;
         };
         /**
          * LeaderboardVisibility

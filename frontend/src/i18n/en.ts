@@ -450,6 +450,7 @@ export default {
     awardLabelZh: 'Award (Chinese)',
     awardLabelEn: 'Award (English)',
     awardCount: 'Number of teams',
+    awardPrize: 'Prize (optional), e.g. ¥100,000',
     awardTeams: 'team(s)',
     awardRanks: 'Ranks covered',
     rankSingle: 'Rank {n}',

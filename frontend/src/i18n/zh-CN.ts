@@ -454,6 +454,7 @@ const zh: Messages = {
     awardLabelZh: '奖项（中文）',
     awardLabelEn: '奖项（英文）',
     awardCount: '获奖队伍数',
+    awardPrize: '奖励（可选），如 ¥100,000',
     awardTeams: '支队伍',
     awardRanks: '覆盖名次',
     rankSingle: '第 {n} 名',

@@ -4,6 +4,7 @@ import type { AwardTier } from '@/api/types'
 export const MAX_TIERS = 20
 export const MAX_LABEL = 80
 export const MAX_COUNT = 1000
+export const MAX_PRIZE = 120
 
 /** What the server awards when a publication names no tiers (jiebang.leaderboards.models.DEFAULT_AWARDS). */
 export function defaultAwards(): AwardTier[] {
@@ -34,7 +35,7 @@ export function tierOfRank(tiers: AwardTier[], rank: number): number {
   return rankRanges(tiers).findIndex((r) => rank >= r.from && rank <= r.to)
 }
 
-export type TierProblem = 'label_zh' | 'label_en' | 'count'
+export type TierProblem = 'label_zh' | 'label_en' | 'count' | 'prize'
 
 /** Per tier, the fields the server would refuse (same limits as AwardTier). */
 export function tierProblems(tiers: AwardTier[]): TierProblem[][] {
@@ -45,11 +46,12 @@ export function tierProblems(tiers: AwardTier[]): TierProblem[][] {
       if (!v || v.length > MAX_LABEL) out.push(k)
     }
     if (!Number.isInteger(tier.count) || tier.count < 1 || tier.count > MAX_COUNT) out.push('count')
+    if ((tier.prize ?? '').trim().length > MAX_PRIZE) out.push('prize')
     return out
   })
 }
 
-/** Labels trimmed: what is sent. */
+/** Labels and prizes trimmed: what is sent. */
 export function cleanTiers(tiers: AwardTier[]): AwardTier[] {
-  return tiers.map((t) => ({ label_zh: t.label_zh.trim(), label_en: t.label_en.trim(), count: t.count }))
+  return tiers.map((t) => ({ label_zh: t.label_zh.trim(), label_en: t.label_en.trim(), count: t.count, prize: (t.prize ?? '').trim() }))
 }
