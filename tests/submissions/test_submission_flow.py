@@ -157,3 +157,26 @@ def test_reference_data_is_stored_with_checksum(client: TestClient, organiser, d
     refs = db.exec(select(StoredObject).where(StoredObject.key.startswith("references/"))).all()  # type: ignore[union-attr]
     assert len(refs) == 1 and len(refs[0].sha256) == 64
     assert db.exec(select(func.count()).select_from(Score)).one() == 0
+
+
+def test_an_archive_accepted_on_arrival_is_not_refused_at_scoring(
+    client: TestClient, organiser, make_user, tmp_path: Path
+) -> None:
+    """6,000 files pass the arrival check (10,000 by default); the score sandbox, which reads
+    the submission back, must accept them too rather than charge the team for a platform limit."""
+    import io
+    import zipfile
+
+    ids = setup_phase(client, organiser)
+    team = team_headers(client, make_user, ids["contest"])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("scores.txt", GOOD)
+        for i in range(6000):
+            archive.writestr(f"frames/{i:05d}.txt", b"x")
+    completed = submit(client, team, ids["phase"], buffer.getvalue(), filename="result.zip")
+    assert completed.status_code == 200, completed.text
+    assert drain(client, tmp_path) == 1
+    detail = client.get(f"/api/v1/submissions/{completed.json()['id']}", headers=team).json()
+    assert detail["status"] == "scored", detail.get("failure_message")
+    assert detail["scores"] == {"mae": 0.25}

@@ -31,6 +31,7 @@ class SandboxLimits:
     output_bytes: int
     tmp_bytes: int
     log_bytes_kept: int
+    max_output_files: int = 100_000  # files the platform will read back from a run (or a result)
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

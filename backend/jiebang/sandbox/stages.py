@@ -71,7 +71,7 @@ def score_stage(
     would otherwise resolve to ``/reference`` inside this sandbox. The evaluator
     writes ``/out/result.json``; the evaluator code is never imported by the worker.
     """
-    safe_collect_outputs(submission_dir)
+    safe_collect_outputs(submission_dir, max_files=limits.max_output_files)
     _prepare_empty_output(output_dir)
     mounts = [
         *platform_runtime_mounts(),
