@@ -135,3 +135,52 @@ def test_yuv_clips_with_ffmpeg_block_ssim(tmp_path, run_evaluator):
     noisy[:-10].tofile(submission / "clipA.yuv")
     _, result = run_evaluator("restoration", submission, reference, config, in_process=True)
     assert result["error"].startswith("frame count 3 (+")
+
+
+def test_default_luma_and_yuv_scores_equal_the_separate_metrics(dirs, tmp_path, run_evaluator):
+    """Wang-Gaussian SSIM without a mask takes the fused MSE + SSIM pass: same values."""
+    from jiebang_eval.media.rawvideo import RawVideoFormat, iter_frames
+    from jiebang_eval.metrics.psnr import mean_squared_error, psnr_from_mse
+
+    wang = {"gaussian_weights": True, "sigma": 1.5, "use_sample_covariance": False}
+    reference, submission, truth = dirs
+    _, result = run_evaluator("restoration", submission, reference, {})  # luma, float planes
+    assert result["status"] == "ok", result["error"]
+    for item in result["items"]:
+        lumas = [
+            (rgb_to_luma_bt601(r), rgb_to_luma_bt601(o))
+            for r, o, _ in (truth[(item["id"], n)] for n in range(3))
+        ]
+        psnr = np.mean([psnr_from_mse(mean_squared_error(r, o), peak=255) for r, o in lumas])
+        ssim = np.mean([structural_similarity(r, o, data_range=255, **wang) for r, o in lumas])
+        assert item["metrics"]["psnr"] == pytest.approx(psnr, rel=1e-13)
+        assert item["metrics"]["ssim"] == pytest.approx(ssim, abs=1e-7)
+
+    fmt = RawVideoFormat(64, 48, "yuv420p10le")
+    reference, submission = tmp_path / "yuv_ref", tmp_path / "yuv_sub"
+    reference.mkdir()
+    submission.mkdir()
+    rng = np.random.default_rng(5)
+    samples = rng.integers(0, 1024, 3 * fmt.frame_bytes // 2, dtype=np.uint16)
+    samples.astype("<u2").tofile(reference / "clipA.yuv")
+    noisy = np.clip(samples + rng.integers(-20, 21, samples.shape), 0, 1023).astype("<u2")
+    noisy.tofile(submission / "clipA.yuv")
+    (reference / "clips.json").write_text(
+        '{"clips": [{"name": "clipA", "width": 64, "height": 48, "pix_fmt": "yuv420p10le", '
+        '"frames": 3}]}'
+    )
+    config = {"format": "yuv", "psnr_pooling": "global_mse"}
+    _, result = run_evaluator("restoration", submission, reference, config)
+    assert result["status"] == "ok", result["error"]
+    planes = [
+        (r[0], o[0])
+        for r, o in zip(
+            iter_frames(reference / "clipA.yuv", fmt),
+            iter_frames(submission / "clipA.yuv", fmt),
+            strict=True,
+        )
+    ]
+    mse = np.mean([mean_squared_error(r, o) for r, o in planes])  # exact integer arithmetic
+    assert result["metrics"]["psnr"] == psnr_from_mse(float(mse), peak=1023, max_db=100.0)
+    ssim = np.mean([structural_similarity(r, o, data_range=1023, **wang) for r, o in planes])
+    assert result["metrics"]["ssim"] == pytest.approx(ssim, abs=1e-7)

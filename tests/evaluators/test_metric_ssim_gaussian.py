@@ -10,8 +10,13 @@ import pytest
 from skimage.metrics import structural_similarity
 
 from jiebang_eval.metrics import ssim_gaussian as ssim_gaussian_module
+from jiebang_eval.metrics.psnr import mean_squared_error
 from jiebang_eval.metrics.ssim_block import ssim_block
-from jiebang_eval.metrics.ssim_gaussian import ssim_gaussian, ssim_gaussian_map
+from jiebang_eval.metrics.ssim_gaussian import (
+    mse_and_ssim_gaussian,
+    ssim_gaussian,
+    ssim_gaussian_map,
+)
 
 SKIMAGE_WANG = {"gaussian_weights": True, "sigma": 1.5, "use_sample_covariance": False}
 
@@ -151,3 +156,95 @@ def test_module_needs_numpy_only_at_run_time():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("shape", "dtype", "peak", "border"),
+    [
+        ((203, 317), np.uint8, 255, 0),  # many strips, ragged last strip and tile
+        ((131, 229), np.uint16, 1023, 3),
+        ((97, 151), np.int64, 1023, 0),
+        ((90, 70, 3), np.uint8, 255, 2),
+        ((21, 11), np.uint8, 255, 0),  # a single strip
+    ],
+)
+def test_fused_mse_is_mean_squared_errors_exactly_and_ssim_is_ssim_gaussians(
+    shape, dtype, peak, border
+):
+    ref, dist = _pair(shape, dtype, peak, seed=sum(shape) + border)
+    mse, ssim = mse_and_ssim_gaussian(ref, dist, data_range=peak, border=border)
+    assert mse == mean_squared_error(ref, dist, border=border)
+    # integer-valued float64 planes (what the restoration evaluator passes) give the same MSE
+    as_float = mse_and_ssim_gaussian(
+        ref.astype(np.float64), dist.astype(np.float64), data_range=peak, border=border
+    )
+    assert as_float == (mse, ssim)
+    assert ssim == ssim_gaussian(ref, dist, data_range=peak, border=border)
+
+
+def test_fused_mse_of_float_images_matches_to_rounding():
+    ref, dist = _pair((150, 170), np.float64, 1.0, seed=21)
+    mse, ssim = mse_and_ssim_gaussian(ref, dist, data_range=1.0)
+    assert mse == pytest.approx(mean_squared_error(ref, dist), rel=1e-13)
+    expected = structural_similarity(ref, dist, data_range=1.0, **SKIMAGE_WANG)
+    assert abs(ssim - expected) < 1e-7
+    assert mse_and_ssim_gaussian(ref, ref, data_range=1.0) == (0.0, pytest.approx(1.0, abs=1e-15))
+
+
+def test_fused_result_does_not_depend_on_the_thread_count(monkeypatch):
+    ref, dist = _pair((260, 300), np.uint16, 1023, seed=22)
+    monkeypatch.setattr(ssim_gaussian_module, "_MAX_THREADS", 1)
+    mse_one, ssim_one = mse_and_ssim_gaussian(ref, dist, data_range=1023)
+    monkeypatch.setattr(ssim_gaussian_module, "_MAX_THREADS", 4)
+    monkeypatch.setattr(ssim_gaussian_module, "_thread_count", lambda strips: 3)
+    mse, ssim = mse_and_ssim_gaussian(ref, dist, data_range=1023)
+    assert mse == mse_one == mean_squared_error(ref, dist)
+    assert ssim == pytest.approx(ssim_one, abs=1e-13)
+
+
+@pytest.mark.parametrize("peak", [1.0, 255.0])
+def test_flat_and_saturated_float_regions_stay_exact(peak):
+    """Small constants (data_range 1) with flat, saturated and zero areas, float64 input."""
+    ref = np.full((70, 90), 0.98 * peak)
+    ref[:, 45:] = 0.0
+    dist = ref.copy()
+    dist[5:25, 5:30] = peak
+    dist[30:50, 50:80] = 1e-3 * peak
+    dist[60, :] = 0.5 * peak
+    expected = structural_similarity(ref, dist, data_range=peak, **SKIMAGE_WANG)
+    assert abs(ssim_gaussian(ref, dist, data_range=peak) - expected) < 1e-7
+    assert abs(mse_and_ssim_gaussian(ref, dist, data_range=peak)[1] - expected) < 1e-7
+
+
+@pytest.mark.parametrize(
+    ("shape", "dtype", "peak", "mask_shape"),
+    [
+        ((120, 150), np.uint16, 1023, (120, 150)),
+        ((90, 70, 3), np.uint8, 255, (90, 70)),  # one mask for all channels
+        ((90, 70, 3), np.uint8, 255, (90, 70, 3)),  # a mask per sample
+        ((77, 93), np.float64, 1.0, (77, 93)),
+    ],
+)
+def test_fused_masked_mse_and_ssim_equal_the_separate_metrics(shape, dtype, peak, mask_shape):
+    ref, dist = _pair(shape, dtype, peak, seed=sum(shape) + len(mask_shape))
+    mask = np.random.default_rng(23).random(mask_shape) < 0.4
+    mask[..., :12, :] = True
+    for border in (0, 4):
+        mse, ssim = mse_and_ssim_gaussian(ref, dist, data_range=peak, mask=mask, border=border)
+        expected_mse = mean_squared_error(ref, dist, mask=mask, border=border)
+        if dtype == np.float64:
+            assert mse == pytest.approx(expected_mse, rel=1e-13)
+        else:
+            assert mse == expected_mse
+        if len(mask_shape) == 2:  # ssim_gaussian takes (H, W) masks
+            expected = ssim_gaussian(ref, dist, data_range=peak, mask=mask, border=border)
+            assert ssim == pytest.approx(expected, abs=1e-14)
+
+
+def test_reused_buffers_do_not_leak_between_images():
+    """Workspaces are kept between calls: a wider image first must not change the next one."""
+    ref, dist = _pair((70, 90), np.uint8, 255, seed=24)
+    fresh = mse_and_ssim_gaussian(ref[:, :86], dist[:, :86], data_range=255)
+    mse_and_ssim_gaussian(ref, dist, data_range=255)  # same buffer widths, 4 more columns
+    mse_and_ssim_gaussian(ref[:60], dist[:60], data_range=255)  # a ragged last strip
+    assert mse_and_ssim_gaussian(ref[:, :86], dist[:, :86], data_range=255) == fresh

@@ -194,3 +194,28 @@ def test_audit_log_is_append_only(
     with pytest.raises(DomainError):
         db.commit()
     db.rollback()
+
+
+def test_a_new_note_on_unchanged_results_is_an_erratum_version(
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> None:
+    b = constructed_board(client, db, organiser, make_user)
+    phase = b.ids["phase"]
+    end_phase(client, organiser, phase)
+    url = f"/api/v1/phases/{phase}/publish"
+    first = client.post(url, json={"note": "final"}, headers=organiser).json()
+    retried = client.post(url, json={"note": "final"}, headers=organiser).json()
+    bare = client.post(url, headers=organiser).json()
+    assert first["version"] == retried["version"] == bare["version"] == 1
+    erratum = client.post(url, json={"note": "prize amounts corrected"}, headers=organiser)
+    assert erratum.status_code == 200, erratum.text
+    assert erratum.json()["version"] == 2 and erratum.json()["diff"] == []
+    assert erratum.json()["board"]["rows"] == first["board"]["rows"]
+    versions = client.get(f"/api/v1/phases/{phase}/results").json()["versions"]
+    assert [(v["version"], v["note"]) for v in versions] == [
+        (1, "final"),
+        (2, "prize amounts corrected"),
+    ]

@@ -172,7 +172,9 @@ def unverified_top(*, db: Session, phase: Phase) -> list[int]:
 
 
 def publish(*, db: Session, phase: Phase, user: User, body: PublishRequest) -> ResultVersion:
-    """Publish the final results as a new version; identical results return the current version."""
+    """Publish the final results as a new version. Identical results with no new note return
+    the current version (a retried request publishes nothing twice); a new note on identical
+    results is published as a version with an empty diff, e.g. an erratum."""
     if utcnow() < phase.ends_at:
         raise Conflict("phase", key="phase_not_ended")
     pending = unverified_top(db=db, phase=phase)
@@ -183,7 +185,8 @@ def publish(*, db: Session, phase: Phase, user: User, body: PublishRequest) -> R
     previous = latest(db=db, phase_id=phase.id or 0)
     tiers = body.awards if body.awards is not None else DEFAULT_AWARDS
     board = snapshot(db=db, phase=phase, tiers=tiers)
-    if previous is not None and previous.board.get("rows") == board["rows"]:
+    unchanged = previous is not None and previous.board.get("rows") == board["rows"]
+    if previous is not None and unchanged and body.note in ("", previous.note):
         return previous
     version = ResultVersion(
         phase_id=phase.id or 0,
