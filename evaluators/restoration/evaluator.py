@@ -19,7 +19,7 @@ from jiebang_eval.contract import (
 from jiebang_eval.metrics.expression import CompiledExpression, compile_expression
 from jiebang_eval.metrics.psnr import mean_squared_error, psnr_from_mse
 from jiebang_eval.metrics.ssim_block import ssim_block
-from jiebang_eval.metrics.ssim_gaussian import ssim_gaussian
+from jiebang_eval.metrics.ssim_gaussian import mse_and_ssim_gaussian
 from jiebang_eval.results import item_split, mean_of_items, ok_result
 
 SCORE_NAMES = ("psnr", "ssim")
@@ -105,16 +105,22 @@ SPEC = EvaluatorSpec(
 
 
 def _frame_scores(pair: FramePair, config: RestorationConfig) -> tuple[float, float]:
+    if config.ssim_variant == "wang_gaussian":
+        # one pass for both: the same MSE as mean_squared_error (exactly, for integer-valued
+        # planes) and the same SSIM as ssim_gaussian
+        return mse_and_ssim_gaussian(
+            pair.reference,
+            pair.restored,
+            data_range=pair.peak,
+            mask=pair.mask,
+            border=config.border,
+        )
     ref, out = pair.reference, pair.restored
     if pair.integer_valued:  # exact ffmpeg constants need integer samples
         ref, out = ref.astype(np.int64), out.astype(np.int64)
     options = {"mask": pair.mask, "border": config.border}
     mse = mean_squared_error(ref, out, **options)
-    if config.ssim_variant == "ffmpeg_block":
-        ssim = ssim_block(ref, out, data_range=pair.peak, **options)
-    else:
-        ssim = ssim_gaussian(ref, out, data_range=pair.peak, **options)
-    return mse, ssim
+    return mse, ssim_block(ref, out, data_range=pair.peak, **options)
 
 
 def _clip_metrics(
