@@ -14,8 +14,9 @@ Rows:
   1e-7, the MSE exactly). Our pass spreads row strips over up to 4 threads of
   this process (scikit-image runs on one core); ``gauss 1T`` pins it to one
   thread to show the per-core speed-up.
-* ``gauss f64``: the ``gaussian`` row on float64 copies of the frames, the dtype
-  the evaluator passes (its frame reader converts; not timed here or there).
+* ``gauss f64``: the ``gaussian`` row on float64 copies of the frames: what the
+  evaluator passes for luma computed from RGB PNGs (8-bit Y planes of YUV clips and
+  RGB/grey PNGs reach the metric as integers, as in the ``gaussian`` row).
 * ``unfused``: our separate ``psnr`` + ``ssim_gaussian`` calls (two passes over
   the frame, as a caller of the two public functions gets), for transparency.
 

@@ -21,11 +21,15 @@ from jiebang_eval.media.rawvideo import RawVideoFormat, iter_frames
 
 @dataclass(frozen=True)
 class FramePair:
-    """One frame ready to score: planes as float64 (H×W or H×W×C) and the peak value."""
+    """One frame ready to score (H×W or H×W×C) and the peak value.
+
+    Integer-valued planes keep their integer dtype (the metrics convert them strip by strip,
+    exactly, instead of holding a float64 copy of every frame); luma computed from RGB is
+    float64."""
 
     name: str
-    reference: NDArray[np.float64]
-    restored: NDArray[np.float64]
+    reference: NDArray[np.generic]
+    restored: NDArray[np.generic]
     peak: int
     integer_valued: bool
     mask: NDArray[np.bool_] | None
@@ -41,10 +45,10 @@ def png_clips(reference_dir: Path, mask_dir: str) -> dict[str, list[Path]]:
     return clips
 
 
-def _select(image: NDArray[np.generic], channels: str) -> tuple[NDArray[np.float64], bool]:
+def _select(image: NDArray[np.generic], channels: str) -> tuple[NDArray[np.generic], bool]:
     if channels == "y" and image.ndim == 3:
         return rgb_to_luma_bt601(image.astype(np.uint8)), False
-    return image.astype(np.float64), True
+    return image, True
 
 
 def _read_restored(path: Path, label: str) -> tuple[NDArray[np.generic], int]:
@@ -133,8 +137,8 @@ def iter_yuv_pairs(
     for n, (ref_planes, out_planes) in enumerate(pairs):
         yield FramePair(
             f"{clip}#{n}",
-            ref_planes[0].astype(np.float64),
-            out_planes[0].astype(np.float64),
+            ref_planes[0],
+            out_planes[0],
             fmt.peak,
             True,
             None,
