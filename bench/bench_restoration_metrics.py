@@ -33,7 +33,7 @@ from collections.abc import Callable
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from jiebang_eval.metrics import ssim_gaussian as ssim_gaussian_module
+from jiebang_eval.metrics import _gaussian_strips as strips_module
 from jiebang_eval.metrics.psnr import psnr, psnr_from_mse
 from jiebang_eval.metrics.ssim_block import ssim_block
 from jiebang_eval.metrics.ssim_gaussian import mse_and_ssim_gaussian, ssim_gaussian
@@ -80,12 +80,12 @@ def ours_gaussian_unfused(ref: np.ndarray, dist: np.ndarray) -> float:
 
 
 def ours_gaussian_one_thread(ref: np.ndarray, dist: np.ndarray) -> float:
-    saved = ssim_gaussian_module._MAX_THREADS
-    ssim_gaussian_module._MAX_THREADS = 1
+    saved = strips_module._MAX_THREADS
+    strips_module._MAX_THREADS = 1
     try:
         return ours_gaussian(ref, dist)
     finally:
-        ssim_gaussian_module._MAX_THREADS = saved
+        strips_module._MAX_THREADS = saved
 
 
 def skimage_wang(ref: np.ndarray, dist: np.ndarray) -> float:

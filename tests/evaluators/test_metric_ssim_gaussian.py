@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from skimage.metrics import structural_similarity
 
-from jiebang_eval.metrics import ssim_gaussian as ssim_gaussian_module
+from jiebang_eval.metrics import _gaussian_strips as strips_module
 from jiebang_eval.metrics.psnr import mean_squared_error
 from jiebang_eval.metrics.ssim_block import ssim_block
 from jiebang_eval.metrics.ssim_gaussian import (
@@ -142,10 +142,10 @@ def test_full_map_matches_skimage_including_the_reflected_rim():
 
 def test_result_does_not_depend_on_the_thread_count(monkeypatch):
     ref, dist = _pair((260, 300), np.uint8, 255, seed=15)
-    monkeypatch.setattr(ssim_gaussian_module, "_MAX_THREADS", 1)
+    monkeypatch.setattr(strips_module, "_MAX_THREADS", 1)
     one = ssim_gaussian(ref, dist, data_range=255)
-    monkeypatch.setattr(ssim_gaussian_module, "_MAX_THREADS", 4)
-    monkeypatch.setattr(ssim_gaussian_module, "_thread_count", lambda strips: 3)
+    monkeypatch.setattr(strips_module, "_MAX_THREADS", 4)
+    monkeypatch.setattr(strips_module, "_thread_count", lambda strips: 3)
     assert ssim_gaussian(ref, dist, data_range=255) == pytest.approx(one, abs=1e-13)
 
 
@@ -193,10 +193,10 @@ def test_fused_mse_of_float_images_matches_to_rounding():
 
 def test_fused_result_does_not_depend_on_the_thread_count(monkeypatch):
     ref, dist = _pair((260, 300), np.uint16, 1023, seed=22)
-    monkeypatch.setattr(ssim_gaussian_module, "_MAX_THREADS", 1)
+    monkeypatch.setattr(strips_module, "_MAX_THREADS", 1)
     mse_one, ssim_one = mse_and_ssim_gaussian(ref, dist, data_range=1023)
-    monkeypatch.setattr(ssim_gaussian_module, "_MAX_THREADS", 4)
-    monkeypatch.setattr(ssim_gaussian_module, "_thread_count", lambda strips: 3)
+    monkeypatch.setattr(strips_module, "_MAX_THREADS", 4)
+    monkeypatch.setattr(strips_module, "_thread_count", lambda strips: 3)
     mse, ssim = mse_and_ssim_gaussian(ref, dist, data_range=1023)
     assert mse == mse_one == mean_squared_error(ref, dist)
     assert ssim == pytest.approx(ssim_one, abs=1e-13)
