@@ -105,6 +105,14 @@ class Settings(BaseSettings):
     frontend_dist: Path = Field(
         REPO_ROOT / "frontend" / "dist", description="Built SPA served by `jiebang serve`."
     )
+    redis_url: str = Field(
+        "",
+        description="Redis (redis://host:6379/0) for shared rate limits and the change feed when several API processes run; empty keeps both in process.",
+    )
+    trusted_proxies: list[str] = Field(
+        [],
+        description="Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For is believed; empty trusts none.",
+    )
 
     @property
     def resolved_database_url(self) -> str:
