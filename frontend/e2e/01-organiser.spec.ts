@@ -43,7 +43,7 @@ test('organiser publishes a challenge list and a contest', async ({ page }) => {
   await page.getByTestId('nav-admin-contests').click()
   await page.getByTestId('new-contest').click()
   await field(page, 'contest-slug').first().fill(`mls-${tag}`)
-  await field(page, 'contest-title-zh').first().fill(`麦浪山杯 ${tag}`)
+  await field(page, 'contest-title-zh').first().fill(`马栏山杯 ${tag}`)
   await field(page, 'contest-title-en').first().fill(`Malanshan Cup ${tag}`)
   await field(page, 'contest-edition').first().fill('2026')
   await page.getByTestId('contest-create').click()
@@ -71,11 +71,11 @@ test('organiser publishes a challenge list and a contest', async ({ page }) => {
 
   // ---- edit what was created: the dialogs are prefilled and save only what changed
   await page.getByTestId('edit-contest').click()
-  await expect(field(page, 'edit-contest-title-zh').first()).toHaveValue(`麦浪山杯 ${tag}`)
-  await field(page, 'edit-contest-title-zh').first().fill(`麦浪山杯（第二届）${tag}`)
+  await expect(field(page, 'edit-contest-title-zh').first()).toHaveValue(`马栏山杯 ${tag}`)
+  await field(page, 'edit-contest-title-zh').first().fill(`马栏山杯（第二届）${tag}`)
   const contestSaved = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/contests\/\d+$/.test(r.url()))
   await page.getByTestId('edit-contest-save').click()
-  expect((await contestSaved).request().postDataJSON()).toEqual({ title_zh: `麦浪山杯（第二届）${tag}` })
+  expect((await contestSaved).request().postDataJSON()).toEqual({ title_zh: `马栏山杯（第二届）${tag}` })
   await expect(page.locator('h1')).toContainText('第二届')
   await page.getByTestId('edit-phase-dev').click()
   await field(page, 'edit-phase-title-zh').first().fill('开发阶段（公开）')

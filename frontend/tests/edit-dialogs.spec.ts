@@ -25,7 +25,7 @@ afterEach(() => {
 })
 
 const contest: Contest = {
-  id: 3, slug: 'mls-2026', title_zh: '麦浪山杯', title_en: 'Malanshan Cup', edition: '2026', year: 2026, timezone: 'Asia/Shanghai',
+  id: 3, slug: 'mls-2026', title_zh: '马栏山杯', title_en: 'Malanshan Cup', edition: '2026', year: 2026, timezone: 'Asia/Shanghai',
   description_zh: '', description_en: 'Video', requires_team_approval: false, team_size_limit: 5, status: 'draft',
 }
 const track = {
@@ -54,7 +54,7 @@ describe('ContestEditDialog', () => {
     const patch = vi.spyOn(api, 'PATCH').mockResolvedValue(ok({ ...contest, title_en: 'Malanshan Cup 2026' }) as never)
     const w = mount(ContestEditDialog, { props: { contest }, global, attachTo: document.body })
     await flushPromises()
-    expect((box('edit-contest-title-zh').element as HTMLInputElement).value).toBe('麦浪山杯')
+    expect((box('edit-contest-title-zh').element as HTMLInputElement).value).toBe('马栏山杯')
 
     await box('edit-contest-title-en').setValue('Malanshan Cup 2026')
     await body().find('[data-testid="edit-contest-approval"] input').setValue(true)

@@ -6,11 +6,11 @@ type Messages = { [K in keyof typeof en]: (typeof en)[K] extends string ? string
 const zh: Messages = {
   app: {
     name: '揭榜',
-    tagline: '揭榜挂帅榜单与麦浪山杯音视频算法大赛',
+    tagline: '揭榜挂帅榜单与马栏山杯音视频算法大赛',
     skip: '跳到主要内容',
     menu: '菜单',
     language: '语言',
-    footer: '揭榜 —— 揭榜挂帅榜单与麦浪山杯的开源平台',
+    footer: '揭榜 —— 揭榜挂帅榜单与马栏山杯的开源平台',
   },
   nav: {
     home: '首页',
@@ -81,7 +81,7 @@ const zh: Messages = {
     view: '查看',
   },
   home: {
-    heroTitle: '揭榜挂帅 · 麦浪山杯',
+    heroTitle: '揭榜挂帅 · 马栏山杯',
     heroText: '揭下本年度的技术难题榜单，或在音视频算法赛道上接受自动、可复现的评测。',
     thisYear: '本年度揭榜挂帅榜单',
     noList: '尚未发布榜单。',
