@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from jiebang_eval.media.rawvideo import SUPPORTED_PIX_FMTS, RawVideoFormat
 from jiebang_eval.metrics.ffmpeg_quality import FrameQualityLog, QualityOptions, measure_quality
-from jiebang_eval.metrics.psnr import psnr_from_mse, psnr_global_mse
+from jiebang_eval.metrics.psnr import psnr_cap_db, psnr_from_mse, psnr_global_mse
 
 PsnrPooling = Literal["mean_frame_db", "global_mse"]
 YuvWeighting = Literal["6:1:1", "pixel_share"]
@@ -66,7 +66,8 @@ class QualityDefinition(BaseModel):
 
     psnr_pooling: PsnrPooling = "mean_frame_db"
     psnr_yuv_weighting: YuvWeighting = "6:1:1"
-    psnr_cap_db: float = Field(default=100.0, gt=0)
+    # None: libvmaf's 6·bitdepth + 12 dB (60 dB at 8-bit), the same in every pooling.
+    psnr_cap_db: float | None = Field(default=None, gt=0)
     vmaf_model: Literal["vmaf_v0.6.1", "vmaf_4k_v0.6.1"] = "vmaf_v0.6.1"
     compute_vmaf: bool = True
     compute_ms_ssim: bool = True
@@ -103,8 +104,11 @@ def kbps_from_bytes(n_bytes: int, sequence: SequenceInfo) -> float:
     return 8.0 * n_bytes / 1000.0 / sequence.duration_s
 
 
-def _pooled_psnr(frame_mses: list[float], peak: int, definition: QualityDefinition) -> float:
-    cap = definition.psnr_cap_db
+def _pooled_psnr(
+    frame_mses: list[float], fmt: RawVideoFormat, definition: QualityDefinition
+) -> float:
+    peak = fmt.peak
+    cap = definition.psnr_cap_db or psnr_cap_db(fmt.bit_depth)
     if definition.psnr_pooling == "global_mse":
         return psnr_global_mse(frame_mses, peak=peak, max_db=cap)
     return float(np.mean([psnr_from_mse(m, peak=peak, max_db=cap) for m in frame_mses]))
@@ -115,18 +119,19 @@ def pool_quality(
 ) -> dict[str, float]:
     """Sequence-level quality values of one decoded rate point.
 
-    PSNR per plane uses ``peak = 2^bitdepth − 1`` and the configured pooling;
+    PSNR per plane uses ``peak = 2^bitdepth − 1``, the configured pooling and
+    the cap (libvmaf's ``6·bitdepth + 12`` dB unless configured, per frame and
+    per pooled value alike);
     ``psnr_yuv`` is ``(6·Y + U + V) / 8`` of the pooled plane PSNRs, or (for
     ``pixel_share``) the pooled PSNR of ffmpeg's pixel-count-weighted MSE.
     SSIM values are ffmpeg's (``ssim`` = its pixel-share weighted "All"),
     MS-SSIM and VMAF are libvmaf's; all three are frame means.
     """
-    peak = fmt.peak
-    quality = {f"psnr_{c}": _pooled_psnr(log.mse[c], peak, definition) for c in "yuv"}
+    quality = {f"psnr_{c}": _pooled_psnr(log.mse[c], fmt, definition) for c in "yuv"}
     if definition.psnr_yuv_weighting == "6:1:1":
         quality["psnr_yuv"] = (6 * quality["psnr_y"] + quality["psnr_u"] + quality["psnr_v"]) / 8
     else:
-        quality["psnr_yuv"] = _pooled_psnr(log.mse["avg"], peak, definition)
+        quality["psnr_yuv"] = _pooled_psnr(log.mse["avg"], fmt, definition)
     quality["ssim_y"] = float(np.mean(log.ssim["y"]))
     quality["ssim"] = float(np.mean(log.ssim["all"]))
     if log.ms_ssim:

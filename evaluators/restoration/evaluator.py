@@ -17,7 +17,7 @@ from jiebang_eval.contract import (
     MetricSpec,
 )
 from jiebang_eval.metrics.expression import CompiledExpression, compile_expression
-from jiebang_eval.metrics.psnr import mean_squared_error, psnr_from_mse
+from jiebang_eval.metrics.psnr import mean_squared_error, psnr_cap_db, psnr_from_mse
 from jiebang_eval.metrics.ssim_block import ssim_block
 from jiebang_eval.metrics.ssim_gaussian import mse_and_ssim_gaussian
 from jiebang_eval.results import item_split, mean_of_items, ok_result
@@ -34,7 +34,8 @@ class RestorationConfig(BaseModel):
     border: int = Field(default=0, ge=0)
     mask_dir: str | None = None
     psnr_pooling: Literal["mean_frame_db", "global_mse"] = "mean_frame_db"
-    psnr_cap_db: float = Field(default=100.0, gt=0)
+    # None: libvmaf's 6·bitdepth + 12 dB (60 dB at 8-bit), the same in every pooling.
+    psnr_cap_db: float | None = Field(default=None, gt=0)
     score_expression: str = "psnr"
 
     @model_validator(mode="after")
@@ -132,7 +133,7 @@ def _clip_metrics(
         mses.append(mse)
         ssims.append(ssim)
         peak = pair.peak
-    cap = config.psnr_cap_db
+    cap = config.psnr_cap_db or psnr_cap_db(int(peak).bit_length())
     if config.psnr_pooling == "global_mse":
         psnr = psnr_from_mse(float(np.mean(mses)), peak=peak, max_db=cap)
     else:

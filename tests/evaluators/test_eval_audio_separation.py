@@ -76,6 +76,22 @@ def test_good_submission_in_three_pcm_formats(dirs, run_evaluator):
     )
 
 
+def test_silence_for_every_stem_ranks_below_a_real_estimate(dirs, run_evaluator):
+    reference, submission, truth = dirs
+    config = {"splits": {"public": ["song1"], "private": ["song2"]}}
+    for (track, stem), (clean, _) in truth.items():
+        wavfile.write(submission / track / f"{stem}.wav", RATE, np.zeros_like(clean, np.float32))
+    _, silent = run_evaluator("audio_separation", submission, reference, config)
+    for (track, stem), (_, estimate) in truth.items():
+        wavfile.write(submission / track / f"{stem}.wav", RATE, estimate.astype(np.float32))
+    _, real = run_evaluator("audio_separation", submission, reference, config)
+    assert silent["status"] == real["status"] == "ok"
+    for split in ("public", "private"):
+        assert silent["metrics_by_split"][split]["si_sdr"] == pytest.approx(0.0, abs=1e-6)
+        assert silent["metrics_by_split"][split]["snr"] == pytest.approx(0.0, abs=1e-6)
+        assert real["metrics_by_split"][split]["si_sdr"] > 10
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [

@@ -181,6 +181,6 @@ def test_default_luma_and_yuv_scores_equal_the_separate_metrics(dirs, tmp_path, 
         )
     ]
     mse = np.mean([mean_squared_error(r, o) for r, o in planes])  # exact integer arithmetic
-    assert result["metrics"]["psnr"] == psnr_from_mse(float(mse), peak=1023, max_db=100.0)
+    assert result["metrics"]["psnr"] == psnr_from_mse(float(mse), peak=1023, max_db=72.0)
     ssim = np.mean([structural_similarity(r, o, data_range=1023, **wang) for r, o in planes])
     assert result["metrics"]["ssim"] == pytest.approx(ssim, abs=1e-7)

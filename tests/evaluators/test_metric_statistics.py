@@ -57,6 +57,44 @@ def test_si_sdr_is_scale_invariant_but_snr_is_not():
     assert snr(s, 3 * est) < snr(s, est)
 
 
-def test_silent_reference_is_rejected():
-    with pytest.raises(ValueError, match="silent"):
-        si_sdr(np.zeros(10), np.ones(10))
+EPS = float(np.finfo(np.float64).eps)
+
+
+def test_silent_estimate_scores_zero_not_the_maximum():
+    # Gaming vector: si_sdr(s, zeros) was +inf (stored as 200 dB) and topped the board.
+    s = np.random.default_rng(2).normal(size=4000)
+    assert si_sdr(s, np.zeros_like(s)) == pytest.approx(0.0, abs=1e-9)
+    assert snr(s, np.zeros_like(s)) == pytest.approx(0.0, abs=1e-9)
+    assert si_sdr(s, s + 0.5 * np.random.default_rng(3).normal(size=4000)) > 0
+
+
+def test_degenerate_cases_follow_the_epsilon_form():
+    s = np.array([1.0, -2.0, 3.0, 0.5])
+    energy = float(s @ s)
+    # identical signals: finite, (‖s‖² + ε) / ε
+    assert si_sdr(s, s) == pytest.approx(10 * math.log10((energy + EPS) / EPS), rel=1e-12)
+    assert snr(s, s) == pytest.approx(10 * math.log10((energy + EPS) / EPS), rel=1e-12)
+    # silent reference, audible estimate: ε / (‖ŝ‖² + ε), far below any real estimate
+    assert si_sdr(np.zeros(4), s) == pytest.approx(10 * math.log10(EPS / (energy + EPS)))
+    assert si_sdr(np.zeros(4), s) < -150
+    # both silent: 0 dB
+    assert si_sdr(np.zeros(4), np.zeros(4)) == 0.0
+    assert snr(np.zeros(4), np.zeros(4)) == 0.0
+    for value in (si_sdr(s, s), si_sdr(np.zeros(4), s), snr(np.zeros(4), s)):
+        assert math.isfinite(value)
+
+
+def test_epsilon_form_equals_the_plain_definition_on_real_signals():
+    rng = np.random.default_rng(4)
+    s = rng.normal(size=2000)
+    est = 0.7 * s + 0.2 * rng.normal(size=2000)
+    alpha = (est @ s) / (s @ s)
+    plain = 10 * math.log10(((alpha * s) @ (alpha * s)) / ((alpha * s - est) @ (alpha * s - est)))
+    assert si_sdr(s, est) == pytest.approx(plain, abs=1e-9)
+
+
+def test_non_finite_or_mismatched_input_is_rejected():
+    with pytest.raises(ValueError, match="NaN"):
+        si_sdr(np.array([1.0, np.nan]), np.ones(2))
+    with pytest.raises(ValueError, match="shape"):
+        snr(np.ones(3), np.ones(4))

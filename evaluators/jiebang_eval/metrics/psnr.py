@@ -4,6 +4,11 @@
   converts once (ffmpeg's ``psnr`` filter summary ``average``).
 * :func:`psnr_mean_of_frame_db` converts each frame to dB and averages the dB
   values (HM / JVET CTC reports, libvmaf's ``psnr`` feature).
+
+Caps. An identical frame has infinite PSNR, so every pooling needs a cap, and
+the same cap must apply in every pooling. The platform's rule is libvmaf's:
+:func:`psnr_cap_db` = ``6·bitdepth + 12`` dB (60 dB at 8-bit, 72 dB at 10-bit),
+applied to each frame's value and to a pooled global-MSE value alike.
 """
 
 from __future__ import annotations
@@ -57,6 +62,21 @@ def mean_squared_error(
     if m.shape != sq.shape:
         m = np.broadcast_to(m.reshape(m.shape + (1,) * (sq.ndim - m.ndim)), sq.shape)
     return float(sq[m].mean())
+
+
+def psnr_cap_db(bit_depth: int) -> float:
+    """libvmaf's PSNR cap for a bit depth: ``6·bitdepth + 12`` dB.
+
+    60 dB at 8-bit, 72 dB at 10-bit, 84 dB at 12-bit: a bound a little above
+    the PSNR of rounding noise alone (``≈ 6.02·bitdepth + 10.8`` dB).
+
+    References
+    ----------
+    .. [1] Netflix libvmaf, ``libvmaf/src/feature/integer_psnr.c`` (``psnr_max``).
+    """
+    if bit_depth < 1:
+        raise ValueError(f"bit depth must be positive, got {bit_depth}")
+    return 6.0 * bit_depth + 12.0
 
 
 def psnr_from_mse(mse: float, *, peak: float, max_db: float = math.inf) -> float:
@@ -117,9 +137,7 @@ def psnr_global_mse(frame_mses: Sequence[float], *, peak: float, max_db: float =
     return psnr_from_mse(float(values.mean()), peak=peak, max_db=max_db)
 
 
-def psnr_mean_of_frame_db(
-    frame_mses: Sequence[float], *, peak: float, max_db: float = 100.0
-) -> float:
+def psnr_mean_of_frame_db(frame_mses: Sequence[float], *, peak: float, max_db: float) -> float:
     """Sequence PSNR as the mean of per-frame dB values (HM / JVET CTC style).
 
     ``mean_f min(10·log10(peak² / MSE_f), max_db)``; the cap keeps identical
