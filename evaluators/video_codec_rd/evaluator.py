@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from typing import Literal
 
@@ -25,7 +24,14 @@ from jiebang_eval.contract import (
     MetricSpec,
     SubmissionError,
 )
-from jiebang_eval.metrics.bjontegaard import bd_quality, bd_rate
+from jiebang_eval.metrics.bjontegaard import (
+    NonMonotonicCurve,
+    bd_quality,
+    bd_rate,
+    check_monotone,
+    overlap_fraction,
+    rd_convex_hull,
+)
 from jiebang_eval.results import item_split, ok_result
 
 QualityKey = Literal["psnr_y", "psnr_yuv", "ssim_y", "ssim", "ms_ssim", "vmaf"]
@@ -39,7 +45,13 @@ class VideoCodecConfig(QualityDefinition):
     rate_points: int = Field(default=4, ge=2, le=12)
     track: Literal["bitstream", "decoded_yuv"] = "bitstream"
     bd_metric: QualityKey = "psnr_yuv"
-    bd_method: Literal["pchip", "cubic"] = "pchip"
+    bd_method: Literal["pchip", "cubic", "akima"] = "pchip"
+    # A curve whose quality does not rise with rate is refused, or (opt-in) replaced by
+    # the upper convex hull of its points; never silently reordered.
+    non_monotonic: Literal["refuse", "convex_hull"] = "refuse"
+    # The bjontegaard package's overlap measure (common / union of the quality ranges).
+    min_overlap: float = Field(default=0.75, ge=0, le=1)
+    min_overlap_rule: Literal["warn", "refuse"] = "warn"
     allowed_codecs: tuple[str, ...] = ("h264", "hevc", "vvc", "av1")
     rate_windows_kbps: list[tuple[float, float]] | None = None
     max_total_bytes: int | None = Field(default=None, gt=0)
@@ -170,8 +182,35 @@ def _bd_item(
             f"{seq.name} 的码率范围 {min(rates):.1f}–{max(rates):.1f} kbps 与锚点 "
             f"{min(anchor_rates):.1f}–{max(anchor_rates):.1f} kbps 不重叠",
         )
-    if any(b <= a for a, b in itertools.pairwise(quality)):
-        ctx.warn(f"{seq.name}: {key} does not increase with rate ({quality})")
+    extra: dict[str, object] = {"bd_metric": key}
+    try:
+        check_monotone(rates, quality, name=seq.name)
+    except NonMonotonicCurve as exc:
+        shown = ", ".join(f"{r:.1f} kbps → {q:.4g}" for r, q in exc.points)
+        if config.non_monotonic == "refuse":
+            raise SubmissionError(
+                f"{seq.name}: {key} does not increase with rate at these points: {shown}; "
+                "every higher rate point must have a higher quality",
+                f"{seq.name}：{key} 未随码率升高而升高，问题码率点：{shown}；码率越高的点质量必须越高",
+            ) from exc
+        hull_rates, hull_quality = rd_convex_hull(rates, quality)
+        ctx.warn(f"{seq.name}: {key} not monotonic at {shown}; scored on the convex hull")
+        extra["convex_hull"] = [[r, q] for r, q in zip(hull_rates, hull_quality, strict=True)]
+        rates, quality = list(map(float, hull_rates)), list(map(float, hull_quality))
+    overlap = overlap_fraction(anchor_quality, quality)
+    extra["overlap"] = overlap
+    if overlap < config.min_overlap:
+        if config.min_overlap_rule == "refuse":
+            raise SubmissionError(
+                f"{seq.name}: the {key} range overlaps the anchor's by {overlap:.0%}, "
+                f"below the required {config.min_overlap:.0%}",
+                f"{seq.name}：{key} 范围与锚点重叠 {overlap:.0%}，低于要求的 {config.min_overlap:.0%}",
+            )
+        ctx.warn(
+            f"{seq.name}: {key} overlaps the anchor by {overlap:.0%} "
+            f"(< {config.min_overlap:.0%}); BD-rate is extrapolated from a narrow interval"
+        )
+        extra["overlap_warning"] = True
     try:
         method = config.bd_method
         metrics = {
@@ -186,7 +225,7 @@ def _bd_item(
     for shown in ("psnr_yuv", "ssim", "vmaf"):
         if all(shown in p.quality for p in points):
             metrics[shown] = sum(p.quality[shown] for p in points) / len(points)
-    extra = {"rate_points": [p.model_dump() for p in points], "bd_metric": key}
+    extra["rate_points"] = [p.model_dump() for p in points]
     return ItemResult(id=seq.name, split=item_split(ctx, seq.name), metrics=metrics, extra=extra)
 
 

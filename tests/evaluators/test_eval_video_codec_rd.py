@@ -213,3 +213,45 @@ def test_h264_bitstreams_are_accepted(reference_dir, tmp_path, run_evaluator):
     _, result = run_evaluator("video_codec_rd", submission, reference_dir, CONFIG)
     assert result["status"] == "ok", result["error"]
     assert result["metrics"]["bd_rate"] != 0
+
+
+def _noisy_top_point(reference: Path, submission: Path) -> None:
+    """r4 of seqA: a noisy encode, the highest rate but the lowest quality."""
+    fmt = SEQUENCES["seqA"]
+    run_ffmpeg(
+        *["-f", "rawvideo", "-pix_fmt", fmt.pix_fmt, "-s", f"{fmt.width}x{fmt.height}"],
+        *["-i", str(reference / "seqA.yuv"), "-frames:v", str(FRAMES)],
+        *["-vf", "noise=alls=90:allf=t", "-c:v", "libx265", "-preset", "ultrafast"],
+        *["-x265-params", "qp=22:log-level=error", "-f", "hevc"],
+        str(submission / "seqA" / "r4.265"),
+    )
+
+
+def test_a_non_monotonic_curve_is_refused_naming_the_points(reference_dir, tmp_path, run_evaluator):
+    # Gaming vector: a bad top point used to be dropped by sorting on quality and could
+    # improve the BD-rate; it is now an invalid submission, or scored on the hull if opted in.
+    submission = _submission(tmp_path / "nonmono", reference_dir, ANCHOR_QPS)
+    _noisy_top_point(reference_dir, submission)
+    error = _first_error(run_evaluator, submission, reference_dir)
+    assert "seqA: psnr_yuv does not increase with rate at these points" in error
+    assert "kbps" in error
+    hull = {**CONFIG, "non_monotonic": "convex_hull"}
+    _, result = run_evaluator("video_codec_rd", submission, reference_dir, hull)
+    assert result["status"] == "ok", result["error"]
+    seq_a = next(item for item in result["items"] if item["id"] == "seqA")
+    kept = seq_a["extra"]["convex_hull"]
+    assert len(kept) == 3
+    assert [q for _, q in kept] == sorted(q for _, q in kept)
+
+
+def test_a_narrow_overlap_is_warned_or_refused(reference_dir, tmp_path, run_evaluator):
+    submission = _submission(tmp_path / "narrow", reference_dir, [31, 29, 27, 25])
+    _, result = run_evaluator("video_codec_rd", submission, reference_dir, CONFIG)
+    assert result["status"] == "ok", result["error"]
+    seq_a = next(item for item in result["items"] if item["id"] == "seqA")
+    assert seq_a["extra"]["overlap"] < 0.75
+    assert seq_a["extra"]["overlap_warning"] is True
+    strict = {**CONFIG, "min_overlap_rule": "refuse"}
+    assert "overlaps the anchor's by" in _first_error(
+        run_evaluator, submission, reference_dir, strict
+    )
