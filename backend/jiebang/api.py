@@ -13,6 +13,7 @@ from jiebang.challenge_lists.router import public_router as lists_public
 from jiebang.challenge_lists.router import router as lists_router
 from jiebang.contests.router import public_router as contests_public
 from jiebang.contests.router import router as contests_router
+from jiebang.core.request_checks import refuse_unstorable_input
 from jiebang.evaluation.health import router as health_router
 from jiebang.evaluation.router import router as worker_router
 from jiebang.halloffame.router import public_router as halloffame_public
@@ -55,8 +56,11 @@ def include_api(app: FastAPI) -> None:
     One level of inclusion, not a tree of routers: FastAPI matches included routers lazily,
     level by level, and each level added measurable time to every request.
     """
+    checked = [Depends(refuse_unstorable_input)]  # NUL in text, integers beyond 64 bits
     for domain_router in PUBLIC_ROUTERS:
-        app.include_router(domain_router, prefix=API_PREFIX)
+        app.include_router(domain_router, prefix=API_PREFIX, dependencies=checked)
     for domain_router in AUTHENTICATED_ROUTERS:
-        app.include_router(domain_router, prefix=API_PREFIX, dependencies=[Depends(current_user)])
+        app.include_router(
+            domain_router, prefix=API_PREFIX, dependencies=[Depends(current_user), *checked]
+        )
     app.include_router(worker_router, prefix=API_PREFIX)  # the worker token authenticates these

@@ -20,6 +20,7 @@ class DomainError(Exception):
     """An expected failure with an HTTP status and a catalogue message."""
 
     status_code = 400
+    extra: dict[str, Any] = {}  # more JSON fields beside detail and code (e.g. a current state)
 
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(key)
@@ -87,6 +88,13 @@ def _use_request_locale(request: Request) -> None:
     )
 
 
+def _unstorable(*, key: str, kind: str) -> JSONResponse:
+    """A 422 for a value the database refused when no field could be named before."""
+    return JSONResponse(
+        {"detail": [{"loc": ["request"], "msg": translate(key), "type": kind}]}, status_code=422
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
@@ -97,7 +105,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 "detail": [{"loc": ["body", exc.field], "msg": exc.message(), "type": exc.key}]
             }
         else:
-            body = {"detail": exc.message(), "code": exc.key}
+            body = {"detail": exc.message(), "code": exc.key} | exc.extra
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -118,20 +126,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DataError)
     async def data_error(request: Request, exc: DataError) -> JSONResponse:
-        # e.g. an id beyond PostgreSQL's 32-bit integer range: bad input, not a server fault
+        # e.g. an id beyond PostgreSQL's 32-bit integer range: bad input, not a server fault.
+        # NUL characters and 64-bit overflows are refused, naming the field, before this.
         _use_request_locale(request)
-        return JSONResponse(
-            {
-                "detail": [
-                    {
-                        "loc": ["path"],
-                        "msg": translate("value_out_of_range"),
-                        "type": "out_of_range",
-                    }
-                ]
-            },
-            status_code=422,
-        )
+        if "NUL" in str(exc.orig):
+            return _unstorable(key="text_has_nul", kind="string_nul_character")
+        return _unstorable(key="value_out_of_range", kind="out_of_range")
+
+    @app.exception_handler(OverflowError)
+    async def overflow_error(request: Request, exc: OverflowError) -> JSONResponse:
+        # SQLite's driver cannot bind an integer beyond 64 bits (e.g. one coerced from a float)
+        if "too large to convert" not in str(exc):
+            return await unexpected(request, exc)
+        _use_request_locale(request)
+        return _unstorable(key="value_out_of_range", kind="out_of_range")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

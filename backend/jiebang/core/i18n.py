@@ -51,6 +51,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "file_too_large": ("The file exceeds {limit}", "文件超过 {limit}"),
     "value_out_of_range": ("A number in the request is out of range", "请求中的数值超出范围"),
+    "text_has_nul": (
+        "Text in the request contains a NUL (0x00) character",
+        "请求中的文本包含 NUL（0x00）字符",
+    ),
     "validation_message": ("{message}", "{message}"),
     "unknown_evaluator": ("Unknown evaluator {key}", "未知的评测器 {key}"),
     "proposal_not_pdf": ("The proposal must be a PDF file", "申请材料必须是 PDF 文件"),
@@ -189,6 +193,8 @@ VALIDATION_ZH: dict[str, str] = {
     "bool_parsing": "应为布尔值",
     "string_pattern_mismatch": "格式不正确",
     "timezone_aware": "应包含时区",
+    "string_nul_character": "文本不能包含 NUL（0x00）字符",
+    "int_out_of_range": "整数须在 64 位有符号整数范围内",
 }
 
 
