@@ -1,105 +1,293 @@
-"""Live updates over server-sent events, by polling the database once a second per connection.
+"""Live updates over server-sent events, fanned out from the process's change feed.
 
-Events carry no scores: `submission` says which of your team's submissions changed status;
-`leaderboard` says a board you watch changed *as you see it* (its rendered hash), so a change
-in private values alone never produces an event for a participant.
+A watcher costs a queue entry and a socket: no database session and no poll. The process
+hears each change once (feed/), and re-renders each watched board once per audience
+(staff, or everyone else), not once per watcher. Events carry no scores:
+
+- ``submission``: one of your team's submissions changed status (topic ``team:<id>``);
+- ``leaderboard``: a board you watch changed *as you see it* (its rendered hash), so a
+  change in private values alone, or after the freeze moment, never produces one for a
+  participant; ``results``: the phase's results were published (to those who see its board);
+- ``resync``: the process lost the feed for a moment; fetch again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-import time
+import logging
+import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session, col, select
+import anyio
+from sqlmodel import Session
 
 from jiebang.auth import service as user_service
 from jiebang.auth.dependencies import is_staff
 from jiebang.auth.models import User
-from jiebang.auth.security import decode_token
-from jiebang.config import get_settings
+from jiebang.core import domain_events
 from jiebang.core.errors import DomainError, Unauthorized
 from jiebang.db import get_engine
-from jiebang.leaderboards import views
-from jiebang.submissions.models import Submission
+from jiebang.feed import service as feed
+from jiebang.feed import tickets
+from jiebang.feed.hub import Message, Subscription
+from jiebang.leaderboards import cache, views
 from jiebang.teams import service as team_service
 
-POLL_SECONDS = 1.0
+log = logging.getLogger(__name__)
+SUBMISSION_STATUS = "submission.status"
+RESULTS_PUBLISHED = "results.published"
+BOARD_TOPIC = "board"
+WATCHER_QUEUE = 64  # events waiting for one slow browser before its stream is ended
+
+
+def team_topic(team_id: int) -> str:
+    return f"team:{team_id}"
+
+
+def view_topic(phase_id: int, staff: bool) -> str:
+    return f"view:{phase_id}:{'staff' if staff else 'public'}"
+
+
+@dataclass(frozen=True)
+class Watcher:
+    user: User
+    staff: bool
+    team_ids: frozenset[int]
+    phase_ids: tuple[int, ...]
+
+    def topics(self) -> list[str]:
+        own = [team_topic(t) for t in sorted(self.team_ids)]
+        return [*own, *(view_topic(p, self.staff) for p in self.phase_ids), feed.RESYNC]
+
+    def views(self) -> list[tuple[int, bool]]:
+        return [(p, self.staff) for p in self.phase_ids]
+
+
+def watcher_for(*, db: Session, user: User, phase_ids: list[int]) -> Watcher:
+    """What this user may hear: their teams' submissions and the boards they asked for."""
+    teams = team_service.teams_of_user(db=db, user_id=user.id or 0)
+    return Watcher(
+        user=user,
+        staff=is_staff(user),
+        team_ids=frozenset(t.id or 0 for t in teams),
+        phase_ids=tuple(dict.fromkeys(phase_ids)),
+    )
+
+
+def open_with_ticket(ticket: str, phase_ids: list[int]) -> Watcher:
+    """Spend the ticket and describe the watcher, in one short database session."""
+    with Session(get_engine(), expire_on_commit=False) as db:
+        user = user_service.get(db=db, user_id=tickets.redeem(db=db, ticket=ticket))
+        if user is None or not user.is_active:
+            raise Unauthorized()
+        return watcher_for(db=db, user=user, phase_ids=phase_ids)
+
+
+def to_feed(happened: list[domain_events.DomainEvent]) -> list[tuple[str, dict[str, Any]]]:
+    """The feed messages for a commit's domain events."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for found in happened:
+        data = found.data
+        if found.kind == SUBMISSION_STATUS:
+            fields = {k: data[k] for k in ("submission_id", "phase_id", "status")}
+            out.append((team_topic(int(data["team_id"])), {"kind": "submission", **fields}))
+        elif found.kind == RESULTS_PUBLISHED:
+            board = {"phase_ids": [data["phase_id"]], "results": data["version"]}
+            out.append((BOARD_TOPIC, board))
+    return out
+
+
+def _publish_committed(happened: list[domain_events.DomainEvent]) -> None:
+    feed.publish_many(to_feed(happened))
+
+
+def _publish_board_change(phase_ids: set[int] | None) -> None:
+    """A commit of this process changed these boards (None: any): tell every process."""
+    ids = None if phase_ids is None else sorted(phase_ids)
+    feed.publish(BOARD_TOPIC, {"phase_ids": ids})
 
 
 @dataclass
-class Watcher:
-    user: User
-    phase_ids: list[int]
-    statuses: dict[int, str] = field(default_factory=dict)
-    boards: dict[int, str] = field(default_factory=dict)
-    started: bool = False
+class View:
+    etag: str | None  # None while this audience may not see the board
+    watchers: int
+    user: User  # one member of the audience, for the access check (which reads only its role)
 
 
-def user_from_token(*, db: Session, token: str | None) -> User:
-    """The active user a query-string token names (EventSource cannot send headers)."""
-    subject = decode_token(token or "", secret=get_settings().secret_key) if token else None
-    user = user_service.get(db=db, user_id=int(subject)) if subject and subject.isdigit() else None
-    if user is None or not user.is_active:
-        raise Unauthorized()
-    return user
+def seen_etag(*, db: Session, phase_id: int, staff: bool, user: User) -> str | None:
+    """The board's hash as this audience sees it, or None when it may not see it."""
+    try:
+        rendered = views.render(db=db, phase_id=phase_id, split="public", staff=staff)
+        views.check_access(rendered=rendered, user=user, staff=staff, split="public")
+    except DomainError:
+        return None
+    return rendered.etag
 
 
-def poll(*, db: Session, watcher: Watcher) -> list[dict[str, Any]]:
-    """Changes since the last poll; the first poll only records where things stand."""
-    events: list[dict[str, Any]] = []
-    team_ids = [t.id for t in team_service.teams_of_user(db=db, user_id=watcher.user.id or 0)]
-    rows = db.exec(
-        select(Submission.id, Submission.phase_id, Submission.status).where(
-            col(Submission.team_id).in_(team_ids)
-        )
-    ).all()
-    for raw_id, phase_id, status in rows:
-        sub_id = raw_id or 0
-        if watcher.started and watcher.statuses.get(sub_id) != status:
-            events.append(
-                {
-                    "event": "submission",
-                    "data": {"submission_id": sub_id, "phase_id": phase_id, "status": status},
-                }
+class BoardViews:
+    """The board each audience saw last, for every phase watched in this process."""
+
+    def __init__(self) -> None:
+        self._views: dict[tuple[int, bool], View] = {}
+        self._lock = threading.Lock()
+
+    def watch(self, *, db: Session, watcher: Watcher) -> None:
+        """Count the watcher in; a view nobody watched yet starts from the board as it is."""
+        for key in watcher.views():
+            with self._lock:
+                known = self._views.get(key)
+                if known is not None:
+                    known.watchers += 1
+                    continue
+            etag = seen_etag(db=db, phase_id=key[0], staff=key[1], user=watcher.user)
+            with self._lock:
+                view = self._views.setdefault(key, View(etag=etag, watchers=0, user=watcher.user))
+                view.watchers += 1
+
+    def unwatch(self, watcher: Watcher) -> None:
+        with self._lock:
+            for key in watcher.views():
+                view = self._views.get(key)
+                if view is not None:
+                    view.watchers -= 1
+                    if view.watchers <= 0:
+                        del self._views[key]
+
+    def changes(self, *, db: Session, phase_ids: set[int] | None) -> list[tuple[int, bool, str]]:
+        """Re-render the watched views of these phases (None: all); those that changed."""
+        with self._lock:
+            keys = [k for k in self._views if phase_ids is None or k[0] in phase_ids]
+        changed = []
+        for phase_id, staff in keys:
+            with self._lock:
+                view = self._views.get((phase_id, staff))
+            if view is None:
+                continue
+            etag = seen_etag(db=db, phase_id=phase_id, staff=staff, user=view.user)
+            with self._lock:
+                before, view.etag = view.etag, etag
+            if etag is not None and etag != before:
+                changed.append((phase_id, staff, etag))
+        return changed
+
+    def visible(self, phase_id: int) -> list[bool]:
+        """The audiences (staff or not) that currently see this phase's board here."""
+        with self._lock:
+            return [s for (p, s), v in self._views.items() if p == phase_id and v.etag]
+
+
+class Switchboard:
+    """Hears board changes once per process: drops cached boards, tells each audience."""
+
+    def __init__(self) -> None:
+        self.views = BoardViews()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        subscription = feed.subscribe([BOARD_TOPIC, feed.RESYNC], maxsize=1_000_000)
+        self._task = asyncio.create_task(self._run(subscription), name="board-switchboard")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self, subscription: Subscription) -> None:
+        while (first := await subscription.get()) is not None:
+            batch = [first]  # whatever else arrived meanwhile is handled in the same round
+            while (more := subscription.get_nowait()) is not None:
+                batch.append(more)
+            try:
+                await self._handle(batch)
+            except Exception:
+                log.exception("handling board changes failed")
+
+    async def _handle(self, batch: list[Message]) -> None:
+        phases: set[int] | None = set()
+        remote: set[int] | None = set()  # what this process's own commits already dropped
+        published: dict[int, int] = {}
+        for message in batch:
+            ids = message.payload.get("phase_ids")
+            mine = message.payload.get("origin") == feed.ORIGIN
+            if message.topic == feed.RESYNC or ids is None:
+                phases = None
+                remote = None if not mine or message.topic == feed.RESYNC else remote
+                continue
+            if phases is not None:
+                phases.update(int(p) for p in ids)
+            if remote is not None and not mine:
+                remote.update(int(p) for p in ids)
+            if message.payload.get("results") is not None:
+                published.update({int(p): int(message.payload["results"]) for p in ids})
+        if remote is None or remote:
+            cache.forget(remote)
+        changed = await anyio.to_thread.run_sync(self._changes, phases)
+        for phase_id, staff, etag in changed:
+            feed.publish_local(
+                view_topic(phase_id, staff),
+                {"event": "leaderboard", "data": {"phase_id": phase_id, "etag": etag}},
             )
-        watcher.statuses[sub_id] = status
-    staff = is_staff(watcher.user)
-    for phase_id in watcher.phase_ids:
-        try:
-            rendered = views.render(db=db, phase_id=phase_id, split="public", staff=staff)
-            views.check_access(rendered=rendered, user=watcher.user, staff=staff, split="public")
-        except DomainError:
-            continue
-        if watcher.started and watcher.boards.get(phase_id) != rendered.etag:
-            events.append(
-                {"event": "leaderboard", "data": {"phase_id": phase_id, "etag": rendered.etag}}
-            )
-        watcher.boards[phase_id] = rendered.etag
-    watcher.started = True
-    return events
+        for phase_id, version in published.items():
+            for staff in self.views.visible(phase_id):
+                feed.publish_local(
+                    view_topic(phase_id, staff),
+                    {"event": "results", "data": {"phase_id": phase_id, "version": version}},
+                )
+
+    def _changes(self, phases: set[int] | None) -> list[tuple[int, bool, str]]:
+        with Session(get_engine(), expire_on_commit=False) as db:
+            return self.views.changes(db=db, phase_ids=phases)
 
 
-def _poll_once(watcher: Watcher) -> list[dict[str, Any]]:
+switchboard = Switchboard()
+
+
+async def start() -> None:
+    """Announce committed domain events on the feed and follow board changes (at start-up)."""
+    domain_events.listen(_publish_committed)
+    cache.on_change(_publish_board_change)
+    switchboard.start()
+
+
+async def stop() -> None:
+    await switchboard.stop()
+
+
+def _as_sse(message: Message) -> dict[str, str]:
+    if message.topic == feed.RESYNC:
+        return {"event": "resync", "data": "{}"}
+    payload = message.payload
+    if payload.get("kind") == "submission":
+        data = {k: payload[k] for k in ("submission_id", "phase_id", "status")}
+        return {"event": "submission", "data": json.dumps(data)}
+    return {"event": str(payload["event"]), "data": json.dumps(payload["data"])}
+
+
+def _watch(watcher: Watcher) -> None:
     with Session(get_engine(), expire_on_commit=False) as db:
-        return poll(db=db, watcher=watcher)
+        switchboard.views.watch(db=db, watcher=watcher)
 
 
-async def stream(
-    request: Request, watcher: Watcher, max_seconds: float
-) -> AsyncIterator[dict[str, str]]:
-    """Yield events until the client leaves or max_seconds pass (EventSource then reconnects)."""
-    deadline = time.monotonic() + max_seconds
-    await run_in_threadpool(_poll_once, watcher)
-    yield {"event": "ready", "data": json.dumps({"phases": watcher.phase_ids})}
-    while time.monotonic() < deadline:
-        await asyncio.sleep(POLL_SECONDS)
-        if await request.is_disconnected():
-            return
-        for event in await run_in_threadpool(_poll_once, watcher):
-            yield {"event": event["event"], "data": json.dumps(event["data"])}
+async def stream(watcher: Watcher, max_seconds: float) -> AsyncIterator[dict[str, str]]:
+    """Yield events until the client leaves or max_seconds pass (the page then reconnects)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + max_seconds
+    with feed.subscribe(watcher.topics(), maxsize=WATCHER_QUEUE) as subscription:
+        try:  # the thread finishes counting us in even if the client leaves meanwhile
+            await anyio.to_thread.run_sync(_watch, watcher)
+            yield {"event": "ready", "data": json.dumps({"phases": list(watcher.phase_ids)})}
+            while (remaining := deadline - loop.time()) > 0:
+                try:
+                    message = await asyncio.wait_for(subscription.get(), remaining)
+                except TimeoutError:
+                    return
+                if message is None:  # dropped for being too slow, or the process is stopping
+                    return
+                yield _as_sse(message)
+        finally:
+            switchboard.views.unwatch(watcher)
