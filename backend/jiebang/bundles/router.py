@@ -2,29 +2,52 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel
 
 from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep, is_staff
-from jiebang.bundles.importer import import_bundle, latest_devkit
+from jiebang.bundles import downloads, trackdata
+from jiebang.bundles.importer import import_bundle
 from jiebang.bundles.schema import CONTEST_FILE, LIST_FILE
+from jiebang.bundles.trackdata import TrackData
 from jiebang.bundles.validate import load_bundle
+from jiebang.config import get_settings
 from jiebang.contests import service as contest_service
-from jiebang.contests.models import Contest
+from jiebang.contests.models import Track
 from jiebang.core.errors import InvalidInput, NotFound
-from jiebang.storage import service as storage_service
 from jiebang.storage.config import get_store
-from jiebang.submissions.archives import ArchiveLimits, ArchiveRejected, extract_archive
+from jiebang.submissions.archives import ArchiveLimits, ArchivePolicy, ArchiveRejected, human_bytes
 
 router = APIRouter(prefix="/admin", tags=["bundles"])
 public_router = APIRouter(tags=["bundles"])
-BUNDLE_LIMITS = ArchiveLimits(max_files=100_000, max_unpacked_bytes=16 * 1024**3, max_ratio=1_000)
+
+
+def bundle_policy() -> ArchivePolicy:
+    """Bundles are the organiser's, so larger than a team's upload, but never unbounded."""
+    settings = get_settings()
+    return ArchivePolicy(
+        ArchiveLimits(
+            max_files=settings.bundle_max_files,
+            max_unpacked_bytes=settings.bundle_max_unpacked_bytes,
+            max_ratio=1_000,
+        )
+    )
+
+
+def _save_bounded(upload: UploadFile, path: Path, *, limit: int) -> None:
+    """Copy the request's file to ``path``, refusing it as soon as it passes ``limit`` bytes."""
+    written = 0
+    with path.open("wb") as out:
+        while chunk := upload.file.read(1024 * 1024):
+            written += len(chunk)
+            if written > limit:
+                raise InvalidInput("bundle", "file_too_large", limit=human_bytes(limit))
+            out.write(chunk)
 
 
 class BundleImported(SQLModel):
@@ -52,12 +75,13 @@ def import_bundle_zip(
     """Validate and import a bundle; every problem is listed with its file, line and key."""
     with tempfile.TemporaryDirectory(prefix="jiebang-bundle-") as scratch:
         upload = Path(scratch) / "bundle.zip"
-        with upload.open("wb") as out:
-            shutil.copyfileobj(bundle.file, out, 1024 * 1024)
+        _save_bounded(bundle, upload, limit=get_settings().bundle_max_bytes)
         try:
-            extract_archive(upload, Path(scratch) / "bundle", BUNDLE_LIMITS, filename="bundle.zip")
+            bundle_policy().extract(upload, Path(scratch) / "bundle", filename="bundle.zip")
         except ArchiveRejected as exc:
-            raise InvalidInput("bundle", "archive_rejected", message=str(exc)) from exc
+            raise InvalidInput(
+                "bundle", "archive_rejected", message=str(exc), message_zh=exc.zh
+            ) from exc
         loaded = load_bundle(_bundle_root(Path(scratch) / "bundle"))
         if not loaded.ok:
             problems = [
@@ -73,20 +97,81 @@ def import_bundle_zip(
     return BundleImported(changes=changes)
 
 
+def _visible_track(db: SessionDep, track_id: int, user: OptionalUser) -> Track:
+    return contest_service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
+
+
+@public_router.get("/tracks/{track_id}/data", response_model=TrackData)
+def read_track_data(
+    track_id: int, request: Request, db: SessionDep, user: OptionalUser
+) -> TrackData:
+    """The track's public files (name, size, sha256, download link), the whole archive, the
+    layout table generated from the data, a sample submission with the command that submits
+    it; organisers and judges also see the hidden reference listed (never downloadable)."""
+    track = _visible_track(db, track_id, user)
+    api_base = str(request.base_url).rstrip("/") + "/api/v1"
+    return trackdata.track_data(
+        db=db, store=get_store(), track=track, api_base=api_base, staff=is_staff(user)
+    )
+
+
+@public_router.get("/tracks/{track_id}/data/archive")
+@public_router.head("/tracks/{track_id}/data/archive", include_in_schema=False)
 @public_router.get("/tracks/{track_id}/devkit")
-def download_devkit(track_id: int, db: SessionDep, user: OptionalUser) -> StreamingResponse:
-    """The track's public development data (a tar whose checksums the bundle published)."""
-    track = contest_service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
-    contest = db.get(Contest, track.contest_id)
-    obj = latest_devkit(db, contest_slug=contest.slug, track_slug=track.slug) if contest else None
+@public_router.head("/tracks/{track_id}/devkit", include_in_schema=False)
+def download_devkit(
+    track_id: int, request: Request, db: SessionDep, user: OptionalUser
+) -> Response:
+    """All public files as one tar (HTTP Range resumes it; on S3 a presigned redirect)."""
+    track = _visible_track(db, track_id, user)
+    _, obj = trackdata.devkit_of(db, track)
     if obj is None:
         raise NotFound("devkit")
-    return StreamingResponse(
-        storage_service.iter_object(store=get_store(), obj=obj),
+    return downloads.whole_object(
+        request,
+        store=get_store(),
+        obj=obj,
+        filename=f"{track.slug}-public.tar",
         media_type="application/x-tar",
-        headers={
-            "Content-Disposition": f'attachment; filename="{track.slug}-devkit.tar"',
-            "Content-Length": str(obj.size),
-            "X-Content-SHA256": obj.sha256,
-        },
+    )
+
+
+@public_router.get("/tracks/{track_id}/data/files/{name:path}")
+@public_router.head("/tracks/{track_id}/data/files/{name:path}", include_in_schema=False)
+def download_data_file(
+    track_id: int, name: str, request: Request, db: SessionDep, user: OptionalUser
+) -> Response:
+    """One public file, read in place from the archive (HTTP Range resumes it)."""
+    track = _visible_track(db, track_id, user)
+    _, obj = trackdata.devkit_of(db, track)
+    store = get_store()
+    member = next(
+        (m for m in (trackdata.tar_members(store, obj) if obj else []) if m.name == name), None
+    )
+    if obj is None or member is None:
+        raise NotFound("file")
+    return downloads.ranged(
+        request,
+        store=store,
+        key=obj.key,
+        offset=member.offset,
+        size=member.size,
+        sha256=member.sha256,
+        filename=name.rsplit("/", 1)[-1],
+    )
+
+
+@public_router.get("/tracks/{track_id}/data/sample")
+@public_router.head("/tracks/{track_id}/data/sample", include_in_schema=False)
+def download_sample(
+    track_id: int, request: Request, db: SessionDep, user: OptionalUser
+) -> Response:
+    """A sample submission that scores (the organisers' baseline), to try the whole path."""
+    track = _visible_track(db, track_id, user)
+    contest, _ = trackdata.devkit_of(db, track)
+    obj = trackdata.latest_sample(db, contest_slug=contest.slug, track_slug=track.slug)
+    if obj is None:
+        raise NotFound("sample submission")
+    return downloads.whole_object(
+        request, store=get_store(), obj=obj, filename=obj.filename, media_type=obj.content_type
     )

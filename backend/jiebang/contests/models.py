@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import available_timezones
 
 from pydantic import field_validator, model_validator
@@ -86,6 +86,10 @@ class ContestUpdate(SQLModel):
 class ContestPublic(ContestBase):
     id: int
     status: PublicationStatus
+    # from the phase dates, not the calendar year: first start, last end
+    stage: Literal["running", "upcoming", "past"] = "upcoming"
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
 
 
 # ---------------------------------------------------------------- track
@@ -152,6 +156,9 @@ class PhaseBase(SQLModel):
     daily_quota: int = Field(default=5, ge=0, le=1000)
     total_quota: int = Field(default=100, ge=0, le=100000)
     concurrent_quota: int = Field(default=2, ge=1, le=100)
+    # failed attempts (refused on arrival, invalid before scoring) a team may make per day;
+    # None: as many as daily_quota
+    daily_failed_quota: int | None = Field(default=None, ge=0, le=1000)
     leaderboard_visibility: LeaderboardVisibility = Field(
         default=LeaderboardVisibility.public,
         sa_column=Column(EnumString(LeaderboardVisibility, 16), nullable=False),
@@ -203,6 +210,7 @@ class PhaseUpdate(SQLModel):
     daily_quota: int | None = Field(default=None, ge=0, le=1000)
     total_quota: int | None = Field(default=None, ge=0, le=100000)
     concurrent_quota: int | None = Field(default=None, ge=1, le=100)
+    daily_failed_quota: int | None = Field(default=None, ge=0, le=1000)
     leaderboard_visibility: LeaderboardVisibility | None = None
     submission_rule: SubmissionRule | None = None
     max_selected: int | None = Field(default=None, ge=1, le=20)
@@ -223,8 +231,14 @@ class PhasePublic(SQLModel):
     daily_quota: int
     total_quota: int
     concurrent_quota: int
+    daily_failed_quota: int | None = None  # None: equal to daily_quota
     leaderboard_visibility: LeaderboardVisibility
     submission_rule: SubmissionRule
     max_selected: int
     verify_top_k: int
     published_at: datetime | None
+    stage: Literal["running", "upcoming", "past"] = "upcoming"
+    timezone: str = "UTC"  # the contest's: show dates in it
+    can_publish: bool = False  # nothing in time blocks publishing (verification may still)
+    publish_blocked_reason: str | None = None  # in the reader's language, with the date
+    publishable_from: datetime | None = None  # the phase end

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, UploadFile
 
 from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep, is_staff
-from jiebang.contests import service
+from jiebang.contests import schedule, service
 from jiebang.contests.models import (
     Contest,
     ContestCreate,
@@ -21,6 +21,7 @@ from jiebang.contests.models import (
     TrackPublic,
     TrackUpdate,
 )
+from jiebang.core.locale import RequestLocale
 from jiebang.evaluation import registry
 from jiebang.storage import service as storage_service
 from jiebang.storage.config import get_store
@@ -32,15 +33,18 @@ public_router = APIRouter(tags=["contests"])
 
 # ---------------------------------------------------------------- public reads
 @public_router.get("/contests", response_model=list[ContestPublic])
-def list_contests(db: SessionDep, user: OptionalUser) -> list[Contest]:
-    """Published contests (staff also see drafts)."""
-    return service.list_contests(db=db, include_drafts=is_staff(user))
+def list_contests(db: SessionDep, user: OptionalUser) -> list[ContestPublic]:
+    """Published contests (staff also see drafts), each running, upcoming or past by its
+    phase dates."""
+    contests = service.list_contests(db=db, include_drafts=is_staff(user))
+    return schedule.contests_public(db, contests)
 
 
 @public_router.get("/contests/{contest_id}", response_model=ContestPublic)
-def read_contest(contest_id: int, db: SessionDep, user: OptionalUser) -> Contest:
+def read_contest(contest_id: int, db: SessionDep, user: OptionalUser) -> ContestPublic:
     """One contest."""
-    return service.get_contest(db=db, contest_id=contest_id, include_drafts=is_staff(user))
+    contest = service.get_contest(db=db, contest_id=contest_id, include_drafts=is_staff(user))
+    return schedule.contests_public(db, [contest])[0]
 
 
 @public_router.get("/contests/{contest_id}/tracks", response_model=list[TrackPublic])
@@ -65,16 +69,27 @@ def read_track_evaluator(track_id: int, db: SessionDep, user: OptionalUser) -> d
 
 
 @public_router.get("/tracks/{track_id}/phases", response_model=list[PhasePublic])
-def list_phases(track_id: int, db: SessionDep, user: OptionalUser) -> object:
-    """A track's phases."""
-    service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
-    return service.list_phases(db=db, track_id=track_id)
+def list_phases(
+    track_id: int, db: SessionDep, user: OptionalUser, locale: RequestLocale
+) -> list[PhasePublic]:
+    """A track's phases, with their stage and whether results may be published yet."""
+    track = service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
+    contest = service.get_contest(db=db, contest_id=track.contest_id, include_drafts=True)
+    return [
+        schedule.phase_public(p, timezone=contest.timezone, locale=locale)
+        for p in service.list_phases(db=db, track_id=track_id)
+    ]
 
 
 @public_router.get("/phases/{phase_id}", response_model=PhasePublic)
-def read_phase(phase_id: int, db: SessionDep, user: OptionalUser) -> object:
-    """One phase."""
-    return service.get_phase(db=db, phase_id=phase_id, include_drafts=is_staff(user))
+def read_phase(
+    phase_id: int, db: SessionDep, user: OptionalUser, locale: RequestLocale
+) -> PhasePublic:
+    """One phase, with its stage and whether results may be published yet (and from when)."""
+    phase = service.get_phase(db=db, phase_id=phase_id, include_drafts=is_staff(user))
+    return schedule.phase_public(
+        phase, timezone=schedule.timezone_of(db, phase), locale=locale
+    )
 
 
 # ---------------------------------------------------------------- organiser writes

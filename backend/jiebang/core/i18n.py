@@ -16,6 +16,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden": ("You are not allowed to do this", "您无权执行此操作"),
     "not_authenticated": ("Not authenticated", "未登录或登录已失效"),
     "bad_credentials": ("Incorrect email or password", "邮箱或密码错误"),
+    "email_lookalike": (
+        "This address looks like an existing account's address (look-alike letters); "
+        "sign in with that account or use another address",
+        "该邮箱与已有账户的邮箱形似（含形近字符），请登录该账户或改用其他邮箱",
+    ),
+    "join_rate_limited": (
+        "Too many attempts to join a team; try again in {seconds} s",
+        "加入队伍的尝试过于频繁，请在 {seconds} 秒后重试",
+    ),
     "rate_limited": (
         "Too many login attempts; try again in {seconds} s",
         "登录尝试过于频繁，请在 {seconds} 秒后重试",
@@ -70,13 +79,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Your team already has {limit} submissions waiting or running; wait for one to finish",
         "您的队伍已有 {limit} 个提交在排队或评测中，请等待其完成",
     ),
+    "quota_failed": (
+        "Your team has used today's {limit} failed attempts (uploads refused on arrival or "
+        "found invalid before scoring); new uploads are accepted again from {resets_at}",
+        "您的队伍今日 {limit} 次失败尝试（上传时被拒收或评分前被判无效）已用完，"
+        "{resets_at} 起可再次上传",
+    ),
+    "open_uploads_full": (
+        "Your team already has {count} unfinished uploads in this phase (limit {limit}); "
+        "complete or cancel one first",
+        "您的队伍在本阶段已有 {count} 个未完成的上传（上限 {limit} 个），请先完成或取消其中一个",
+    ),
+    "open_upload_bytes_full": (
+        "Your team's {count} unfinished uploads in this phase already declare {used}; another "
+        "{size} would exceed the {limit} allowed; complete or cancel one first",
+        "您的队伍在本阶段的 {count} 个未完成上传已声明 {used}，再上传 {size} 将超过上限 {limit}，"
+        "请先完成或取消其中一个",
+    ),
+    "part_too_short": (
+        "Part {number} holds {size} bytes, but every part except the last must hold exactly "
+        "{part_size} bytes ({part_size_human}, the minimum part size); upload part {number} again",
+        "第 {number} 个分片只有 {size} 字节，除最后一片外每个分片都必须恰好为 {part_size} 字节"
+        "（{part_size_human}，即最小分片大小），请重新上传第 {number} 个分片",
+    ),
+    "part_too_long": (
+        "Part {number} holds {size} bytes; a part may hold at most {part_size} bytes",
+        "第 {number} 个分片有 {size} 字节，每个分片最多 {part_size} 字节",
+    ),
+    "complete_in_progress": (
+        "Another request is completing this upload right now; its state is shown here",
+        "另一个请求正在完成此上传，当前状态见返回内容",
+    ),
+    "already_completed": (
+        "This upload was already completed; the submission's current state is shown here",
+        "此上传已完成，返回内容为该提交的当前状态",
+    ),
     "phase_not_open": ("This phase is not open for submissions", "该阶段当前不接受提交"),
     "team_not_approved": (
         "Your team is waiting for the organiser's approval",
         "您的队伍正在等待组织方审核",
     ),
     "not_in_team": ("Join or form a team in this contest first", "请先在本竞赛中创建或加入队伍"),
-    "archive_rejected": ("{message}", "{message}"),
+    "archive_rejected": ("{message}", "{message_zh}"),
     "upload_incomplete": ("{message}", "{message}"),
     "sha256_mismatch": (
         "The uploaded file's sha256 is {actual}, but {declared} was declared; upload it again",
@@ -144,8 +188,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该{thing}的结果已发布",
     ),
     "phase_not_ended": (
-        "Final results can be published only after the {thing} ends",
-        "{thing}结束后才能发布最终结果",
+        "Final results can be published only after the {thing} ends, from {date}",
+        "{thing}结束后才能发布最终结果，可发布时间：{date}",
+    ),
+    "failure_rejected": ("Refused on arrival", "上传时被拒收"),
+    "failure_submission": ("Problem in your submission", "提交内容有误"),
+    "failure_infrastructure": ("Platform fault (quota refunded)", "平台故障（已退还次数）"),
+    "failure_evaluator": ("Evaluator fault (quota refunded)", "评测器故障（已退还次数）"),
+    "failure_disqualified": ("Disqualified", "已取消资格"),
+    "evaluator_failed_refunded": (
+        "The organiser's evaluator failed; your quota has been refunded.",
+        "组织方的评测器出错，已退还本次提交次数。",
+    ),
+    "platform_failed_refunded": (
+        "The platform failed to evaluate this submission {attempts} times; your quota has been refunded.",
+        "平台评测此提交失败 {attempts} 次，已退还本次提交次数。",
     ),
     "verification_pending": (
         "The top {k} must be verified before publication; {count} are not verified yet",
@@ -168,6 +225,8 @@ THINGS_ZH: dict[str, str] = {
     "upload": "上传",
     "devkit": "开发数据包",
     "results": "结果",
+    "file": "文件",
+    "sample submission": "示例提交",
 }
 
 # Pydantic error types we translate; anything else falls back to pydantic's English text.
@@ -195,6 +254,9 @@ VALIDATION_ZH: dict[str, str] = {
     "timezone_aware": "应包含时区",
     "string_nul_character": "文本不能包含 NUL（0x00）字符",
     "int_out_of_range": "整数须在 64 位有符号整数范围内",
+    "email_mixed_scripts": "邮箱的某一部分混用了不同文字中形近的字母，请按服务商的写法填写",
+    "display_name_characters": "名称不能包含控制字符、改变文字方向的字符或不可见字符",
+    "display_name_blank": "名称不能为空白",
 }
 
 

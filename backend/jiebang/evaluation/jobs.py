@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from jiebang.contests.models import Phase, Track
 from jiebang.core.errors import Conflict
+from jiebang.core.i18n import translate
 from jiebang.evaluation import queue
 from jiebang.evaluation.models import EvaluationJob, JobResult, JobSpec, JobStatus, Score
 from jiebang.storage.backend import ObjectStore
@@ -29,14 +30,20 @@ def splits_of(phase: Phase) -> dict[str, list[str]]:
 
 
 def limits_of(track: Track) -> dict[str, Any]:
-    """Per-stage sandbox limits: the track's explicit ones over its time and memory limits."""
+    """Per-stage sandbox limits (the track's explicit ones over its time and memory limits),
+    and the track's archive limits for the worker's unpack."""
     base = {
         "wall_seconds": track.time_limit_seconds,
         "cpu_seconds": track.time_limit_seconds,
         "memory_bytes": track.memory_limit_bytes,
     }
     stages = track.sandbox_limits if isinstance(track.sandbox_limits, dict) else {}
-    return {stage: base | dict(stages.get(stage, {})) for stage in ("run", "score")}
+    limits: dict[str, Any] = {
+        stage: base | dict(stages.get(stage, {})) for stage in ("run", "score")
+    }
+    # the worker unpacks under the same archive policy the arrival check applied
+    limits["archive"] = dict(stages.get("archive", {}))
+    return limits
 
 
 def decoder_lock_for(db: Session, *, track: Track, sub: Submission) -> list[str] | None:
@@ -104,15 +111,23 @@ def record(db: Session, *, job: EvaluationJob, body: JobResult) -> Submission:
         _record_score(db, job=job, sub=sub, result=body.result, actor=actor)
     elif body.outcome == "invalid_submission":
         queue.finish_failed(db, job=job, message=body.message)
-        lifecycle.fail(db, sub, FailureCategory.submission, body.message, actor=actor)
+        lifecycle.fail(
+            db,
+            sub,
+            FailureCategory.submission,
+            body.message,
+            actor=actor,
+            message_zh=body.message_zh,
+        )
     elif body.outcome == "evaluator_error":
         queue.finish_failed(db, job=job, message=body.message)
         lifecycle.fail(
             db,
             sub,
             FailureCategory.evaluator,
-            "The organiser's evaluator failed; your quota has been refunded.",
+            translate("evaluator_failed_refunded", "en"),
             actor=actor,
+            message_zh=translate("evaluator_failed_refunded", "zh-CN"),
         )
     else:
         _retry_or_fail(db, job=job, sub=sub, message=body.message, actor=actor)
@@ -166,6 +181,7 @@ def _retry_or_fail(
         db,
         sub,
         FailureCategory.infrastructure,
-        f"The platform failed to evaluate this submission {job.attempts} times; your quota has been refunded.",
+        translate("platform_failed_refunded", "en", attempts=job.attempts),
         actor=actor,
+        message_zh=translate("platform_failed_refunded", "zh-CN", attempts=job.attempts),
     )

@@ -121,6 +121,7 @@ class JobResult(SQLModel):
         }
     )
     message: str = Field(default="", max_length=4000)
+    message_zh: str | None = Field(default=None, max_length=4000)  # the same for zh-CN readers
     result: dict[str, Any] | None = None
     logs: dict[str, str] = {}
     decoder_hash: str | None = None

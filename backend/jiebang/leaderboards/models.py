@@ -1,11 +1,12 @@
-"""Published result versions (immutable snapshots) and the leaderboard's API shapes."""
+"""Published result versions (immutable snapshots), the ranked table behind live boards, and
+the leaderboard's API shapes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from jiebang.db import UTCDateTime, utcnow
@@ -31,6 +32,42 @@ class ResultVersion(SQLModel, table=True):
     )  # against the previous version
 
 
+class BoardEntry(SQLModel, table=True):
+    """One team's row on one live board, kept up to date as its scores land (standings.py).
+
+    `split` is public, private, or frozen (the public split as it stood at the freeze moment).
+    `rank_key` encodes the ranking columns, then submission time and id, as digits: the index
+    lists a board in rank order."""
+
+    __tablename__ = "board_entry"
+    __table_args__ = (
+        UniqueConstraint("phase_id", "split", "team_id"),
+        Index("ix_board_entry_phase_id_split_rank_key", "phase_id", "split", "rank_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    phase_id: int = Field(foreign_key="phase.id", ondelete="CASCADE")
+    split: str = Field(max_length=16)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    submission_id: int = Field(foreign_key="submission.id", ondelete="CASCADE")
+    primary_value: float
+    rank_key: str = Field(max_length=1000)
+    scores: dict[str, float | None] = Field(default_factory=dict, sa_column=Column(JSON))
+    submitted_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class BoardState(SQLModel, table=True):
+    """Which board definition (columns, rule, split, freeze moment) a phase's rows were built
+    for; a board whose definition changed since is rebuilt on its next read."""
+
+    __tablename__ = "board_state"
+
+    phase_id: int = Field(primary_key=True, foreign_key="phase.id", ondelete="CASCADE")
+    split: str = Field(primary_key=True, max_length=16)
+    signature: str = Field(max_length=64)
+    built_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 # ---------------------------------------------------------------- API shapes
 class LeaderboardColumn(SQLModel):
     key: str
@@ -53,6 +90,9 @@ class LeaderboardRow(SQLModel):
     award_zh: str | None = None
     award_en: str | None = None
     award_prize: str | None = None
+    shared_rank: int | None = None  # published boards: equal on the primary column, equal rank
+    tied: bool = False
+    tie_break: str | None = None  # what ordered this row after its tied neighbour
 
 
 class Leaderboard(SQLModel):
@@ -63,6 +103,10 @@ class Leaderboard(SQLModel):
     frozen: bool
     published: bool
     version: int | None = None  # the published result version served, if any
+    published_at: datetime | None = None
+    awards: list[AwardTier] = []  # the published award tiers (labels, counts, prizes)
+    tie_rule_zh: str | None = None  # how ties were broken, stated on the board
+    tie_rule_en: str | None = None
 
 
 class AwardTier(SQLModel):

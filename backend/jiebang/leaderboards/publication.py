@@ -11,11 +11,13 @@ from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from jiebang.auth.models import User
+from jiebang.contests import schedule
 from jiebang.contests.models import Phase
+from jiebang.core import domain_events
 from jiebang.core.errors import Conflict, DomainError
 from jiebang.db import utcnow
 from jiebang.judging import audit
-from jiebang.leaderboards import service
+from jiebang.leaderboards import service, ties
 from jiebang.leaderboards.models import (
     DEFAULT_AWARDS,
     AwardTier,
@@ -126,6 +128,8 @@ def snapshot(*, db: Session, phase: Phase, tiers: list[AwardTier]) -> dict[str, 
     """The live private (final) board with awards and team members, as plain JSON."""
     board = service.live_board(db=db, phase=phase, split=service.PRIVATE, staff=True)
     rows = [r.model_dump(mode="json") for r in board.rows]
+    columns, primary, secondary = service.board_columns(track=service.track_of(db=db, phase=phase))
+    ties.mark(rows, primary, secondary)
     _awarded(rows, tiers)
     members = _members(db, {r["team_id"] for r in rows})
     for row in rows:
@@ -134,6 +138,7 @@ def snapshot(*, db: Session, phase: Phase, tiers: list[AwardTier]) -> dict[str, 
         "columns": [c.model_dump() for c in board.columns],
         "rows": rows,
         "awards": [t.model_dump() for t in tiers],
+        **ties.rule(columns, primary, secondary),
     }
 
 
@@ -176,7 +181,10 @@ def publish(*, db: Session, phase: Phase, user: User, body: PublishRequest) -> R
     the current version (a retried request publishes nothing twice); a new note on identical
     results is published as a version with an empty diff, e.g. an erratum."""
     if utcnow() < phase.ends_at:
-        raise Conflict("phase", key="phase_not_ended")
+        zone = schedule.timezone_of(db, phase)
+        raise Conflict(
+            "phase", key="phase_not_ended", date=schedule.local_time(phase.ends_at, zone)
+        )
     pending = unverified_top(db=db, phase=phase)
     if pending:
         raise Conflict(
@@ -212,6 +220,9 @@ def publish(*, db: Session, phase: Phase, user: User, body: PublishRequest) -> R
             "rows": len(board["rows"]),
         },
     )
+    domain_events.announce(
+        db, "results.published", phase_id=phase.id or 0, version=version.version
+    )
     db.commit()
     db.refresh(version)
     return version
@@ -228,6 +239,10 @@ def board_from_version(*, phase: Phase, version: ResultVersion) -> Leaderboard:
             "frozen": False,
             "published": True,
             "version": version.version,
+            "published_at": version.published_at,
+            "awards": version.board.get("awards", []),
+            "tie_rule_zh": version.board.get("tie_rule_zh"),
+            "tie_rule_en": version.board.get("tie_rule_en"),
         }
     )
 

@@ -10,6 +10,8 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from jiebang.auth.dependencies import (
+    CurrentUser,
+    Judge,
     OptionalUser,
     Organiser,
     SessionDep,
@@ -19,8 +21,10 @@ from jiebang.auth.dependencies import (
 )
 from jiebang.contests import service as contest_service
 from jiebang.contests.models import PhasePublic
-from jiebang.core.errors import NotFound
+from jiebang.core.errors import NotFound, Unauthorized
 from jiebang.db import get_engine
+from jiebang.feed import tickets
+from jiebang.feed.models import StreamTicketPublic
 from jiebang.leaderboards import events, publication, views
 from jiebang.leaderboards.models import (
     FreezeRequest,
@@ -131,26 +135,35 @@ def unfreeze_phase(phase_id: int, organiser: Organiser, db: SessionDep) -> objec
 @router.post("/phases/{phase_id}/publish", response_model=ResultVersionPublic)
 def publish_phase(
     phase_id: int,
-    organiser: Organiser,
+    judge: Judge,
     db: SessionDep,
     body: Annotated[PublishRequest | None, Body()] = None,
 ) -> object:
-    """Publish the final results as a new immutable version, with a diff to the previous one."""
+    """Publish the final results as a new immutable version, with a diff to the previous one.
+    Judges and organisers may publish, once the phase has ended (409 before, with the date)."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
-    return publication.publish(db=db, phase=phase, user=organiser, body=body or PublishRequest())
+    return publication.publish(db=db, phase=phase, user=judge, body=body or PublishRequest())
+
+
+@router.post("/events/tickets", response_model=StreamTicketPublic, status_code=201)
+def create_stream_ticket(user: CurrentUser, db: SessionDep) -> StreamTicketPublic:
+    """A single-use ticket for opening one event stream within a minute: EventSource cannot
+    send headers, and an access token in a URL would land in access logs."""
+    ticket = tickets.issue(db=db, user_id=user.id or 0)
+    return StreamTicketPublic(ticket=ticket, expires_in=tickets.TICKET_SECONDS)
 
 
 @public_router.get("/events", response_class=EventSourceResponse)
-def read_events(
-    request: Request,
-    db: SessionDep,
-    token: str | None = None,
+async def read_events(
+    ticket: Annotated[str | None, Query(max_length=100)] = None,
     phase_id: Annotated[list[int] | None, Query(max_length=20)] = None,
     max_seconds: Annotated[float, Query(gt=0, le=3600)] = 900,
 ) -> EventSourceResponse:
     """Server-sent events: your team's submission status changes and changes of the boards you
-    watch (`phase_id`, repeatable). The access token comes as `?token=` since EventSource
-    cannot send headers."""
-    user = events.user_from_token(db=db, token=token)
-    watcher = events.Watcher(user=user, phase_ids=list(phase_id or []))
-    return EventSourceResponse(events.stream(request, watcher, max_seconds), ping=15)
+    watch (`phase_id`, repeatable). Open it with a ticket from `POST /events/tickets`. The
+    stream holds no database session: the ticket is spent and the watcher set up in one short
+    session, then events come from the process's change feed."""
+    if not ticket:
+        raise Unauthorized()
+    watcher = await run_in_threadpool(events.open_with_ticket, ticket, list(phase_id or []))
+    return EventSourceResponse(events.stream(watcher, max_seconds), ping=15, send_timeout=30)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from jiebang.core import domain_events
 from jiebang.core.errors import DomainError
 from jiebang.db import utcnow
 from jiebang.submissions.models import (
@@ -44,17 +45,40 @@ def move(db: Session, sub: Submission, to: SubmissionStatus, *, actor: str, note
             note=note[:4000],
         )
     )
+    announce_status(db, sub)
 
 
 def fail(
-    db: Session, sub: Submission, category: FailureCategory, message: str, *, actor: str
+    db: Session,
+    sub: Submission,
+    category: FailureCategory,
+    message: str,
+    *,
+    actor: str,
+    message_zh: str | None = None,
 ) -> None:
-    """Mark failed; faults of the platform or the evaluator give the quota back."""
+    """Mark failed (the message in English, and in Chinese when given); faults of the
+    platform or the evaluator give the quota back, and a mistake found before any score
+    (refused on arrival, or invalid at its first evaluation) moves from the scoring quota to
+    the day's failed attempts."""
+    first_evaluation = category == FailureCategory.submission and not _ever_scored(db, sub)
     move(db, sub, S.failed, actor=actor, note=f"{category}: {message}")
     sub.failure_category = category
     sub.failure_message = message[:4000]
+    sub.failure_message_zh = message_zh[:4000] if message_zh else None
     if category in REFUNDED_CATEGORIES and sub.charged:
         refund(sub)
+    elif category == FailureCategory.rejected or first_evaluation:
+        sub.charged = False
+        sub.failed_charged = True
+
+
+def _ever_scored(db: Session, sub: Submission) -> bool:
+    """Whether the submission was scored before (a re-score found invalid stays charged)."""
+    scored = select(SubmissionEvent.id).where(
+        SubmissionEvent.submission_id == sub.id, SubmissionEvent.to_status == S.scored
+    )
+    return db.exec(scored).first() is not None
 
 
 def refund(sub: Submission) -> None:
@@ -67,6 +91,19 @@ def record_created(db: Session, sub: Submission, *, actor: str) -> None:
         SubmissionEvent(
             submission_id=sub.id or 0, from_status=None, to_status=sub.status, actor=actor
         )
+    )
+    announce_status(db, sub)
+
+
+def announce_status(db: Session, sub: Submission) -> None:
+    """Tell whoever listens (the team's live pages) once the status change commits."""
+    domain_events.announce(
+        db,
+        "submission.status",
+        submission_id=sub.id or 0,
+        team_id=sub.team_id,
+        phase_id=sub.phase_id,
+        status=str(sub.status),
     )
 
 

@@ -50,16 +50,35 @@ class Submission(SQLModel, table=True):
     upload_id: str = Field(max_length=256, index=True)
     part_size: int = Field(sa_type=BigInteger)
     object_id: int | None = Field(default=None, foreign_key="stored_object.id")
-    charged: bool = False  # counts against the team's quota
+    charged: bool = False  # counts against the team's scoring quota
     refunded: bool = False
+    # refused on arrival or found invalid before any score: counts against the daily
+    # allowance of failed attempts instead of the scoring quota
+    failed_charged: bool = False
+    completing_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # complete's claim
     failure_category: str | None = Field(default=None, max_length=32)
     failure_message: str | None = Field(default=None, max_length=4000)
+    failure_message_zh: str | None = Field(default=None, max_length=4000)  # the same, zh-CN
     selected: bool = False  # final selection for the private leaderboard
     decoder_hash: str | None = Field(default=None, max_length=64)
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     queued_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class QuotaCounter(SQLModel, table=True):
+    """One row per team and phase that every quota check-and-charge locks first.
+
+    PostgreSQL row-locks it (the UPDATE waits for the holder's commit); on SQLite the same
+    write takes the database's write lock. Either way the counts read after it are current
+    and nobody else can charge until this transaction ends."""
+
+    __tablename__ = "quota_counter"
+
+    phase_id: int = Field(foreign_key="phase.id", primary_key=True)
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    changes: int = 0  # how many charges went through this lock
 
 
 class SubmissionEvent(SQLModel, table=True):
@@ -132,6 +151,7 @@ class SubmissionPublic(SQLModel):
     sha256: str
     charged: bool
     refunded: bool
+    failed_charged: bool = False  # counted as a failed attempt, not against the scoring quota
     failure_category: str | None
     failure_message: str | None
     selected: bool
@@ -140,6 +160,15 @@ class SubmissionPublic(SQLModel):
     finished_at: datetime | None
     disqualified: bool = False  # by a judge; the entry no longer ranks
     disqualification_reason: str | None = None
+    failure_reason: str | None = None  # failure_message in the reader's language
+    failure_category_label: str | None = None  # e.g. 提交内容有误 / Problem in your submission
+
+
+class SubmissionRow(SubmissionPublic):
+    """A row of the team's submission list: public-split values of the board's columns."""
+
+    scores: dict[str, float | None] = {}  # board column key -> value, in column order
+    primary_metric: str | None = None
 
 
 class SubmissionDetail(SubmissionPublic):
@@ -157,7 +186,19 @@ class SubmissionCreated(SQLModel):
     upload: UploadPlan
 
 
+class SubmissionConflict(SQLModel):
+    """The 409 answer to a complete that another request already did or is doing."""
+
+    detail: str
+    code: str
+    submission: SubmissionPublic
+
+
 class Quota(SQLModel):
+    """What the team has used and has left in a phase. Scoring counts only submissions that
+    reached the evaluator and were not found invalid; mistakes (refused on arrival, invalid
+    before any score) count against a separate daily allowance of failed attempts."""
+
     daily_quota: int
     total_quota: int
     concurrent_limit: int
@@ -166,6 +207,13 @@ class Quota(SQLModel):
     running: int
     remaining_today: int
     remaining_total: int
+    daily_failed_quota: int
+    failed_today: int
+    failed_remaining_today: int
+    open_uploads: int
+    open_uploads_limit: int
+    open_upload_bytes: int
+    open_upload_bytes_limit: int
     resets_at: datetime
     timezone: str
 

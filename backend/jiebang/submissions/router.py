@@ -8,19 +8,22 @@ from jiebang.auth.dependencies import CurrentUser, SessionDep
 from jiebang.config import get_settings
 from jiebang.contests import service as contest_service
 from jiebang.core.errors import InvalidInput, NotFound, ServiceUnavailable
+from jiebang.core.locale import RequestLocale
 from jiebang.evaluation import dispatch, queue
 from jiebang.storage.backend import ObjectMissing, StorageUnavailable
 from jiebang.storage.config import get_store
 from jiebang.storage.local import LocalStore, PartTooLarge
-from jiebang.submissions import service, views
+from jiebang.submissions import completion, rows, service, views
 from jiebang.submissions.models import (
     CompleteRequest,
     PartReceived,
     Quota,
     SelectionChange,
+    SubmissionConflict,
     SubmissionCreated,
     SubmissionDetail,
     SubmissionPublic,
+    SubmissionRow,
     SubmissionStart,
     UploadPlan,
 )
@@ -30,7 +33,8 @@ router = APIRouter(tags=["submissions"])
 
 @router.get("/phases/{phase_id}/quota", response_model=Quota)
 def read_quota(phase_id: int, user: CurrentUser, db: SessionDep) -> Quota:
-    """Your team's submissions left today and in total, and when the day resets."""
+    """Your team's scoring submissions left today and in total, failed attempts left today,
+    unfinished uploads held open, and when the day resets."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=False)
     return service.quota_for(
         db=db, phase=phase, team=service.team_for(db=db, phase=phase, user=user)
@@ -47,14 +51,24 @@ def start_submission(
     return SubmissionCreated(submission=views.to_public(sub), upload=plan)
 
 
-@router.get("/phases/{phase_id}/submissions/mine", response_model=list[SubmissionPublic])
-def my_submissions(phase_id: int, user: CurrentUser, db: SessionDep) -> list[SubmissionPublic]:
-    """Your team's submissions in this phase, newest first."""
+@router.get("/phases/{phase_id}/submissions/mine", response_model=list[SubmissionRow])
+def my_submissions(
+    phase_id: int, user: CurrentUser, db: SessionDep, locale: RequestLocale
+) -> list[SubmissionRow]:
+    """Your team's submissions in this phase, newest first: status, the public split's values
+    of the board's columns, the failure reason in your language, and your note."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=False)
     team = service.team_for(db=db, phase=phase, user=user)
     subs = service.list_for_team(db=db, phase_id=phase_id, team_id=team.id or 0)
-    reviews = views.reviews_of(db, [s.id or 0 for s in subs])
-    return [views.to_public(s, reviews.get(s.id or 0)) for s in subs]
+    return rows.team_rows(db, phase=phase, subs=subs, locale=locale)
+
+
+@router.get("/phases/{phase_id}/results/mine", response_model=rows.FinalStanding)
+def my_final_standing(phase_id: int, user: CurrentUser, db: SessionDep) -> rows.FinalStanding:
+    """Your team's final rank, award and prize in the published results (private split)."""
+    phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=False)
+    team = service.team_for(db=db, phase=phase, user=user)
+    return rows.final_standing(db, phase=phase, team_id=team.id or 0)
 
 
 @router.get("/submissions/{submission_id}/upload", response_model=UploadPlan)
@@ -92,19 +106,30 @@ async def upload_part(
     return PartReceived(number=part.number, size=part.size, etag=part.etag)
 
 
-@router.post("/submissions/{submission_id}/complete", response_model=SubmissionPublic)
+@router.post(
+    "/submissions/{submission_id}/complete",
+    response_model=SubmissionPublic,
+    responses={409: {"model": SubmissionConflict, "description": "Already (being) completed"}},
+)
 def complete_submission(
-    submission_id: int, body: CompleteRequest, user: CurrentUser, db: SessionDep
+    submission_id: int,
+    body: CompleteRequest,
+    user: CurrentUser,
+    db: SessionDep,
+    locale: RequestLocale,
 ) -> SubmissionPublic:
-    """Finish the upload: the platform verifies parts, size, sha256 and the archive, then queues it."""
+    """Finish the upload: the platform verifies parts, size, sha256 and the archive, then
+    charges the quota and queues it. A complete that another request already did (or is
+    doing) answers 409 with the submission's current state."""
     sub = service.get_for_member(db=db, submission_id=submission_id, user=user)
-    sub = service.complete(
+    sub = completion.complete(
         db=db,
         store=get_store(),
         sub=sub,
         body=body,
         actor=f"user:{user.id}",
         max_attempts=get_settings().max_attempts,
+        locale=locale,
     )
     dispatch.announce([job.id or 0 for job in queue.active_jobs(db, submission_id=sub.id or 0)], db)
     return views.to_public(sub)
@@ -120,10 +145,13 @@ def cancel_submission(submission_id: int, user: CurrentUser, db: SessionDep) -> 
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionDetail)
-def read_submission(submission_id: int, user: CurrentUser, db: SessionDep) -> SubmissionDetail:
-    """Status, public scores, per-item rows, plots, logs and history of your submission."""
+def read_submission(
+    submission_id: int, user: CurrentUser, db: SessionDep, locale: RequestLocale
+) -> SubmissionDetail:
+    """Status, public scores, per-item rows, plots, your program's logs and history of your
+    submission; a failure's reason comes in your language."""
     sub = service.get_for_member(db=db, submission_id=submission_id, user=user)
-    return views.detail_for_team(db, sub)
+    return views.detail_for_team(db, sub, locale)
 
 
 @router.put("/submissions/{submission_id}/selection", response_model=SubmissionPublic)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from jiebang.contests.models import Phase
+from jiebang.core.i18n import MESSAGES, Locale, translate
 from jiebang.evaluation.models import EvaluationJob, Score
 from jiebang.judging.models import SubmissionReview
 from jiebang.submissions import lifecycle
@@ -15,14 +16,28 @@ from jiebang.submissions.models import Submission, SubmissionDetail, SubmissionP
 PUBLIC_SPLIT = "public"
 
 
-def to_public(sub: Submission, review: SubmissionReview | None = None) -> SubmissionPublic:
+def to_public(
+    sub: Submission, review: SubmissionReview | None = None, locale: Locale = "en"
+) -> SubmissionPublic:
     """The submission as its team sees it. Of the judges' review only a disqualification
     shows (it already shows on the board by the entry's absence); flags and verifications
     stay hidden until publication, since verifying the top K would hint at the private order."""
     update: dict[str, Any] = {"size": sub.declared_size, "sha256": sub.declared_sha256}
+    update |= failure_texts(sub, locale)
     if review is not None and review.disqualified:
         update |= {"disqualified": True, "disqualification_reason": review.reason}
     return SubmissionPublic.model_validate(sub, update=update)
+
+
+def failure_texts(sub: Submission, locale: Locale) -> dict[str, str | None]:
+    """The failure's reason and category label in the reader's language."""
+    if sub.failure_category is None:
+        return {}
+    zh = locale == "zh-CN"
+    reason = (sub.failure_message_zh or sub.failure_message) if zh else sub.failure_message
+    key = f"failure_{sub.failure_category}"
+    label = translate(key, locale) if key in MESSAGES else sub.failure_category
+    return {"failure_reason": reason, "failure_category_label": label}
 
 
 def reviews_of(db: Session, submission_ids: list[int]) -> dict[int, SubmissionReview]:
@@ -64,10 +79,15 @@ def public_plots(score: Score, phase: Phase) -> dict[str, Any]:
     return {**score.plots, "rd_curves": curves}
 
 
-def detail_for_team(db: Session, sub: Submission) -> SubmissionDetail:
+TEAM_LOG_PREFIX = "run_"  # what the team's own program printed; the evaluator's output is staff's
+
+
+def detail_for_team(db: Session, sub: Submission, locale: Locale = "en") -> SubmissionDetail:
+    """Public scores and rows, and the logs of the team's own program only: the evaluator's
+    stdout, stderr and warnings (e.g. a scipy OptimizeWarning) stay with organisers and judges."""
     phase = db.get(Phase, sub.phase_id)
     assert phase is not None
-    base = to_public(sub, db.get(SubmissionReview, sub.id)).model_dump()
+    base = to_public(sub, db.get(SubmissionReview, sub.id), locale).model_dump()
     score = current_score(db, sub.id or 0)
     extra: dict[str, Any] = {"history": lifecycle.history(db, sub.id or 0)}
     if score is not None:
@@ -75,10 +95,13 @@ def detail_for_team(db: Session, sub: Submission) -> SubmissionDetail:
             "scores": public_scores(score, phase),
             "items": public_items(score, phase),
             "plots": public_plots(score, phase),
-            "warnings": score.warnings,
             "evaluator_version": score.evaluator_version,
         }
-    logs = latest_logs(db, sub.id or 0, score)
+    logs = {
+        k: v
+        for k, v in latest_logs(db, sub.id or 0, score).items()
+        if k.startswith(TEAM_LOG_PREFIX)
+    }
     if logs:
         extra["logs"] = logs
     return SubmissionDetail.model_validate(base | extra)

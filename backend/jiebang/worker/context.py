@@ -13,14 +13,15 @@ from jiebang.worker.client import WorkerAPI
 class StageFailed(Exception):
     """A stage could not go on. ``outcome`` decides who pays: the team or the platform."""
 
-    def __init__(self, outcome: str, message: str) -> None:
+    def __init__(self, outcome: str, message: str, message_zh: str | None = None) -> None:
         super().__init__(message)
         self.outcome = outcome  # invalid_submission | evaluator_error | infrastructure_error
         self.message = message
+        self.message_zh = message_zh  # what a team reading Chinese sees
 
 
-def team_fault(message: str) -> StageFailed:
-    return StageFailed("invalid_submission", message)
+def team_fault(message: str, message_zh: str | None = None) -> StageFailed:
+    return StageFailed("invalid_submission", message, message_zh)
 
 
 def platform_fault(message: str) -> StageFailed:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from jiebang.evaluation.models import JobSpec
+from jiebang.sandbox.ownership import create_owned_dir
 from jiebang.worker.client import LeaseLost, PlatformUnavailable, WorkerAPI
 from jiebang.worker.context import JobContext, StageFailed
 from jiebang.worker.heartbeat import LeaseKeeper
@@ -22,7 +22,8 @@ def evaluate(
     spec: JobSpec, *, api: WorkerAPI, scratch_root: Path, cache_dir: Path
 ) -> dict[str, Any]:
     """Run every stage and return the report sent to the platform."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"job-{spec.job_id}-", dir=scratch_root))
+    # The owner marker lets the housekeeper reclaim this folder if the worker is SIGKILLed.
+    workdir = create_owned_dir(scratch_root, prefix=f"job-{spec.job_id}-")
     ctx = JobContext(spec=spec, api=api, workdir=workdir, cache_dir=cache_dir)
     try:
         for stage in STAGES:
@@ -30,6 +31,8 @@ def evaluate(
         report: dict[str, Any] = {"outcome": "scored", "result": ctx.result}
     except StageFailed as failure:
         report = {"outcome": failure.outcome, "message": failure.message}
+        if failure.message_zh:
+            report["message_zh"] = failure.message_zh
     except PlatformUnavailable as exc:
         report = {"outcome": "infrastructure_error", "message": f"platform unreachable: {exc}"}
     except LeaseLost:

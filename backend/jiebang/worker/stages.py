@@ -22,9 +22,10 @@ from jiebang.sandbox import (
     UnsafeOutputError,
 )
 from jiebang.sandbox.decoder_lock import DecoderLockError, decoder_archive_hash, verify_decoder_lock
-from jiebang.sandbox.manifest import ManifestError, load_manifest
+from jiebang.sandbox.manifest import MANIFEST_NAMES, ManifestError, load_manifest
 from jiebang.sandbox.stages import run_stage, score_stage
-from jiebang.submissions.archives import ArchiveLimits, ArchiveRejected, extract_archive
+from jiebang.submissions.archive_messages import render
+from jiebang.submissions.archives import ArchivePolicy, ArchiveRejected, unwrap_single_folder
 from jiebang.worker.context import JobContext, StageFailed, platform_fault, team_fault
 from jiebang.worker.reference_cache import reference_dir_for
 from jiebang_eval.contract import EvaluationResult
@@ -45,16 +46,25 @@ def fetch(ctx: JobContext) -> None:
 
 
 def unpack(ctx: JobContext) -> None:
-    """Check and unpack the archive; a hostile archive is the team's fault."""
-    assert ctx.upload is not None
+    """Unpack under the track's archive policy (the one the arrival check applied); an
+    archive it refuses is the team's fault, and one folder wrapped around the layout is
+    unwrapped (see unwrap_single_folder)."""
+    assert ctx.upload is not None and ctx.reference_dir is not None
     ctx.submission_dir = ctx.workdir / "submission"
+    policy = ArchivePolicy.from_mapping(ctx.spec.limits.get("archive"))
     try:
-        extract_archive(
-            ctx.upload, ctx.submission_dir, ArchiveLimits(), filename=ctx.spec.submission_filename
+        report = policy.extract(
+            ctx.upload, ctx.submission_dir, filename=ctx.spec.submission_filename
         )
     except ArchiveRejected as exc:
-        raise team_fault(str(exc)) from exc
+        raise team_fault(str(exc), exc.zh) from exc
     ctx.upload.unlink()
+    if report.kind != "file":
+        markers = MANIFEST_NAMES if ctx.spec.submission_kind == "code" else ()
+        folder = unwrap_single_folder(ctx.submission_dir, ctx.reference_dir, markers=markers)
+        if folder is not None:
+            params = {"folder": folder}
+            ctx.logs["unpack"] = "\n".join(render("unwrapped", lo, params) for lo in ("en", "zh-CN"))
 
 
 def _limits(ctx: JobContext, stage: str, base: SandboxLimits) -> SandboxLimits:
@@ -102,11 +112,15 @@ def run(ctx: JobContext) -> None:
         raise platform_fault(str(exc)) from exc
     ctx.logs |= _tails(result, "run")
     if not result.succeeded:
-        raise team_fault(f"your program failed: {result.reason('en')}")
+        raise team_fault(
+            f"your program failed: {result.reason('en')}",
+            f"您的程序运行失败：{result.reason('zh')}",
+        )
     reserved = ctx.scored_dir / TEAM_SUBMITTED_DIR
     if reserved.exists() or reserved.is_symlink():
         raise team_fault(
-            f"your program wrote '{TEAM_SUBMITTED_DIR}', a name reserved for your own files"
+            f"your program wrote '{TEAM_SUBMITTED_DIR}', a name reserved for your own files",
+            f"您的程序写出了 '{TEAM_SUBMITTED_DIR}'，该名称保留给您自己提交的文件",
         )
     shutil.copytree(ctx.submission_dir, ctx.scored_dir / TEAM_SUBMITTED_DIR, symlinks=True)
 
@@ -148,7 +162,10 @@ def score(ctx: JobContext) -> None:
 
 def _read_result(path: Path, sandbox: SandboxResult) -> dict:
     if sandbox.limit_exceeded:
-        raise team_fault(f"scoring your submission {sandbox.reason('en')}")
+        raise team_fault(
+            f"scoring your submission {sandbox.reason('en')}",
+            f"评测您的提交时{sandbox.reason('zh')}",
+        )
     if not sandbox.succeeded or not path.is_file():
         raise StageFailed("evaluator_error", f"the evaluator {sandbox.reason('en')}")
     try:
@@ -158,7 +175,10 @@ def _read_result(path: Path, sandbox: SandboxResult) -> dict:
             "evaluator_error", f"the evaluator wrote an invalid result.json: {exc.errors()[:3]}"
         ) from exc
     if result.status == "invalid_submission":
-        raise team_fault(result.error or "the evaluator rejected the submission")
+        raise team_fault(
+            result.error or "the evaluator rejected the submission",
+            result.error_zh or "评测器拒绝了该提交",
+        )
     return result.model_dump(mode="json")
 
 

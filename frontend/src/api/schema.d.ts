@@ -58,8 +58,9 @@ export interface paths {
         /**
          * Read Events
          * @description Server-sent events: your team's submission status changes and changes of the boards you
-         *     watch (`phase_id`, repeatable). The access token comes as `?token=` since EventSource
-         *     cannot send headers.
+         *     watch (`phase_id`, repeatable). Open it with a ticket from `POST /events/tickets`. The
+         *     stream holds no database session: the ticket is spent and the watcher set up in one short
+         *     session, then events come from the process's change feed.
          */
         get: operations["read_events_api_v1_events_get"];
         put?: never;
@@ -119,7 +120,8 @@ export interface paths {
         };
         /**
          * List Contests
-         * @description Published contests (staff also see drafts).
+         * @description Published contests (staff also see drafts), each running, upcoming or past by its
+         *     phase dates.
          */
         get: operations["list_contests_api_v1_contests_get"];
         put?: never;
@@ -235,7 +237,7 @@ export interface paths {
         };
         /**
          * List Phases
-         * @description A track's phases.
+         * @description A track's phases, with their stage and whether results may be published yet.
          */
         get: operations["list_phases_api_v1_tracks__track_id__phases_get"];
         put?: never;
@@ -259,7 +261,7 @@ export interface paths {
         };
         /**
          * Read Phase
-         * @description One phase.
+         * @description One phase, with its stage and whether results may be published yet (and from when).
          */
         get: operations["read_phase_api_v1_phases__phase_id__get"];
         put?: never;
@@ -474,6 +476,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tracks/{track_id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Track Data
+         * @description The track's public files (name, size, sha256, download link), the whole archive, the
+         *     layout table generated from the data, a sample submission with the command that submits
+         *     it; organisers and judges also see the hidden reference listed (never downloadable).
+         */
+        get: operations["read_track_data_api_v1_tracks__track_id__data_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tracks/{track_id}/devkit": {
         parameters: {
             query?: never;
@@ -483,9 +507,69 @@ export interface paths {
         };
         /**
          * Download Devkit
-         * @description The track's public development data (a tar whose checksums the bundle published).
+         * @description All public files as one tar (HTTP Range resumes it; on S3 a presigned redirect).
          */
         get: operations["download_devkit_api_v1_tracks__track_id__devkit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/data/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Devkit
+         * @description All public files as one tar (HTTP Range resumes it; on S3 a presigned redirect).
+         */
+        get: operations["download_devkit_api_v1_tracks__track_id__data_archive_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/data/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Data File
+         * @description One public file, read in place from the archive (HTTP Range resumes it).
+         */
+        get: operations["download_data_file_api_v1_tracks__track_id__data_files__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/data/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Sample
+         * @description A sample submission that scores (the organisers' baseline), to try the whole path.
+         */
+        get: operations["download_sample_api_v1_tracks__track_id__data_sample_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -891,9 +975,30 @@ export interface paths {
         };
         /**
          * My Submissions
-         * @description Your team's submissions in this phase, newest first.
+         * @description Your team's submissions in this phase, newest first: status, the public split's values
+         *     of the board's columns, the failure reason in your language, and your note.
          */
         get: operations["my_submissions_api_v1_phases__phase_id__submissions_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/phases/{phase_id}/results/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Final Standing
+         * @description Your team's final rank, award and prize in the published results (private split).
+         */
+        get: operations["my_final_standing_api_v1_phases__phase_id__results_mine_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -991,7 +1096,8 @@ export interface paths {
         };
         /**
          * Read Submission
-         * @description Status, public scores, per-item rows, plots, logs and history of your submission.
+         * @description Status, public scores, per-item rows, plots, your program's logs and history of your
+         *     submission; a failure's reason comes in your language.
          */
         get: operations["read_submission_api_v1_submissions__submission_id__get"];
         put?: never;
@@ -1074,8 +1180,30 @@ export interface paths {
         /**
          * Publish Phase
          * @description Publish the final results as a new immutable version, with a diff to the previous one.
+         *     Judges and organisers may publish, once the phase has ended (409 before, with the date).
          */
         post: operations["publish_phase_api_v1_phases__phase_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Stream Ticket
+         * @description A single-use ticket for opening one event stream within a minute: EventSource cannot
+         *     send headers, and an access token in a URL would land in access logs.
+         */
+        post: operations["create_stream_ticket_api_v1_events_tickets_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1792,6 +1920,16 @@ export interface components {
             /** Id */
             id: number;
             status: components["schemas"]["PublicationStatus"];
+            /**
+             * Stage
+             * @default upcoming
+             * @enum {string}
+             */
+            stage?: "running" | "upcoming" | "past";
+            /** Opens At */
+            opens_at?: string | null;
+            /** Closes At */
+            closes_at?: string | null;
         };
         /** ContestUpdate */
         ContestUpdate: {
@@ -1809,6 +1947,85 @@ export interface components {
             requires_team_approval?: boolean | null;
             /** Team Size Limit */
             team_size_limit?: number | null;
+        };
+        /** DataArchive */
+        DataArchive: {
+            /** Filename */
+            filename: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Url */
+            url: string;
+        };
+        /** DataFile */
+        DataFile: {
+            /** Name */
+            name: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Url */
+            url?: string | null;
+        };
+        /**
+         * FinalStanding
+         * @description The team's place in the latest published final results (private split).
+         */
+        FinalStanding: {
+            /** Published */
+            published: boolean;
+            /** Version */
+            version?: number | null;
+            /** Published At */
+            published_at?: string | null;
+            /**
+             * Ranked
+             * @default false
+             */
+            ranked?: boolean;
+            /** Rank */
+            rank?: number | null;
+            /** Shared Rank */
+            shared_rank?: number | null;
+            /**
+             * Tied
+             * @default false
+             */
+            tied?: boolean;
+            /** Tie Break */
+            tie_break?: string | null;
+            /** Submission Id */
+            submission_id?: number | null;
+            /**
+             * Scores
+             * @default {}
+             */
+            scores?: {
+                [key: string]: number | null;
+            };
+            /**
+             * Verified
+             * @default false
+             */
+            verified?: boolean;
+            /** Award Zh */
+            award_zh?: string | null;
+            /** Award En */
+            award_en?: string | null;
+            /** Award Prize */
+            award_prize?: string | null;
+            /**
+             * Teams
+             * @default 0
+             */
+            teams?: number;
+            /** Tie Rule Zh */
+            tie_rule_zh?: string | null;
+            /** Tie Rule En */
+            tie_rule_en?: string | null;
         };
         /** FreezeRequest */
         FreezeRequest: {
@@ -1871,6 +2088,21 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** HiddenReference */
+        HiddenReference: {
+            /** Phase Id */
+            phase_id: number;
+            /** Phase Slug */
+            phase_slug: string;
+            /** Filename */
+            filename: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Files */
+            files: components["schemas"]["DataFile"][];
+        };
         /** HistoryEntry */
         HistoryEntry: {
             /** From Status */
@@ -1926,6 +2158,8 @@ export interface components {
              * @default
              */
             message?: string;
+            /** Message Zh */
+            message_zh?: string | null;
             /** Result */
             result?: {
                 [key: string]: unknown;
@@ -2008,6 +2242,11 @@ export interface components {
             charged: boolean;
             /** Refunded */
             refunded: boolean;
+            /**
+             * Failed Charged
+             * @default false
+             */
+            failed_charged?: boolean;
             /** Failure Category */
             failure_category: string | null;
             /** Failure Message */
@@ -2030,6 +2269,10 @@ export interface components {
             disqualified?: boolean;
             /** Disqualification Reason */
             disqualification_reason?: string | null;
+            /** Failure Reason */
+            failure_reason?: string | null;
+            /** Failure Category Label */
+            failure_category_label?: string | null;
             /**
              * Scores
              * @default {}
@@ -2119,6 +2362,55 @@ export interface components {
             };
             review: components["schemas"]["ReviewState"];
         };
+        /**
+         * LayoutRow
+         * @description One clip, sequence, image folder or audio file of the data.
+         */
+        LayoutRow: {
+            /** Name */
+            name: string;
+            /** Kind */
+            kind: string;
+            /** Path */
+            path: string;
+            /**
+             * Files
+             * @default 1
+             */
+            files?: number;
+            /**
+             * Bytes
+             * @default 0
+             */
+            bytes?: number;
+            /** Width */
+            width?: number | null;
+            /** Height */
+            height?: number | null;
+            /** Frames */
+            frames?: number | null;
+            /** Fps */
+            fps?: number | null;
+            /** Pix Fmt */
+            pix_fmt?: string | null;
+            /** Sample Rate */
+            sample_rate?: number | null;
+            /** Channels */
+            channels?: number | null;
+            /** Duration S */
+            duration_s?: number | null;
+            /** Expected Width */
+            expected_width?: number | null;
+            /** Expected Height */
+            expected_height?: number | null;
+            /** Rate Points */
+            rate_points?: number | null;
+            /**
+             * Expected Files
+             * @default []
+             */
+            expected_files?: string[];
+        };
         /** Leaderboard */
         Leaderboard: {
             /** Phase Id */
@@ -2138,6 +2430,17 @@ export interface components {
             published: boolean;
             /** Version */
             version?: number | null;
+            /** Published At */
+            published_at?: string | null;
+            /**
+             * Awards
+             * @default []
+             */
+            awards?: components["schemas"]["AwardTier"][];
+            /** Tie Rule Zh */
+            tie_rule_zh?: string | null;
+            /** Tie Rule En */
+            tie_rule_en?: string | null;
         };
         /** LeaderboardColumn */
         LeaderboardColumn: {
@@ -2192,6 +2495,15 @@ export interface components {
             award_en?: string | null;
             /** Award Prize */
             award_prize?: string | null;
+            /** Shared Rank */
+            shared_rank?: number | null;
+            /**
+             * Tied
+             * @default false
+             */
+            tied?: boolean;
+            /** Tie Break */
+            tie_break?: string | null;
         };
         /**
          * LeaderboardVisibility
@@ -2290,6 +2602,8 @@ export interface components {
              * @default 2
              */
             concurrent_quota?: number;
+            /** Daily Failed Quota */
+            daily_failed_quota?: number | null;
             /** @default public */
             leaderboard_visibility?: components["schemas"]["LeaderboardVisibility"];
             /** @default best */
@@ -2342,6 +2656,8 @@ export interface components {
             total_quota: number;
             /** Concurrent Quota */
             concurrent_quota: number;
+            /** Daily Failed Quota */
+            daily_failed_quota?: number | null;
             leaderboard_visibility: components["schemas"]["LeaderboardVisibility"];
             submission_rule: components["schemas"]["SubmissionRule"];
             /** Max Selected */
@@ -2350,6 +2666,26 @@ export interface components {
             verify_top_k: number;
             /** Published At */
             published_at: string | null;
+            /**
+             * Stage
+             * @default upcoming
+             * @enum {string}
+             */
+            stage?: "running" | "upcoming" | "past";
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone?: string;
+            /**
+             * Can Publish
+             * @default false
+             */
+            can_publish?: boolean;
+            /** Publish Blocked Reason */
+            publish_blocked_reason?: string | null;
+            /** Publishable From */
+            publishable_from?: string | null;
         };
         /** PhaseUpdate */
         PhaseUpdate: {
@@ -2369,6 +2705,8 @@ export interface components {
             total_quota?: number | null;
             /** Concurrent Quota */
             concurrent_quota?: number | null;
+            /** Daily Failed Quota */
+            daily_failed_quota?: number | null;
             leaderboard_visibility?: components["schemas"]["LeaderboardVisibility"] | null;
             submission_rule?: components["schemas"]["SubmissionRule"] | null;
             /** Max Selected */
@@ -2391,7 +2729,12 @@ export interface components {
              */
             note?: string;
         };
-        /** Quota */
+        /**
+         * Quota
+         * @description What the team has used and has left in a phase. Scoring counts only submissions that
+         *     reached the evaluator and were not found invalid; mistakes (refused on arrival, invalid
+         *     before any score) count against a separate daily allowance of failed attempts.
+         */
         Quota: {
             /** Daily Quota */
             daily_quota: number;
@@ -2409,6 +2752,20 @@ export interface components {
             remaining_today: number;
             /** Remaining Total */
             remaining_total: number;
+            /** Daily Failed Quota */
+            daily_failed_quota: number;
+            /** Failed Today */
+            failed_today: number;
+            /** Failed Remaining Today */
+            failed_remaining_today: number;
+            /** Open Uploads */
+            open_uploads: number;
+            /** Open Uploads Limit */
+            open_uploads_limit: number;
+            /** Open Upload Bytes */
+            open_upload_bytes: number;
+            /** Open Upload Bytes Limit */
+            open_upload_bytes_limit: number;
             /**
              * Resets At
              * Format: date-time
@@ -2506,6 +2863,21 @@ export interface components {
         RoleChange: {
             role: components["schemas"]["Role"];
         };
+        /** SampleSubmission */
+        SampleSubmission: {
+            /** Filename */
+            filename: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Url */
+            url: string;
+            /** Command */
+            command: string;
+            /** Login Command */
+            login_command: string;
+        };
         /**
          * ScoreVersion
          * @description One recorded score of a submission, current or superseded (judges see every split).
@@ -2562,6 +2934,13 @@ export interface components {
              */
             created_at: string;
         };
+        /** StreamTicketPublic */
+        StreamTicketPublic: {
+            /** Ticket */
+            ticket: string;
+            /** Expires In */
+            expires_in: number;
+        };
         /** SubmissionCreated */
         SubmissionCreated: {
             submission: components["schemas"]["SubmissionPublic"];
@@ -2588,6 +2967,11 @@ export interface components {
             charged: boolean;
             /** Refunded */
             refunded: boolean;
+            /**
+             * Failed Charged
+             * @default false
+             */
+            failed_charged?: boolean;
             /** Failure Category */
             failure_category: string | null;
             /** Failure Message */
@@ -2610,6 +2994,10 @@ export interface components {
             disqualified?: boolean;
             /** Disqualification Reason */
             disqualification_reason?: string | null;
+            /** Failure Reason */
+            failure_reason?: string | null;
+            /** Failure Category Label */
+            failure_category_label?: string | null;
             /**
              * Scores
              * @default {}
@@ -2677,6 +3065,11 @@ export interface components {
             charged: boolean;
             /** Refunded */
             refunded: boolean;
+            /**
+             * Failed Charged
+             * @default false
+             */
+            failed_charged?: boolean;
             /** Failure Category */
             failure_category: string | null;
             /** Failure Message */
@@ -2699,6 +3092,75 @@ export interface components {
             disqualified?: boolean;
             /** Disqualification Reason */
             disqualification_reason?: string | null;
+            /** Failure Reason */
+            failure_reason?: string | null;
+            /** Failure Category Label */
+            failure_category_label?: string | null;
+        };
+        /**
+         * SubmissionRow
+         * @description A row of the team's submission list: public-split values of the board's columns.
+         */
+        SubmissionRow: {
+            /** Id */
+            id: number;
+            /** Phase Id */
+            phase_id: number;
+            /** Team Id */
+            team_id: number;
+            status: components["schemas"]["SubmissionStatus"];
+            /** Filename */
+            filename: string;
+            /** Description */
+            description: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Charged */
+            charged: boolean;
+            /** Refunded */
+            refunded: boolean;
+            /**
+             * Failed Charged
+             * @default false
+             */
+            failed_charged?: boolean;
+            /** Failure Category */
+            failure_category: string | null;
+            /** Failure Message */
+            failure_message: string | null;
+            /** Selected */
+            selected: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Queued At */
+            queued_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Disqualified
+             * @default false
+             */
+            disqualified?: boolean;
+            /** Disqualification Reason */
+            disqualification_reason?: string | null;
+            /** Failure Reason */
+            failure_reason?: string | null;
+            /** Failure Category Label */
+            failure_category_label?: string | null;
+            /**
+             * Scores
+             * @default {}
+             */
+            scores?: {
+                [key: string]: number | null;
+            };
+            /** Primary Metric */
+            primary_metric?: string | null;
         };
         /**
          * SubmissionRule
@@ -2933,6 +3395,25 @@ export interface components {
              */
             requires_decoder_lock?: boolean;
         };
+        /** TrackData */
+        TrackData: {
+            /** Track Id */
+            track_id: number;
+            /** Contest Slug */
+            contest_slug: string;
+            /** Track Slug */
+            track_slug: string;
+            /** Target */
+            target: string;
+            archive: components["schemas"]["DataArchive"] | null;
+            /** Files */
+            files: components["schemas"]["DataFile"][];
+            /** Layout */
+            layout: components["schemas"]["LayoutRow"][];
+            sample: components["schemas"]["SampleSubmission"] | null;
+            /** Hidden */
+            hidden?: components["schemas"]["HiddenReference"][] | null;
+        };
         /** TrackPublic */
         TrackPublic: {
             /** Slug */
@@ -3165,7 +3646,7 @@ export interface operations {
     read_events_api_v1_events_get: {
         parameters: {
             query?: {
-                token?: string | null;
+                ticket?: string | null;
                 phase_id?: number[] | null;
                 max_seconds?: number;
             };
@@ -4105,7 +4586,132 @@ export interface operations {
             };
         };
     };
+    read_track_data_api_v1_tracks__track_id__data_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackData"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     download_devkit_api_v1_tracks__track_id__devkit_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_devkit_api_v1_tracks__track_id__data_archive_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_data_file_api_v1_tracks__track_id__data_files__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_sample_api_v1_tracks__track_id__data_sample_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -4794,7 +5400,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionPublic"][];
+                    "application/json": components["schemas"]["SubmissionRow"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_final_standing_api_v1_phases__phase_id__results_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalStanding"];
                 };
             };
             /** @description Validation Error */
@@ -5100,6 +5737,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_stream_ticket_api_v1_events_tickets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketPublic"];
                 };
             };
         };

@@ -20,8 +20,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # a failure message in both languages: the team reads it in its own
+    with op.batch_alter_table("submission", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "failure_message_zh", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True
+            )
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("submission", schema=None) as batch_op:
+        batch_op.drop_column("failure_message_zh")
