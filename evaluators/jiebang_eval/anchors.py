@@ -3,7 +3,8 @@
 ``python -m jiebang_eval.anchors --reference DIR --encoder libx265 --qp 22 27 32 37``
 
 Each ``DIR/<name>.yuv`` listed in ``DIR/sequences.json`` is encoded with
-ffmpeg's libx265 (HEVC) or libvvenc (VVC, 10-bit sources only), measured with
+ffmpeg's libx265 (HEVC), libsvtav1 (AV1, ``--qp`` is its CRF) or libvvenc (VVC,
+10-bit sources only), measured with
 the same one-pass filter graph as submissions, and written to
 ``DIR/anchor.json`` (or ``--output``).
 """
@@ -26,12 +27,19 @@ from jiebang_eval.codec_rd import (
 from jiebang_eval.metrics.ffmpeg_probe import demuxer_input_args
 from jiebang_eval.metrics.ffmpeg_quality import ffmpeg_executable, raw_input_args
 
-_ENCODERS = {"libx265": ("hevc", ".265"), "libvvenc": ("vvc", ".266")}
+_ENCODERS = {
+    "libx265": ("hevc", ".265"),
+    "libsvtav1": ("ivf", ".ivf"),
+    "libvvenc": ("vvc", ".266"),
+}
 
 
 def _encoder_args(encoder: str, qp: int, preset: str) -> list[str]:
     if encoder == "libx265":
         return ["-c:v", "libx265", "-preset", preset, "-x265-params", f"qp={qp}:log-level=error"]
+    if encoder == "libsvtav1":
+        svt_preset = preset if preset.isdigit() else "8"
+        return ["-c:v", "libsvtav1", "-preset", svt_preset, "-crf", str(qp)]
     return ["-c:v", "libvvenc", "-preset", preset, "-qp", str(qp)]
 
 
@@ -88,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--psnr-yuv-weighting", choices=["6:1:1", "pixel_share"])
     parser.add_argument("--no-vmaf", action="store_true")
     parser.add_argument("--no-ms-ssim", action="store_true")
+    parser.add_argument("--vmaf-model", choices=["vmaf_v0.6.1", "vmaf_v0.6.1neg", "vmaf_4k_v0.6.1"])
+    parser.add_argument("--vmaf-scale-to-model", action="store_true")
     parser.add_argument("--n-threads", type=int, default=2)
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
@@ -95,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         "compute_vmaf": not args.no_vmaf,
         "compute_ms_ssim": not args.no_ms_ssim,
     }
+    if args.vmaf_model:
+        overrides["vmaf_model"] = args.vmaf_model
+    if args.vmaf_scale_to_model:
+        overrides["vmaf_scale_to_model"] = True
     if args.psnr_pooling:
         overrides["psnr_pooling"] = args.psnr_pooling
     if args.psnr_yuv_weighting:

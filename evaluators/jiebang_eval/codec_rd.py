@@ -16,7 +16,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from jiebang_eval.media.rawvideo import SUPPORTED_PIX_FMTS, RawVideoFormat
-from jiebang_eval.metrics.ffmpeg_quality import FrameQualityLog, QualityOptions, measure_quality
+from jiebang_eval.metrics.ffmpeg_quality import (
+    VMAF_MODEL_RESOLUTIONS,
+    FrameQualityLog,
+    QualityOptions,
+    measure_quality,
+)
 from jiebang_eval.metrics.psnr import psnr_cap_db, psnr_from_mse, psnr_global_mse
 
 PsnrPooling = Literal["mean_frame_db", "global_mse"]
@@ -25,7 +30,12 @@ QUALITY_KEYS = ("psnr_y", "psnr_u", "psnr_v", "psnr_yuv", "ssim_y", "ssim", "ms_
 
 
 class SequenceInfo(BaseModel):
-    """One reference sequence as listed in ``reference/sequences.json``."""
+    """One reference sequence as listed in ``reference/sequences.json``.
+
+    ``class`` (optional) groups sequences for per-class averages (e.g. JVET CTC classes A–F).
+    """
+
+    model_config = ConfigDict(populate_by_name=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     width: int = Field(gt=0)
@@ -33,6 +43,7 @@ class SequenceInfo(BaseModel):
     fps: float | str
     frames: int = Field(gt=0)
     pix_fmt: str = "yuv420p"
+    sequence_class: str | None = Field(default=None, alias="class", max_length=64)
 
     @field_validator("pix_fmt")
     @classmethod
@@ -68,13 +79,23 @@ class QualityDefinition(BaseModel):
     psnr_yuv_weighting: YuvWeighting = "6:1:1"
     # None: libvmaf's 6·bitdepth + 12 dB (60 dB at 8-bit), the same in every pooling.
     psnr_cap_db: float | None = Field(default=None, gt=0)
-    vmaf_model: Literal["vmaf_v0.6.1", "vmaf_4k_v0.6.1"] = "vmaf_v0.6.1"
+    # vmaf_v0.6.1neg: libvmaf's "no enhancement gain" model, which does not reward sharpening.
+    vmaf_model: Literal["vmaf_v0.6.1", "vmaf_v0.6.1neg", "vmaf_4k_v0.6.1"] = "vmaf_v0.6.1"
+    # Scale both videos (bicubic) to the model's resolution before VMAF (Netflix's advice
+    # for content of another size); the other metrics stay at the native size.
+    vmaf_scale_to_model: bool = False
     compute_vmaf: bool = True
     compute_ms_ssim: bool = True
 
     def quality_options(self, n_threads: int) -> QualityOptions:
         models = (self.vmaf_model,) if self.compute_vmaf else ()
-        return QualityOptions(ms_ssim=self.compute_ms_ssim, vmaf_models=models, n_threads=n_threads)
+        scale = VMAF_MODEL_RESOLUTIONS[self.vmaf_model] if self.vmaf_scale_to_model else None
+        return QualityOptions(
+            ms_ssim=self.compute_ms_ssim,
+            vmaf_models=models,
+            n_threads=n_threads,
+            vmaf_scale=scale,
+        )
 
 
 class RdPoint(BaseModel):

@@ -6,6 +6,7 @@ import json
 from typing import Literal
 
 from pydantic import ConfigDict, Field
+from rd_bd import bd_against_anchor, checked_curve, class_table, rd_curve_plot
 from rd_measure import measure_all
 from rd_submission import check_rates, find_rate_points
 
@@ -24,14 +25,6 @@ from jiebang_eval.contract import (
     MetricSpec,
     SubmissionError,
 )
-from jiebang_eval.metrics.bjontegaard import (
-    NonMonotonicCurve,
-    bd_quality,
-    bd_rate,
-    check_monotone,
-    overlap_fraction,
-    rd_convex_hull,
-)
 from jiebang_eval.results import item_split, ok_result
 
 QualityKey = Literal["psnr_y", "psnr_yuv", "ssim_y", "ssim", "ms_ssim", "vmaf"]
@@ -46,6 +39,9 @@ class VideoCodecConfig(QualityDefinition):
     track: Literal["bitstream", "decoded_yuv"] = "bitstream"
     bd_metric: QualityKey = "psnr_yuv"
     bd_method: Literal["pchip", "cubic", "akima"] = "pchip"
+    # Further anchors in the reference folder (e.g. "anchor_svtav1.json"), each its own
+    # column bd_rate_anchor2, bd_rate_anchor3.
+    extra_anchors: list[str] = Field(default_factory=list, max_length=2)
     # A curve whose quality does not rise with rate is refused, or (opt-in) replaced by
     # the upper convex hull of its points; never silently reordered.
     non_monotonic: Literal["refuse", "convex_hull"] = "refuse"
@@ -153,9 +149,24 @@ SPEC = EvaluatorSpec(
             "VMAF",
             "higher",
             "",
-            "libvmaf vmaf_v0.6.1 模型的逐帧分数平均。",
-            "Frame mean of libvmaf model vmaf_v0.6.1.",
+            "libvmaf 模型（config.vmaf_model：默认 vmaf_v0.6.1，或 NEG 模型 vmaf_v0.6.1neg）"
+            "逐帧分数的平均；可先将两路视频双三次缩放到模型分辨率。",
+            "Frame mean of the libvmaf model in config.vmaf_model (vmaf_v0.6.1 by default, or "
+            "the NEG model vmaf_v0.6.1neg); optionally both videos scaled (bicubic) to the "
+            "model's resolution first.",
             precision=3,
+        ),
+        *(
+            _metric(
+                f"bd_rate_anchor{k}",
+                f"BD-rate（锚点 {k}）",
+                f"BD-rate (anchor {k})",
+                "lower",
+                "%",
+                f"与 bd_rate 相同，对照参考数据中第 {k} 个锚点（config.extra_anchors）。",
+                f"As bd_rate, against the reference's anchor {k} (config.extra_anchors).",
+            )
+            for k in (2, 3)
         ),
     ],
     primary_metric="bd_rate",
@@ -167,61 +178,27 @@ def _bd_item(
     ctx: EvaluationContext,
     seq: SequenceInfo,
     points: list[RdPoint],
-    anchor: list[RdPoint],
+    anchors: list[tuple[str, AnchorFile]],
     config: VideoCodecConfig,
 ) -> ItemResult:
-    key = config.bd_metric
-    if any(key not in p.quality for p in anchor):
-        raise RuntimeError(f"anchor.json has no {key!r} for {seq.name}; regenerate it")
-    rates, quality = [p.kbps for p in points], [p.quality[key] for p in points]
-    anchor_rates, anchor_quality = [p.kbps for p in anchor], [p.quality[key] for p in anchor]
-    if max(rates) < min(anchor_rates) or min(rates) > max(anchor_rates):
-        raise SubmissionError(
-            f"rates {min(rates):.1f}–{max(rates):.1f} kbps of {seq.name} do not overlap the "
-            f"anchor's {min(anchor_rates):.1f}–{max(anchor_rates):.1f} kbps",
-            f"{seq.name} 的码率范围 {min(rates):.1f}–{max(rates):.1f} kbps 与锚点 "
-            f"{min(anchor_rates):.1f}–{max(anchor_rates):.1f} kbps 不重叠",
+    curve = checked_curve(ctx, seq, points, config)
+    extra: dict[str, object] = {"bd_metric": config.bd_metric, **curve.extra}
+    if seq.sequence_class:
+        extra["class"] = seq.sequence_class
+    (first_name, first), *others = anchors
+    metrics, details = bd_against_anchor(
+        ctx, seq, curve, first.sequences[seq.name], config, anchor_name=first_name
+    )
+    extra.update(details)
+    compared = []
+    for k, (name, anchor) in enumerate(others, start=2):
+        more, more_details = bd_against_anchor(
+            ctx, seq, curve, anchor.sequences[seq.name], config, anchor_name=name
         )
-    extra: dict[str, object] = {"bd_metric": key}
-    try:
-        check_monotone(rates, quality, name=seq.name)
-    except NonMonotonicCurve as exc:
-        shown = ", ".join(f"{r:.1f} kbps → {q:.4g}" for r, q in exc.points)
-        if config.non_monotonic == "refuse":
-            raise SubmissionError(
-                f"{seq.name}: {key} does not increase with rate at these points: {shown}; "
-                "every higher rate point must have a higher quality",
-                f"{seq.name}：{key} 未随码率升高而升高，问题码率点：{shown}；码率越高的点质量必须越高",
-            ) from exc
-        hull_rates, hull_quality = rd_convex_hull(rates, quality)
-        ctx.warn(f"{seq.name}: {key} not monotonic at {shown}; scored on the convex hull")
-        extra["convex_hull"] = [[r, q] for r, q in zip(hull_rates, hull_quality, strict=True)]
-        rates, quality = list(map(float, hull_rates)), list(map(float, hull_quality))
-    overlap = overlap_fraction(anchor_quality, quality)
-    extra["overlap"] = overlap
-    if overlap < config.min_overlap:
-        if config.min_overlap_rule == "refuse":
-            raise SubmissionError(
-                f"{seq.name}: the {key} range overlaps the anchor's by {overlap:.0%}, "
-                f"below the required {config.min_overlap:.0%}",
-                f"{seq.name}：{key} 范围与锚点重叠 {overlap:.0%}，低于要求的 {config.min_overlap:.0%}",
-            )
-        ctx.warn(
-            f"{seq.name}: {key} overlaps the anchor by {overlap:.0%} "
-            f"(< {config.min_overlap:.0%}); BD-rate is extrapolated from a narrow interval"
-        )
-        extra["overlap_warning"] = True
-    try:
-        method = config.bd_method
-        metrics = {
-            "bd_rate": bd_rate(anchor_rates, anchor_quality, rates, quality, method=method),
-            "bd_quality": bd_quality(anchor_rates, anchor_quality, rates, quality, method=method),
-        }
-    except ValueError as exc:
-        raise SubmissionError(
-            f"BD on {key} cannot be computed for {seq.name}: {exc}",
-            f"{seq.name} 无法计算 {key} 的 BD 值：{exc}",
-        ) from exc
+        metrics[f"bd_rate_anchor{k}"] = more["bd_rate"]
+        compared.append({"file": name, "encoder": anchor.encoder, **more, **more_details})
+    if compared:
+        extra["extra_anchors"] = compared
     for shown in ("psnr_yuv", "ssim", "vmaf"):
         if all(shown in p.quality for p in points):
             metrics[shown] = sum(p.quality[shown] for p in points) / len(points)
@@ -229,15 +206,32 @@ def _bd_item(
     return ItemResult(id=seq.name, split=item_split(ctx, seq.name), metrics=metrics, extra=extra)
 
 
+def _load_anchors(ctx: EvaluationContext, config: VideoCodecConfig) -> list[tuple[str, AnchorFile]]:
+    anchors = []
+    for name in ("anchor.json", *config.extra_anchors):
+        path = ctx.reference_dir / name
+        if not path.is_file():
+            raise RuntimeError(
+                f"reference data has no {name}; generate it with jiebang_eval.anchors"
+            )
+        anchor = AnchorFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        pooling = {
+            "psnr_pooling",
+            "psnr_yuv_weighting",
+            "psnr_cap_db",
+            "vmaf_model",
+            "vmaf_scale_to_model",
+        }
+        if anchor.definition.model_dump(include=pooling) != config.model_dump(include=pooling):
+            ctx.warn(f"{name} was measured with a different quality definition than config")
+        anchors.append((name, anchor))
+    return anchors
+
+
 def evaluate(ctx: EvaluationContext) -> EvaluationResult:
     config: VideoCodecConfig = ctx.config
     sequences = load_sequences(ctx.reference_dir)
-    anchor = AnchorFile.model_validate(
-        json.loads((ctx.reference_dir / "anchor.json").read_text(encoding="utf-8"))
-    )
-    pooling = {"psnr_pooling", "psnr_yuv_weighting", "psnr_cap_db", "vmaf_model"}
-    if anchor.definition.model_dump(include=pooling) != config.model_dump(include=pooling):
-        ctx.warn("anchor.json was measured with a different quality definition than config")
+    anchors = _load_anchors(ctx, config)
     found = {
         seq.name: find_rate_points(
             ctx.submission_dir, seq, config.rate_points, with_yuv=config.track == "decoded_yuv"
@@ -253,19 +247,11 @@ def evaluate(ctx: EvaluationContext) -> EvaluationResult:
     for points in found.values():
         check_rates(points, config.rate_windows_kbps)
     measured_by_seq = measure_all(ctx, [p for s in sequences for p in found[s.name]], config)
-    items, curves = [], []
-    for seq in sequences:
-        measured = measured_by_seq[seq.name]
-        item = _bd_item(ctx, seq, measured, anchor.sequences[seq.name], config)
-        items.append(item)
-        curves.append(
-            {
-                "sequence": seq.name,
-                "metric": config.bd_metric,
-                "anchor": [
-                    [p.kbps, p.quality[config.bd_metric]] for p in anchor.sequences[seq.name]
-                ],
-                "submission": [[p.kbps, p.quality[config.bd_metric]] for p in measured],
-            }
-        )
-    return ok_result(ctx, items, plots={"rd_curves": curves})
+    items = [_bd_item(ctx, seq, measured_by_seq[seq.name], anchors, config) for seq in sequences]
+    curves = [
+        rd_curve_plot(seq.name, measured_by_seq[seq.name], anchors, config.bd_metric)
+        for seq in sequences
+    ]
+    keys = ["bd_rate", *(f"bd_rate_anchor{k}" for k in range(2, len(anchors) + 1)), "bd_quality"]
+    plots = {"rd_curves": curves, "class_table": class_table(items, keys)}
+    return ok_result(ctx, items, plots=plots)

@@ -255,3 +255,120 @@ def test_a_narrow_overlap_is_warned_or_refused(reference_dir, tmp_path, run_eval
     assert "overlaps the anchor's by" in _first_error(
         run_evaluator, submission, reference_dir, strict
     )
+
+
+def _build_anchor(reference: Path, encoder: str, qps: list[int], output: str, *extra: str):
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jiebang_eval.anchors",
+            *["--reference", str(reference), "--encoder", encoder, "--output"],
+            str(reference / output),
+            *["--qp", *map(str, qps), *extra],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+
+
+def _standalone_vmaf(distorted: Path, reference: Path, fmt: RawVideoFormat, graph: str, tmp: Path):
+    log = tmp / "standalone_vmaf.json"
+    decoded = tmp / "standalone.yuv"
+    run_ffmpeg("-i", str(distorted), "-pix_fmt", fmt.pix_fmt, "-f", "rawvideo", str(decoded))
+    size = ["-f", "rawvideo", "-pix_fmt", fmt.pix_fmt, "-s", f"{fmt.width}x{fmt.height}"]
+    run_ffmpeg(
+        *size,
+        *["-i", str(decoded)],
+        *size,
+        *["-i", str(reference), "-lavfi", graph.format(log=log), "-f", "null", "-"],
+    )
+    frames = json.loads(log.read_text())["frames"]
+    return sum(f["metrics"]["vmaf"] for f in frames) / len(frames)
+
+
+def test_two_anchors_vmaf_neg_and_classes(reference_dir, tmp_path, run_evaluator):
+    import bjontegaard
+
+    reference = tmp_path / "reference"
+    shutil.copytree(reference_dir, reference)
+    listing = json.loads((reference / "sequences.json").read_text())
+    for entry, cls in zip(listing["sequences"], ("A", "B"), strict=True):
+        entry["class"] = cls
+    (reference / "sequences.json").write_text(json.dumps(listing))
+    neg = ("--vmaf-model", "vmaf_v0.6.1neg", "--preset", "ultrafast")
+    _build_anchor(reference, "libx265", ANCHOR_QPS, "anchor.json", *neg)
+    _build_anchor(
+        reference,
+        "libsvtav1",
+        [50, 44, 38, 32],
+        "anchor_svtav1.json",
+        "--vmaf-model",
+        "vmaf_v0.6.1neg",
+        "--preset",
+        "12",
+    )
+    submission = _submission(tmp_path / "sub", reference, [40, 36, 32, 28])
+    config = {
+        **CONFIG,
+        "vmaf_model": "vmaf_v0.6.1neg",
+        "bd_metric": "vmaf",
+        "extra_anchors": ["anchor_svtav1.json"],
+    }
+    completed, result = run_evaluator("video_codec_rd", submission, reference, config)
+    assert result["status"] == "ok", result["error"]
+    assert not [w for w in result["warnings"] if "quality definition" in w]
+    svt = json.loads((reference / "anchor_svtav1.json").read_text())
+    assert svt["encoder"] == "libsvtav1"
+    for item in result["items"]:
+        points = item["extra"]["rate_points"]
+        anchor2 = svt["sequences"][item["id"]]
+        expected = bjontegaard.bd_rate(
+            [p["kbps"] for p in anchor2],
+            [p["quality"]["vmaf"] for p in anchor2],
+            [p["kbps"] for p in points],
+            [p["quality"]["vmaf"] for p in points],
+            method="pchip",
+            min_overlap=0,
+        )
+        assert item["metrics"]["bd_rate_anchor2"] == pytest.approx(expected, abs=1e-9)
+        assert item["extra"]["class"] == {"seqA": "A", "seqB": "B"}[item["id"]]
+        assert item["extra"]["extra_anchors"][0]["encoder"] == "libsvtav1"
+    table = {row["class"]: row for row in result["plots"]["class_table"]}
+    assert table["A"]["sequences"] == ["seqA"]
+    by_id = {item["id"]: item for item in result["items"]}
+    assert table["B"]["bd_rate_anchor2"] == by_id["seqB"]["metrics"]["bd_rate_anchor2"]
+    assert result["plots"]["rd_curves"][0]["extra_anchors"][0]["encoder"] == "libsvtav1"
+    # VMAF NEG of one rate point equals libvmaf's own NEG model on the same decoded frames
+    fmt = SEQUENCES["seqA"]
+    want = _standalone_vmaf(
+        submission / "seqA" / "r1.265",
+        reference / "seqA.yuv",
+        fmt,
+        "[0:v][1:v]libvmaf=log_path={log}:log_fmt=json:model=version=vmaf_v0.6.1neg\\\\:name=vmaf",
+        tmp_path,
+    )
+    assert by_id["seqA"]["extra"]["rate_points"][0]["quality"]["vmaf"] == pytest.approx(
+        want, abs=1e-6
+    )
+
+
+def test_vmaf_can_be_scaled_to_the_models_resolution(reference_dir, tmp_path, run_evaluator):
+    submission = _submission(tmp_path / "scaled", reference_dir, ANCHOR_QPS)
+    config = {**CONFIG, "vmaf_scale_to_model": True, "bd_metric": "psnr_yuv"}
+    _, result = run_evaluator("video_codec_rd", submission, reference_dir, config)
+    assert result["status"] == "ok", result["error"]
+    fmt = SEQUENCES["seqA"]
+    scale = "scale=1920:1080:flags=bicubic"
+    want = _standalone_vmaf(
+        submission / "seqA" / "r1.265",
+        reference_dir / "seqA.yuv",
+        fmt,
+        f"[0:v]{scale}[d];[1:v]{scale}[r];[d][r]libvmaf=log_path={{log}}:log_fmt=json",
+        tmp_path,
+    )
+    seq_a = next(item for item in result["items"] if item["id"] == "seqA")
+    assert seq_a["extra"]["rate_points"][0]["quality"]["vmaf"] == pytest.approx(want, abs=1e-6)
+    assert "ms_ssim" in seq_a["extra"]["rate_points"][0]["quality"]

@@ -30,7 +30,18 @@ from pathlib import Path
 from jiebang_eval.media.rawvideo import RawVideoFormat
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
-VMAF_MODEL_NAMES = {"vmaf_v0.6.1": "vmaf", "vmaf_4k_v0.6.1": "vmaf_4k"}
+VMAF_MODEL_NAMES = {
+    "vmaf_v0.6.1": "vmaf",
+    "vmaf_v0.6.1neg": "vmaf_neg",
+    "vmaf_4k_v0.6.1": "vmaf_4k",
+}
+# The resolution each built-in model was trained at: Netflix recommends scaling both
+# videos to it (bicubic) before VMAF for content of another size.
+VMAF_MODEL_RESOLUTIONS = {
+    "vmaf_v0.6.1": (1920, 1080),
+    "vmaf_v0.6.1neg": (1920, 1080),
+    "vmaf_4k_v0.6.1": (3840, 2160),
+}
 
 
 class FfmpegError(RuntimeError):
@@ -50,6 +61,9 @@ class QualityOptions:
     ms_ssim: bool = True
     vmaf_models: tuple[str, ...] = ("vmaf_v0.6.1",)
     n_threads: int = 2
+    # Scale both videos (bicubic) to this size before VMAF only; PSNR, SSIM and MS-SSIM
+    # stay at the native size.
+    vmaf_scale: tuple[int, int] | None = None
 
 
 @dataclass
@@ -90,19 +104,27 @@ def build_filter_graph(options: QualityOptions, log_dir: Path) -> str:
         branches.append(f"psnr=shortest=1,metadata=mode=print:file={psnr_log}")
     if options.ssim:
         branches.append(f"ssim=shortest=1:stats_file={_filter_path(log_dir / 'ssim.log')}")
-    vmaf_log = _filter_path(log_dir / "vmaf.json")
     models = [
         f"version={version}\\\\:name={VMAF_MODEL_NAMES.get(version, version)}"
         for version in options.vmaf_models
     ]
+    scaled = bool(models) and options.vmaf_scale is not None
+    prefix = f":n_threads={options.n_threads}"
+    scaled_branch = -1
     if models or options.ms_ssim:
-        vmaf = f"libvmaf=shortest=1:log_path={vmaf_log}:log_fmt=json"
-        vmaf += f":n_threads={options.n_threads}"
+        vmaf = f"libvmaf=shortest=1:log_path={_filter_path(log_dir / 'vmaf.json')}:log_fmt=json"
+        vmaf += prefix
         if models:
             vmaf += ":model=" + "|".join(models)
-        if options.ms_ssim:
+        if options.ms_ssim and not scaled:
             vmaf += ":feature=name=float_ms_ssim"
+        scaled_branch = len(branches) if scaled else -1
         branches.append(vmaf)
+    if options.ms_ssim and scaled:
+        ms_log = _filter_path(log_dir / "ms_ssim.json")
+        branches.append(
+            f"libvmaf=shortest=1:log_path={ms_log}:log_fmt=json{prefix}:feature=name=float_ms_ssim"
+        )
     if not branches:
         raise ValueError("no analysis requested")
     n = len(branches)
@@ -114,7 +136,14 @@ def build_filter_graph(options: QualityOptions, log_dir: Path) -> str:
     ]
     for i, branch in enumerate(branches):
         sink = "[out]" if i == n - 1 else ",nullsink"
-        parts.append(f"[d{i}][r{i}]{branch}{sink}")
+        inputs = f"[d{i}][r{i}]"
+        if i == scaled_branch and options.vmaf_scale is not None:
+            width, height = options.vmaf_scale
+            size = f"scale={width}:{height}:flags=bicubic"
+            parts.append(f"[d{i}]{size}[ds{i}]")
+            parts.append(f"[r{i}]{size}[rs{i}]")
+            inputs = f"[ds{i}][rs{i}]"
+        parts.append(f"{inputs}{branch}{sink}")
     return ";".join(parts)
 
 
@@ -165,9 +194,14 @@ def measure_quality(
         log.mse = parse_psnr_metadata((log_dir / "psnr_metadata.log").read_text())
     if options.ssim:
         log.ssim = parse_ssim_stats((log_dir / "ssim.log").read_text())
+    separate_ms_ssim = options.ms_ssim and bool(options.vmaf_models) and options.vmaf_scale
     if options.vmaf_models or options.ms_ssim:
         vmaf_text = (log_dir / "vmaf.json").read_text()
-        log.vmaf, log.ms_ssim = parse_vmaf_json(vmaf_text, options.vmaf_models, options.ms_ssim)
+        log.vmaf, log.ms_ssim = parse_vmaf_json(
+            vmaf_text, options.vmaf_models, options.ms_ssim and not separate_ms_ssim
+        )
+    if separate_ms_ssim:
+        _, log.ms_ssim = parse_vmaf_json((log_dir / "ms_ssim.json").read_text(), (), True)
     return log
 
 
