@@ -113,6 +113,21 @@ class Settings(BaseSettings):
         [],
         description="Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For is believed; empty trusts none.",
     )
+    bundle_max_bytes: int = Field(
+        4 * 1024**3, ge=1, description="Largest bundle archive POST /admin/bundles accepts."
+    )
+    bundle_max_unpacked_bytes: int = Field(
+        16 * 1024**3, ge=1, description="Largest total a bundle archive may unpack to."
+    )
+    bundle_max_files: int = Field(
+        100_000, ge=1, description="Most files (entries) a bundle archive may hold."
+    )
+    fault_budget_per_day: int = Field(
+        3,
+        ge=0,
+        description="Refunded platform or evaluator faults a team may cause in 24 hours; after "
+        "that its new submissions wait for an organiser to release them; 0 turns the hold off.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

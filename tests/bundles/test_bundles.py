@@ -83,7 +83,10 @@ BROKEN = [
      "contest.yaml:20: tracks[0].phases[0].split: items in both the public and the private split: b"),
     ("edition: \"1\"", "edition: \"1\"\ncolour: red", "contest.yaml:5: colour: unknown key"),
     ("title_en: Tiny\n", "title_en: [Tiny\n", "contest.yaml:4: (top level): not valid YAML"),
-    ("  - slug: vqa\n", "  - slug: vqa\n  - slug: vqa\n    title_zh: x\n", "contest.yaml:8: tracks[0].title_en: Field required"),
+    ("  - slug: vqa\n", "  - slug: vqa\n  - slug: vqb\n", "contest.yaml:8: tracks[0].title_en: Field required"),
+    ("edition: \"1\"", "edition: \"1\"\nedition: \"2\"", "contest.yaml:5: (top level): duplicate key 'edition' (first at line 4)"),
+    ("year: 2024", "year: &y 2024\nfounded: *y", "contest.yaml:6: (top level): YAML aliases (*y) are not allowed"),
+    ("year: 2024", "year: !!python/object/apply:os.getcwd []", "contest.yaml:5: (top level): the tag !!python/object/apply:os.getcwd is not allowed"),
 ]  # fmt: skip
 
 

@@ -1,4 +1,7 @@
-"""Reading bundle YAML with line numbers, so every problem names its file, line and key."""
+"""Reading bundle YAML with line numbers, so every problem names its file, line and key.
+
+The YAML itself goes through :mod:`jiebang.core.safe_yaml` (no aliases, no tags, bounded).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-Key = tuple[str | int, ...]
+from jiebang.core import safe_yaml
+
+Key = safe_yaml.Key
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -54,40 +58,15 @@ class Document:
         return Problem(self.file, self.line_of(key), key_text(key), message)
 
 
-def _plain(node: yaml.Node, key: Key, lines: dict[Key, int], loader: yaml.SafeLoader) -> Any:
-    lines.setdefault(key, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            name = str(loader.construct_object(key_node))
-            lines[(*key, name)] = key_node.start_mark.line + 1
-            result[name] = _plain(value_node, (*key, name), lines, loader)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(child, (*key, i), lines, loader) for i, child in enumerate(node.value)]
-    return loader.construct_object(node)
-
-
 def read_document(path: Path, *, name: str) -> tuple[Document | None, list[Problem]]:
-    """Parse ``path``; a syntax error becomes a problem with its line."""
+    """Parse ``path`` with the platform's bounded YAML loader; a refusal becomes a problem."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, 0, "", f"cannot read the file: {exc}")]
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        lines: dict[Key, int] = {}
-        data = _plain(node, (), lines, loader) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        return None, [Problem(name, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
+        parsed = safe_yaml.read_document(path, name=name)
+    except safe_yaml.YAMLRefused as exc:
+        return None, [Problem(name, exc.line, "", exc.message)]
+    if not isinstance(parsed.data, dict):
         return None, [Problem(name, 1, "", "the file must hold a mapping of keys to values")]
-    return Document(name, data, lines), []
+    return Document(name, parsed.data, parsed.lines), []
 
 
 def validate_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:

@@ -20,6 +20,7 @@ from jiebang.config import get_settings
 from jiebang.contests import service as contest_service
 from jiebang.contests.models import Track
 from jiebang.core.errors import InvalidInput, NotFound
+from jiebang.core.locale import RequestLocale
 from jiebang.storage.config import get_store
 from jiebang.submissions.archives import ArchiveLimits, ArchivePolicy, ArchiveRejected, human_bytes
 
@@ -71,6 +72,7 @@ def import_bundle_zip(
     ],
     organiser: Organiser,
     db: SessionDep,
+    locale: RequestLocale,
 ) -> BundleImported | JSONResponse:
     """Validate and import a bundle; every problem is listed with its file, line and key."""
     with tempfile.TemporaryDirectory(prefix="jiebang-bundle-") as scratch:
@@ -79,9 +81,7 @@ def import_bundle_zip(
         try:
             bundle_policy().extract(upload, Path(scratch) / "bundle", filename="bundle.zip")
         except ArchiveRejected as exc:
-            raise InvalidInput(
-                "bundle", "archive_rejected", message=str(exc), message_zh=exc.zh
-            ) from exc
+            raise InvalidInput("bundle", "archive_rejected", message=exc.text(locale)) from exc
         loaded = load_bundle(_bundle_root(Path(scratch) / "bundle"))
         if not loaded.ok:
             problems = [

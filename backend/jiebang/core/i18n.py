@@ -120,7 +120,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "您的队伍正在等待组织方审核",
     ),
     "not_in_team": ("Join or form a team in this contest first", "请先在本竞赛中创建或加入队伍"),
-    "archive_rejected": ("{message}", "{message_zh}"),
+    "archive_rejected": ("{message}", "{message}"),
     "upload_incomplete": ("{message}", "{message}"),
     "sha256_mismatch": (
         "The uploaded file's sha256 is {actual}, but {declared} was declared; upload it again",
