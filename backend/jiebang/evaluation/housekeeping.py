@@ -1,5 +1,6 @@
 """Periodic duties of the API process: the lease watchdog, re-announcing queued jobs that
-no worker picked up (e.g. after a broker outage), and removing abandoned uploads."""
+no worker picked up (e.g. after a broker outage), removing abandoned uploads, and reclaiming
+the scratch space of jobs whose worker was killed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 from jiebang.config import get_settings
 from jiebang.db import get_engine, utcnow
 from jiebang.evaluation import dispatch, queue
+from jiebang.sandbox.leftovers import reclaim_leftovers
 from jiebang.storage.backend import ObjectMissing, StorageUnavailable
 from jiebang.storage.config import get_store
 from jiebang.submissions import lifecycle
@@ -43,8 +45,20 @@ def abort_abandoned_uploads(db: Session, *, older_than: timedelta) -> list[int]:
     return [s.id or 0 for s in stale]
 
 
+def reclaim_scratch() -> list[str]:
+    """Remove what killed jobs left on this machine: the embedded pool's job folders, sandbox
+    staging folders and run cgroups whose owning process is gone (see sandbox/leftovers.py)."""
+    settings = get_settings()
+    work = settings.work_dir or settings.var_dir / "work"
+    return reclaim_leftovers([work / "scratch"])
+
+
 def run_once() -> None:
     settings = get_settings()
+    try:
+        reclaim_scratch()
+    except OSError:  # a file-system hiccup must not stop the lease watchdog below
+        log.exception("reclaiming leftovers of killed jobs failed")
     with Session(get_engine(), expire_on_commit=False) as db:
         queue.requeue_expired(db)
         dispatch.announce_pending(db)

@@ -87,6 +87,15 @@ def build_bwrap_argv(
     return [*argv, "--", *command]
 
 
+def with_seccomp(argv: list[str], seccomp_fd: int | None) -> list[str]:
+    """Return ``argv`` with ``--seccomp FD`` before the program: bwrap installs that BPF
+    program on the program it starts, after its own namespace set-up (``seccomp.py``)."""
+    if seccomp_fd is None:
+        return argv
+    split = argv.index("--")
+    return [*argv[:split], "--seccomp", str(seccomp_fd), *argv[split:]]
+
+
 def _base_arguments(*, tmp_bytes: int) -> list[str]:
     args = [
         "--unshare-all",

@@ -19,6 +19,8 @@ DEFAULT_CGROUP_ROOT = Path("/sys/fs/cgroup")
 GROUP_PARENT = "jiebang-sandbox"
 # bwrap's own monitor and pid-1 helper share the pids budget with the team's program.
 BWRAP_HELPER_PROCESSES = 2
+V1_CONTROLLERS = ("memory", "pids", "cpuacct")
+RUN_GROUP_PREFIX = "run-"
 
 
 class CgroupMode(enum.StrEnum):
@@ -76,14 +78,23 @@ class RunCgroup:
 
     @classmethod
     def create(
-        cls, *, memory_bytes: int, max_processes: int, root: Path = DEFAULT_CGROUP_ROOT
+        cls,
+        *,
+        memory_bytes: int,
+        max_processes: int,
+        root: Path = DEFAULT_CGROUP_ROOT,
+        owner_token: str | None = None,
     ) -> RunCgroup | None:
-        """Create and configure a fresh group, or return ``None`` if none is writable."""
+        """Create and configure a fresh group, or return ``None`` if none is writable.
+
+        ``owner_token`` (see ``ownership.py``) goes into the group's name, so that the
+        housekeeper can tell the group of a killed worker from one still in use.
+        """
         mode = detect_cgroup_mode(root)
-        name = f"run-{uuid.uuid4().hex}"
+        name = run_group_name(owner_token, uuid.uuid4().hex)
         pids_max = str(max_processes + BWRAP_HELPER_PROCESSES)
         if mode is CgroupMode.V1:
-            dirs = {c: root / c / GROUP_PARENT / name for c in ("memory", "pids", "cpuacct")}
+            dirs = {c: root / c / GROUP_PARENT / name for c in V1_CONTROLLERS}
             if not os.access(root / "cpuacct", os.W_OK):
                 del dirs["cpuacct"]
             group = cls(mode, dirs)
@@ -111,6 +122,17 @@ class RunCgroup:
             _write(unified / "pids.max", pids_max)
             return group
         return None
+
+    @classmethod
+    def existing(cls, paths: list[Path]) -> RunCgroup:
+        """Return a handle on a group found on disk (one directory per hierarchy)."""
+        dirs = {
+            (path.parent.parent.name if path.parent.parent.name in V1_CONTROLLERS else "unified"): (
+                path
+            )
+            for path in paths
+        }
+        return cls(CgroupMode.V2 if "unified" in dirs else CgroupMode.V1, dirs)
 
     def _make_dirs(self) -> None:
         for path in self._dirs.values():
@@ -183,6 +205,24 @@ class RunCgroup:
                     break
                 except OSError:
                     time.sleep(0.02)
+
+
+def run_group_name(owner_token: str | None, unique: str) -> str:
+    """Return a run group's name: ``run-<owner token>-<unique>`` (``run-<unique>`` unowned)."""
+    return f"{RUN_GROUP_PREFIX}{owner_token}-{unique}" if owner_token else RUN_GROUP_PREFIX + unique
+
+
+def run_group_owner_token(name: str) -> str | None:
+    """Return the owner token in a run group's name, or ``None`` for an unowned name."""
+    token = name.removeprefix(RUN_GROUP_PREFIX).rpartition("-")[0]
+    return token or None
+
+
+def cgroup_dirs(root: Path, parent: str) -> list[Path]:
+    """Return ``parent`` in every hierarchy under ``root`` that has it (v1 and v2)."""
+    candidates = [root / name / parent for name in V1_CONTROLLERS]
+    candidates += [candidate / parent for candidate in (root, root / "unified")]
+    return [path for path in candidates if path.is_dir()]
 
 
 def _keyed(text: str | None, key: str) -> int:

@@ -15,6 +15,7 @@ import os
 import resource
 
 from jiebang.sandbox.rlimits import RlimitSetting
+from jiebang.sandbox.seccomp import load_filter
 
 CLONE_NEWNS = 0x00020000
 MS_BIND = 4096
@@ -43,6 +44,8 @@ class ChildSetup:
     staged_binds: tuple[tuple[str, str], ...]
     rlimits: tuple[RlimitSetting, ...]
     identity: SandboxIdentity | None
+    # Installed here only without bwrap; with bwrap, bwrap installs it on the program.
+    seccomp_program: bytes | None = None
 
     def __call__(self) -> None:
         pid = str(os.getpid())
@@ -58,6 +61,8 @@ class ChildSetup:
             os.setgroups([])
             os.setresgid(self.identity.gid, self.identity.gid, self.identity.gid)
             os.setresuid(self.identity.uid, self.identity.uid, self.identity.uid)
+        if self.seccomp_program is not None:
+            load_filter(self.seccomp_program)
 
 
 def _libc() -> ctypes.CDLL:

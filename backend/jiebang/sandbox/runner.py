@@ -14,13 +14,16 @@ from typing import Any
 from jiebang.sandbox import bwrap as bwrap_cli
 from jiebang.sandbox.cgroups import CgroupUsage, RunCgroup
 from jiebang.sandbox.launch import ChildSetup, SandboxIdentity
+from jiebang.sandbox.leftovers import SANDBOX_WORKDIR_PREFIX
 from jiebang.sandbox.limits import SandboxLimits
 from jiebang.sandbox.logtail import TailBuffer, scrub_host_paths
 from jiebang.sandbox.monitor import Supervision, signal_name, supervise
 from jiebang.sandbox.mounts import Mount
 from jiebang.sandbox.outputs import directory_size
+from jiebang.sandbox.ownership import OWNER_FILE, ProcessOwner, create_owned_dir
 from jiebang.sandbox.result import SandboxResult
 from jiebang.sandbox.rlimits import rlimits_for
+from jiebang.sandbox.seccomp import filter_memfd, sandbox_filter
 from jiebang.sandbox.status import bubblewrap_available, default_identity
 
 HIDDEN_PATH = "<host>"
@@ -46,20 +49,24 @@ def run_sandboxed(
         raise ValueError("argv must not be empty")
     identity = default_identity()
     isolated = bubblewrap_available()
-    workdir = Path(tempfile.mkdtemp(prefix="jiebang-sandbox-", dir=_workdir_parent()))
+    owner = ProcessOwner.current()
+    workdir = create_owned_dir(_workdir_parent(), prefix=SANDBOX_WORKDIR_PREFIX)
     workdir.chmod(0o711)
     for mount in mounts:
         if mount.writable and identity is not None:
             os.chown(mount.source, identity.uid, identity.gid)
-    cgroup = _create_cgroup(limits)
+    cgroup = _create_cgroup(limits, owner)
     stdout, stderr = TailBuffer(limits.log_bytes_kept), TailBuffer(limits.log_bytes_kept)
     stage_points: list[Path] = []
+    # bwrap installs the filter on the program; the fallback installs it itself.
+    seccomp_fd = filter_memfd(sandbox_filter()) if isolated else None
     try:
         with _stdin_file(stdin) as stdin_file:
             if isolated:
                 command, setup, stage_points = _bwrap_plan(
                     argv, limits, mounts, dict(env or {}), cwd, workdir, identity, cgroup
                 )
+                command = bwrap_cli.with_seccomp(command, seccomp_fd)
                 process_cwd = workdir
             else:
                 command, setup = _fallback_plan(
@@ -76,6 +83,7 @@ def run_sandboxed(
                 preexec_fn=setup,
                 start_new_session=True,
                 close_fds=True,
+                pass_fds=(seccomp_fd,) if seccomp_fd is not None else (),
             )
 
             def kill_tree() -> None:
@@ -101,6 +109,8 @@ def run_sandboxed(
         usage = cgroup.usage() if cgroup is not None else None
         written = sum(directory_size(path) for path in writable)
     finally:
+        if seccomp_fd is not None:
+            os.close(seccomp_fd)
         if cgroup is not None:
             cgroup.remove()
         _remove_workdir(workdir, stage_points)
@@ -124,10 +134,12 @@ def _workdir_parent() -> str | None:
     return shared_memory if os.access(shared_memory, os.W_OK | os.X_OK) else None
 
 
-def _create_cgroup(limits: SandboxLimits) -> RunCgroup | None:
+def _create_cgroup(limits: SandboxLimits, owner: ProcessOwner) -> RunCgroup | None:
     try:
         return RunCgroup.create(
-            memory_bytes=limits.memory_bytes, max_processes=limits.max_processes
+            memory_bytes=limits.memory_bytes,
+            max_processes=limits.max_processes,
+            owner_token=owner.token,
         )
     except OSError:
         return None
@@ -227,6 +239,7 @@ def _fallback_plan(
             )
         ),
         identity=identity,
+        seccomp_program=sandbox_filter(),
     )
     return [_host_path(arg, mounts) for arg in argv], setup
 
@@ -240,7 +253,7 @@ def _host_path(path: str, mounts: Sequence[Mount]) -> str:
 
 def _remove_workdir(workdir: Path, stage_points: Sequence[Path]) -> None:
     # Never rmtree: a stage point is only ever an empty directory or file on the host.
-    for path in [*stage_points, *workdir.glob("etc-*")]:
+    for path in [*stage_points, *workdir.glob("etc-*"), workdir / OWNER_FILE]:
         with contextlib.suppress(OSError):
             path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
     with contextlib.suppress(OSError):

@@ -15,8 +15,9 @@ from jiebang.sandbox.limits import MIB, SandboxLimits
 from jiebang.sandbox.mounts import runtime_env, runtime_python
 from jiebang.sandbox.outputs import UnsafeOutputError, safe_collect_outputs
 from jiebang.sandbox.result import SandboxResult
-from jiebang.sandbox.stages import run_stage
+from jiebang.sandbox.stages import OUTPUT_TARGET, run_stage
 from jiebang.sandbox.status import default_identity
+from jiebang.sandbox.syscall_probe import probe_program, read_probe
 
 SELFTEST_LIMITS = SandboxLimits(
     cpu_seconds=1,
@@ -174,12 +175,36 @@ def _process_gone(pid: int) -> bool:
     return not Path(f"/proc/{pid}").exists()
 
 
+def run_syscall_probe(
+    bench: AttackBench, *, limits: SandboxLimits = SELFTEST_LIMITS
+) -> list[AttackOutcome]:
+    """Make every denied system call in the run stage: one row per call, plus the filter's."""
+    output_dir = bench.fresh_output_dir("output")
+    result = run_stage(
+        program_dir=bench.program_dir,
+        entrypoint_argv=[runtime_python(), "-c", probe_program(), f"{OUTPUT_TARGET}/probe.json"],
+        inputs_dir=bench.inputs_dir,
+        output_dir=output_dir,
+        limits=limits,
+    )
+    report = output_dir / "probe.json"
+    if not result.succeeded or not report.is_file():
+        detail = f"{result.reason('en')}: {result.stderr_tail[-200:]}"
+        return [AttackOutcome("seccomp: system call probe", False, detail)]
+    mode, rows = read_probe(report)
+    installed = AttackOutcome("seccomp: filter installed", mode == 2, f"Seccomp: {mode}")
+    return [installed] + [
+        AttackOutcome(f"seccomp: {row.label}", row.refused, row.detail) for row in rows
+    ]
+
+
 def run_selftest(attacks: Sequence[Attack] = ATTACKS) -> list[AttackOutcome]:
-    """Run every attack, then a normal program, and return one outcome per row."""
+    """Run every attack, the system call probe, then a normal program; one outcome per row."""
     outcomes: list[AttackOutcome] = []
     with attack_bench() as bench:
         for attack in attacks:
             outcomes.append(run_attack(attack, bench)[0])
+        outcomes += run_syscall_probe(bench)
         normal = Attack("normal program after the attacks", "print(sum(range(10)))")
         outcome, result = run_attack(normal, bench)
         works = outcome.contained and result.stdout_tail.strip() == "45"

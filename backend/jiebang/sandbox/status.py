@@ -9,6 +9,7 @@ from pathlib import Path
 from jiebang.sandbox import bwrap as bwrap_cli
 from jiebang.sandbox.cgroups import CgroupMode, detect_cgroup_mode
 from jiebang.sandbox.launch import SandboxIdentity
+from jiebang.sandbox.seccomp import seccomp_problem
 
 USERNS_LIMIT_FILE = Path("/proc/sys/user/max_user_namespaces")
 
@@ -57,6 +58,9 @@ def sandbox_status() -> SandboxStatus:
         )
     if cgroup is CgroupMode.NONE:
         warnings.append("no writable cgroup: memory and process limits fall back to rlimits")
+    seccomp = seccomp_problem()
+    if seccomp is not None:
+        warnings.append(f"no seccomp filter can be built ({seccomp}); sandboxed runs will fail")
     userns = _read_int(USERNS_LIMIT_FILE)
     if userns == 0:
         warnings.append("user.max_user_namespaces is 0: unprivileged user namespaces are off")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from jiebang.sandbox.leftovers import reclaim_leftovers
 from jiebang.worker.celery_app import TASK, celery_app
 from jiebang.worker.client import WorkerAPI
 from jiebang.worker.pipeline import process
@@ -38,5 +39,6 @@ def evaluate_job(job_id: int) -> str:
     if spec is None:
         return "already taken"
     RemoteConfig.scratch.mkdir(parents=True, exist_ok=True)
+    reclaim_leftovers([RemoteConfig.scratch])  # what a SIGKILLed sibling left behind
     process(spec, api=api, scratch_root=RemoteConfig.scratch, cache_dir=RemoteConfig.cache)
     return "done"
