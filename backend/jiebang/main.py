@@ -5,43 +5,45 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse
 
 from jiebang.api import API_PREFIX, include_api
 from jiebang.config import get_settings
 from jiebang.core.errors import install_error_handlers
+from jiebang.core.singleton import Singleton
 from jiebang.evaluation.housekeeping import Housekeeper
-from jiebang.ops.web import install_ops
+from jiebang.feed import service as feed
+from jiebang.leaderboards import events
+from jiebang.ops.web import install_docs, install_frontend, install_ops
 from jiebang.worker.embedded import EmbeddedPool
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the housekeeper and, in embedded mode, the in-process worker pool."""
+    """Start the change feed; one process per machine runs the housekeeper and, in embedded
+    mode, the in-process worker pool (however many API processes `jiebang serve` runs)."""
     settings = get_settings()
-    housekeeper = (
-        Housekeeper(settings.housekeeping_seconds) if settings.housekeeping_seconds else None
-    )
-    if housekeeper is not None:
-        housekeeper.start()
-    pool = None
-    if settings.queue == "embedded" and settings.embedded_workers > 0:
-        work = settings.work_dir or settings.var_dir / "work"
-        pool = EmbeddedPool(
-            http=httpx.Client(
-                base_url=settings.internal_api_url, timeout=httpx.Timeout(30, read=600)
-            ),
-            token=settings.effective_worker_token,
-            size=settings.embedded_workers,
-            scratch=work / "scratch",
-            cache=work / "cache",
-        )
-        pool.start()
+    await feed.start()
+    await events.start()
+    duties: list[Housekeeper | EmbeddedPool] = []
+
+    def take_duties() -> None:
+        if settings.housekeeping_seconds:
+            duties.append(Housekeeper(settings.housekeeping_seconds))
+        if settings.queue == "embedded" and settings.embedded_workers > 0:
+            duties.append(_embedded_pool())
+        for duty in duties:
+            duty.start()
+
+    singleton = None
+    if settings.housekeeping_seconds or (
+        settings.queue == "embedded" and settings.embedded_workers > 0
+    ):
+        singleton = Singleton(settings.var_dir / "run" / "duties.lock", on_elected=take_duties)
+        singleton.start()
     # Everything imported and built so far lives as long as the process: move it out of the
     # cyclic collector's generations so full collections stop pausing requests to walk it.
     gc.collect()
@@ -49,10 +51,24 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        if housekeeper is not None:
-            housekeeper.stop()
-        if pool is not None:
-            pool.stop()
+        if singleton is not None:
+            singleton.stop()
+        for duty in reversed(duties):
+            duty.stop()
+        await events.stop()
+        await feed.stop()
+
+
+def _embedded_pool() -> EmbeddedPool:
+    settings = get_settings()
+    work = settings.work_dir or settings.var_dir / "work"
+    return EmbeddedPool(
+        http=httpx.Client(base_url=settings.internal_api_url, timeout=httpx.Timeout(30, read=600)),
+        token=settings.effective_worker_token,
+        size=settings.embedded_workers,
+        scratch=work / "scratch",
+        cache=work / "cache",
+    )
 
 
 def create_app() -> FastAPI:
@@ -63,11 +79,12 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description="Open-challenge (揭榜挂帅) lists and audio/video algorithm contests.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served offline by install_docs
         redoc_url=None,
     )
     install_error_handlers(app)
     install_ops(app)
+    install_docs(app, f"{API_PREFIX}/openapi.json")
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -83,21 +100,5 @@ def create_app() -> FastAPI:
     def api_not_found(rest: str) -> JSONResponse:
         return JSONResponse({"detail": "Not Found"}, status_code=404)
 
-    _mount_frontend(app, settings.frontend_dist)
+    install_frontend(app, settings.frontend_dist)
     return app
-
-
-def _mount_frontend(app: FastAPI, dist: Path) -> None:
-    """Serve the built SPA, falling back to index.html for client-side routes."""
-    index = dist / "index.html"
-    if not index.is_file():
-        return
-    if (dist / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
-
-    @app.get("/{path:path}", include_in_schema=False)
-    def spa(path: str) -> FileResponse:
-        candidate = (dist / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
-            return FileResponse(candidate)
-        return FileResponse(index)
