@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import EmailStr
 from sqlmodel import Column, Field, SQLModel, String
 
+from jiebang.auth.identity import LoginEmail, NewEmail, SafeName
 from jiebang.db import EnumString, UTCDateTime, utcnow
 
 
@@ -32,6 +33,8 @@ class UserBase(SQLModel):
 
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    # the address with look-alike letters folded to ASCII (auth.identity): finds impostors
+    email_skeleton: str = Field(default="", max_length=320, index=True)
     password_hash: str = Field(max_length=200)
     role: Role = Field(
         default=Role.participant, sa_column=Column(EnumString(Role, 16), nullable=False)
@@ -41,14 +44,14 @@ class User(UserBase, table=True):
 
 
 class UserCreate(SQLModel):
-    email: EmailStr
-    display_name: str = Field(min_length=1, max_length=80)
+    email: NewEmail
+    display_name: SafeName = Field(min_length=1, max_length=80)
     password: str = Field(min_length=8, max_length=128)
     locale: UserLocale = UserLocale.zh_cn
 
 
 class UserUpdate(SQLModel):
-    display_name: str | None = Field(default=None, min_length=1, max_length=80)
+    display_name: SafeName | None = Field(default=None, min_length=1, max_length=80)
     locale: UserLocale | None = None
 
 
@@ -71,5 +74,5 @@ class Token(SQLModel):
 
 
 class LoginRequest(SQLModel):
-    email: EmailStr
+    email: LoginEmail
     password: str = Field(min_length=1, max_length=128)

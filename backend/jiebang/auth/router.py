@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from jiebang.auth import service
 from jiebang.auth.dependencies import CurrentUser, Organiser, SessionDep
 from jiebang.auth.models import LoginRequest, RoleChange, Token, UserCreate, UserPublic, UserUpdate
-from jiebang.auth.ratelimit import check_login_allowed
+from jiebang.auth.ratelimit import check_login_allowed, client_address
 from jiebang.auth.security import create_access_token
 from jiebang.config import get_settings
 from jiebang.core.errors import Unauthorized
@@ -20,8 +20,7 @@ public_router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 def _issue_token(*, request: Request, db: SessionDep, email: str, password: str) -> Token:
-    client = request.client.host if request.client else "unknown"
-    check_login_allowed(email=email, client=client)
+    check_login_allowed(email=email, client=client_address(request))
     user = service.authenticate(db=db, email=email, password=password)
     if user is None:
         raise Unauthorized("bad_credentials")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlmodel import Session, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
+from jiebang.auth.identity import email_skeleton, normalise_email
 from jiebang.auth.models import Role, User, UserCreate, UserUpdate
 from jiebang.auth.security import hash_password, verify_password
 from jiebang.core.errors import Conflict, NotFound
@@ -24,22 +26,40 @@ def get(*, db: Session, user_id: int) -> User | None:
 
 
 def get_by_email(*, db: Session, email: str) -> User | None:
-    """The user with this email (case-insensitive), or None."""
-    return db.exec(select(User).where(func.lower(User.email) == email.lower())).first()
+    """The user with this email (compared after NFKC and case folding), or None."""
+    return db.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def get_lookalike(*, db: Session, email: str) -> User | None:
+    """Another account whose address differs from this one only by look-alike letters."""
+    normalised = normalise_email(email)
+    return db.exec(
+        select(User).where(
+            User.email_skeleton == email_skeleton(normalised), User.email != normalised
+        )
+    ).first()
 
 
 def create(*, db: Session, user_in: UserCreate, role: Role = Role.participant) -> User:
-    """Register a user; 409 if the email is taken."""
-    if get_by_email(db=db, email=user_in.email):
+    """Register a user; 409 if the email, or an address that looks the same, is taken."""
+    email = normalise_email(user_in.email)
+    if get_by_email(db=db, email=email):
         raise Conflict("email")
+    if get_lookalike(db=db, email=email):
+        raise Conflict("email", key="email_lookalike")
     user = User(
-        email=user_in.email.lower(),
+        email=email,
+        email_skeleton=email_skeleton(email),
         display_name=user_in.display_name,
         locale=user_in.locale,
         password_hash=hash_password(user_in.password),
         role=role,
     )
-    return save(db, user)
+    try:
+        return save(db, user)
+    except IntegrityError as exc:  # a concurrent registration of the same address
+        db.rollback()
+        raise Conflict("email") from exc
 
 
 def authenticate(*, db: Session, email: str, password: str) -> User | None:

@@ -41,7 +41,16 @@ def serve(
     os.environ.setdefault("JIEBANG_INTERNAL_API_URL", f"http://127.0.0.1:{port}")
     if migrate:
         db_cli.upgrade_to_head()
-    uvicorn.run("jiebang.main:create_app", factory=True, host=host, port=port, log_level="info")
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the platform
+    # reads it itself, only from JIEBANG_TRUSTED_PROXIES (auth.ratelimit.client_address)
+    uvicorn.run(
+        "jiebang.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+    )
 
 
 @app.command()

@@ -21,6 +21,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sign in with that account or use another address",
         "该邮箱与已有账户的邮箱形似（含形近字符），请登录该账户或改用其他邮箱",
     ),
+    "limits_unavailable": (
+        "The rate-limit store (Redis) is unavailable; please retry shortly",
+        "限流存储（Redis）暂不可用，请稍后重试",
+    ),
+    "join_rate_limited": (
+        "Too many attempts to join a team; try again in {seconds} s",
+        "加入队伍的尝试过于频繁，请在 {seconds} 秒后重试",
+    ),
+    "email_lookalike": (
+        "This address looks like an existing account's address (look-alike letters); "
+        "sign in with that account or use another address",
+        "该邮箱与已有账户的邮箱形似（含形近字符），请登录该账户或改用其他邮箱",
+    ),
     "join_rate_limited": (
         "Too many attempts to join a team; try again in {seconds} s",
         "加入队伍的尝试过于频繁，请在 {seconds} 秒后重试",
@@ -254,6 +267,9 @@ VALIDATION_ZH: dict[str, str] = {
     "timezone_aware": "应包含时区",
     "string_nul_character": "文本不能包含 NUL（0x00）字符",
     "int_out_of_range": "整数须在 64 位有符号整数范围内",
+    "email_mixed_scripts": "邮箱的某一部分混用了不同文字中形近的字母，请按服务商的写法填写",
+    "display_name_characters": "名称不能包含控制字符、改变文字方向的字符或不可见字符",
+    "display_name_blank": "名称不能为空白",
     "email_mixed_scripts": "邮箱的某一部分混用了不同文字中形近的字母，请按服务商的写法填写",
     "display_name_characters": "名称不能包含控制字符、改变文字方向的字符或不可见字符",
     "display_name_blank": "名称不能为空白",

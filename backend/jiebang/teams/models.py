@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from jiebang.auth.identity import SafeName
 from jiebang.db import UTCDateTime, utcnow
 
 
@@ -36,7 +37,7 @@ class TeamMember(SQLModel, table=True):
 
 
 class TeamCreate(SQLModel):
-    name: str = Field(min_length=1, max_length=80)
+    name: SafeName = Field(min_length=1, max_length=80)
 
 
 class TeamJoin(SQLModel):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlmodel import SQLModel
 
 from jiebang.auth.dependencies import CurrentUser, OptionalUser, Organiser, SessionDep, is_staff
+from jiebang.auth.ratelimit import check_join_allowed, client_address
 from jiebang.contests import service as contest_service
 from jiebang.core.errors import NotFound
 from jiebang.teams import service
@@ -40,8 +41,9 @@ def create_team(
 
 
 @router.post("/teams/join", response_model=TeamPrivate)
-def join_team(body: TeamJoin, user: CurrentUser, db: SessionDep) -> TeamPrivate:
-    """Join a team by its invite code."""
+def join_team(body: TeamJoin, request: Request, user: CurrentUser, db: SessionDep) -> TeamPrivate:
+    """Join a team by its invite code (rate-limited: codes must not be guessable)."""
+    check_join_allowed(user_id=user.id or 0, client=client_address(request))
     team = service.join(db=db, user=user, invite_code=body.invite_code)
     return service.to_private(db=db, team=team)
 
