@@ -8,11 +8,13 @@ from jiebang.challenge_lists.models import (
     ChallengeTarget,
 )
 from jiebang.contests.models import Contest, Phase, Track
-from jiebang.evaluation.models import EvaluationJob, Score, WorkerHeartbeat
+from jiebang.evaluation.models import EvaluationJob, FaultRelease, Score, WorkerHeartbeat
+from jiebang.feed.models import StreamTicket
 from jiebang.judging.models import AuditLog, SubmissionReview
 from jiebang.leaderboards.models import ResultVersion
+from jiebang.ops.models import ReadinessProbe
 from jiebang.storage.models import StoredObject
-from jiebang.submissions.models import Submission, SubmissionEvent
+from jiebang.submissions.models import QuotaCounter, Submission, SubmissionEvent
 from jiebang.teams.models import Team, TeamMember
 
 __all__ = [
@@ -23,10 +25,14 @@ __all__ = [
     "ChallengeTarget",
     "Contest",
     "EvaluationJob",
+    "FaultRelease",
     "Phase",
+    "QuotaCounter",
+    "ReadinessProbe",
     "ResultVersion",
     "Score",
     "StoredObject",
+    "StreamTicket",
     "Submission",
     "SubmissionEvent",
     "SubmissionReview",

@@ -102,7 +102,9 @@ def test_team_fault_counts_evaluator_bug_refunds(
     drain(client, tmp_path)
     bad_detail = client.get(f"/api/v1/submissions/{bad['id']}", headers=team).json()
     assert bad_detail["status"] == "failed" and bad_detail["failure_category"] == "submission"
-    assert "is not '<id> <value>'" in bad_detail["failure_message"] and bad_detail["charged"]
+    assert "is not '<id> <value>'" in bad_detail["failure_message"]
+    # invalid before any score: a failed attempt, not a scoring submission (issue 14)
+    assert bad_detail["failed_charged"] and not bad_detail["charged"]
     crash_detail = client.get(f"/api/v1/submissions/{crash['id']}", headers=team).json()
     assert (
         crash_detail["failure_category"] == "evaluator"
@@ -111,9 +113,8 @@ def test_team_fault_counts_evaluator_bug_refunds(
     )
     assert "deliberate evaluator bug" in crash_detail["logs"]["score_stderr_tail"]
     assert str(tmp_path) not in str(crash_detail)  # no host paths reach the team
-    assert (
-        client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()["used_total"] == 1
-    )
+    quota = client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()
+    assert quota["used_total"] == 0 and quota["failed_today"] == 1
 
 
 def test_cancel_queued_refunds(client: TestClient, organiser, make_user, db: Session) -> None:

@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
 
-from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from jiebang.config import get_settings
-from jiebang.db import get_engine
+from jiebang.db import get_engine, utcnow
+from jiebang.ops.models import ReadinessProbe
 from jiebang.storage.config import get_store
 
 BROKER_TIMEOUT_SECONDS = 2.0
 
 
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
 def check_database() -> None:
-    with get_engine().connect() as conn:
-        conn.execute(text("SELECT 1"))
+    """Commit a one-row write: a read-only database or a full disk fails here, where a
+    ``SELECT 1`` would still pass."""
+    table = ReadinessProbe.__table__  # type: ignore[attr-defined]
+    engine = get_engine()
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(table)
+            .values(instance=INSTANCE, checked_at=now)
+            .on_conflict_do_update(index_elements=["instance"], set_={"checked_at": now})
+        )
 
 
 def check_storage() -> None:
+    """The store takes a small write (and, for a local folder, a flush to disk)."""
     get_store().ping()
 
 

@@ -25,6 +25,11 @@ class ObjectMissing(Exception):
     """No object under that key."""
 
 
+class PartsInvalid(Exception):
+    """Complete was given parts the store cannot join (e.g. a part other than the last is
+    shorter than the part size); the message says which, for the client."""
+
+
 @dataclass(frozen=True)
 class PutResult:
     key: str

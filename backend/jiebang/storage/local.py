@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -19,6 +20,7 @@ from jiebang.storage.backend import (
     CHUNK,
     FileTooLarge,
     ObjectMissing,
+    PartsInvalid,
     PutResult,
     StorageUnavailable,
     UploadedPart,
@@ -102,8 +104,21 @@ class LocalStore:
         self._path(key).unlink(missing_ok=True)
 
     def ping(self) -> None:
-        if not os.access(self.root, os.W_OK):
-            raise StorageUnavailable(f"{self.root} is not writable")
+        """Write, flush and remove a small file: a full disk or a read-only folder fails here
+        (permission bits alone say nothing about free space, nor about root)."""
+        probe = self._uploads / f".readyz-{uuid.uuid4().hex}"
+        try:
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, b"jiebang readiness probe\n" * 8)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise StorageUnavailable(f"{self.root} cannot be written: {exc.strerror}") from exc
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
 
     def local_path(self, key: str) -> Path:
         """The file behind a key; only the local backend has one."""
@@ -186,10 +201,14 @@ class LocalStore:
     def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> int:
         folder, part_size = self._meta(key, upload_id)
         ordered = sorted(parts, key=lambda p: p.number)
-        if [p.number for p in ordered] != list(range(1, len(ordered) + 1)) or any(
-            p.size != part_size for p in ordered[:-1]
-        ):
-            raise ObjectMissing("parts must be 1..N, each but the last of the full part size")
+        if [p.number for p in ordered] != list(range(1, len(ordered) + 1)):
+            raise PartsInvalid(f"parts must be numbered 1..{len(ordered)}")
+        short = [p for p in ordered[:-1] if p.size != part_size]
+        if short:
+            raise PartsInvalid(
+                f"part {short[0].number} holds {short[0].size} bytes; every part except the "
+                f"last must hold exactly {part_size} bytes"
+            )
         total = sum(p.size for p in ordered)
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)

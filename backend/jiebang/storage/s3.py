@@ -8,6 +8,7 @@ AbortMultipartUpload, and this module is the only place that touches them.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -23,12 +24,15 @@ from jiebang.storage.backend import (
     CHUNK,
     FileTooLarge,
     ObjectMissing,
+    PartsInvalid,
     PutResult,
     StorageUnavailable,
     UploadedPart,
 )
 
 _PART = 16 * 1024 * 1024
+_PROBE_KEY = "_jiebang/readyz-probe"
+_PROBE = b"jiebang readiness probe\n"
 _NETWORK_ERRORS = (urllib3.exceptions.HTTPError, OSError)
 
 
@@ -104,9 +108,12 @@ class S3Store:
             self.client.remove_object(self.bucket, key)
 
     def ping(self) -> None:
+        """Write a small object: a bucket that exists but refuses writes (full disk,
+        read-only policy, quota) fails here too."""
         with _translated():
             if not self.client.bucket_exists(self.bucket):
                 raise StorageUnavailable(f"bucket {self.bucket} does not exist")
+            self.client.put_object(self.bucket, _PROBE_KEY, io.BytesIO(_PROBE), len(_PROBE))
 
     def create_multipart(self, key: str, *, part_size: int) -> str:
         with _translated():
@@ -171,6 +178,8 @@ def _translated() -> Iterator[None]:
     except S3Error as exc:
         if exc.code in ("NoSuchKey", "NoSuchUpload", "NoSuchObject", "InvalidPart"):
             raise ObjectMissing(exc.message) from exc
+        if exc.code in ("EntityTooSmall", "InvalidPartOrder"):
+            raise PartsInvalid(exc.message) from exc
         raise StorageUnavailable(f"{exc.code}: {exc.message}") from exc
     except _NETWORK_ERRORS as exc:
         raise StorageUnavailable(str(exc)) from exc

@@ -18,7 +18,8 @@ from jiebang.submissions.models import (
 S = SubmissionStatus
 ALLOWED: dict[SubmissionStatus, set[SubmissionStatus]] = {
     S.uploading: {S.queued, S.failed, S.cancelled},
-    S.queued: {S.running, S.cancelled, S.failed},
+    S.queued: {S.running, S.cancelled, S.failed, S.held},
+    S.held: {S.queued, S.cancelled},  # released by an organiser, or withdrawn
     S.running: {S.queued, S.scored, S.failed},  # back to queued when a lease expires
     S.scored: {S.queued, S.failed},  # re-score; disqualification
     S.failed: {S.queued},  # re-score of a failed run

@@ -15,6 +15,7 @@ from jiebang.db import EnumString, UTCDateTime, utcnow
 class SubmissionStatus(StrEnum):
     uploading = "uploading"
     queued = "queued"
+    held = "held"  # waiting for an organiser: the team used up its budget of platform faults
     running = "running"
     scored = "scored"
     failed = "failed"
@@ -30,7 +31,7 @@ class FailureCategory(StrEnum):
 
 
 TERMINAL = {SubmissionStatus.scored, SubmissionStatus.failed, SubmissionStatus.cancelled}
-ACTIVE = {SubmissionStatus.queued, SubmissionStatus.running}
+ACTIVE = {SubmissionStatus.queued, SubmissionStatus.held, SubmissionStatus.running}
 
 
 class Submission(SQLModel, table=True):

@@ -1,12 +1,9 @@
-"""Submissions: start an upload, receive parts, complete (verify, then queue), cancel, select."""
+"""Submissions: start an upload, receive parts, cancel, select (completing: completion.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
-import tempfile
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 
@@ -23,21 +20,12 @@ from jiebang.core.errors import (
 from jiebang.db import save, utcnow
 from jiebang.evaluation import queue
 from jiebang.sandbox import bubblewrap_available
-from jiebang.storage.backend import ObjectMissing, ObjectStore, StorageUnavailable, UploadedPart
-from jiebang.storage.local import LocalStore
-from jiebang.storage.models import StoredObject
+from jiebang.storage.backend import ObjectMissing, ObjectStore, StorageUnavailable
 from jiebang.storage.service import safe_filename, unique_key
-from jiebang.submissions import lifecycle
+from jiebang.submissions import completion, lifecycle
 from jiebang.submissions import quota as quota_service
-from jiebang.submissions.archives import (
-    ArchiveLimits,
-    ArchiveRejected,
-    human_bytes,
-    inspect_archive,
-)
+from jiebang.submissions.archives import human_bytes
 from jiebang.submissions.models import (
-    CompleteRequest,
-    FailureCategory,
     PartReceived,
     PartTarget,
     Quota,
@@ -68,17 +56,8 @@ def context_of(db: Session, phase: Phase) -> tuple[Track, Contest]:
 
 
 def quota_for(*, db: Session, phase: Phase, team: Team) -> Quota:
-    _, contest = context_of(db, phase)
-    return quota_service.compute(
-        db=db, phase=phase, team_id=team.id or 0, timezone=contest.timezone, now=utcnow()
-    )
-
-
-def _refuse_if_over_quota(db: Session, phase: Phase, team: Team) -> None:
-    refusal = quota_service.refusal(quota_for(db=db, phase=phase, team=team))
-    if refusal is not None:
-        key, params = refusal
-        raise Forbidden(key, **params)
+    track, _ = context_of(db, phase)
+    return quota_service.for_team(db=db, phase=phase, track=track, team_id=team.id or 0)
 
 
 def team_for(*, db: Session, phase: Phase, user: User) -> Team:
@@ -106,12 +85,20 @@ def start(
         )
     if body.size > track.max_submission_bytes:
         raise InvalidInput("size", "file_too_large", limit=human_bytes(track.max_submission_bytes))
-    _refuse_if_over_quota(db, phase, team)
+    # Under the team's quota lock until the commit below: two starts cannot both take the
+    # last open-upload slot.
+    quota_service.lock(db, phase_id=phase.id or 0, team_id=team.id or 0)
+    refusal = quota_service.upload_refusal(quota_for(db=db, phase=phase, team=team), size=body.size)
+    if refusal is not None:
+        db.rollback()
+        key, params = refusal
+        raise Forbidden(key, **params)
     part_size = part_size_for(body.size)
     key = unique_key(prefix=f"submissions/phase-{phase.id}", filename=body.filename)
     try:
         upload_id = store.create_multipart(key, part_size=part_size)
     except StorageUnavailable as exc:
+        db.rollback()
         raise ServiceUnavailable("storage_unavailable") from exc
     sub = Submission(
         phase_id=phase.id or 0,
@@ -190,146 +177,19 @@ def get_for_member(*, db: Session, submission_id: int, user: User) -> Submission
     return sub
 
 
-def _reject(db: Session, sub: Submission, message: str, *, actor: str) -> None:
-    lifecycle.fail(db, sub, FailureCategory.rejected, message, actor=actor)
-    db.commit()
-
-
-def _verified_parts(
-    store: ObjectStore, sub: Submission, body: CompleteRequest
-) -> list[UploadedPart]:
-    stored = {p.number: p for p in store.list_parts(sub.upload_key, sub.upload_id)}
-    count = max(1, math.ceil(sub.declared_size / sub.part_size))
-    wanted = sorted(body.parts, key=lambda p: p.number)
-    if [p.number for p in wanted] != list(range(1, count + 1)):
-        raise InvalidInput("parts", "upload_incomplete", message=f"expected parts 1..{count}")
-    missing = [p.number for p in wanted if p.number not in stored]
-    if missing:
-        raise InvalidInput(
-            "parts", "upload_incomplete", message=f"parts {missing[:10]} have not arrived"
-        )
-    wrong = [p.number for p in wanted if stored[p.number].etag.strip('"') != p.etag.strip('"')]
-    if wrong:
-        raise InvalidInput(
-            "parts",
-            "upload_incomplete",
-            message=f"parts {wrong[:10]} differ from what arrived; send them again",
-        )
-    total = sum(stored[n].size for n in range(1, count + 1))
-    if total != sub.declared_size:
-        raise InvalidInput("parts", "size_mismatch", actual=total, declared=sub.declared_size)
-    return [stored[n] for n in range(1, count + 1)]
-
-
-def _sha256_and_local_copy(store: ObjectStore, key: str, scratch: Path) -> tuple[str, Path]:
-    """Hash the object; S3 objects are streamed to a scratch file so archives can be inspected."""
-    digest = hashlib.sha256()
-    if isinstance(store, LocalStore):
-        path = store.local_path(key)
-        received = store.received_sha256(key)
-        if received is not None:
-            return received, path
-        with path.open("rb") as fh:
-            while chunk := fh.read(CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest(), path
-    path = scratch / "upload"
-    with path.open("wb") as out:
-        for chunk in store.iter_chunks(key):
-            digest.update(chunk)
-            out.write(chunk)
-    return digest.hexdigest(), path
-
-
-def complete(
-    *,
-    db: Session,
-    store: ObjectStore,
-    sub: Submission,
-    body: CompleteRequest,
-    actor: str,
-    max_attempts: int,
-) -> Submission:
-    """Verify parts, size and sha256, check the archive, and only then queue the evaluation.
-
-    A storage outage answers 503 and leaves the submission uploading, so the client can
-    simply call complete again; nothing is charged or queued until every check passed.
-    """
-    if sub.status != SubmissionStatus.uploading:
-        raise Conflict(
-            "submission", key="bad_status_transition", current=sub.status, target="queued"
-        )
-    phase = db.get(Phase, sub.phase_id)
-    assert phase is not None
-    track, _ = context_of(db, phase)
-    try:
-        if not store.exists(sub.upload_key):  # a retried complete finds the parts already joined
-            parts = _verified_parts(store, sub, body)
-            store.complete_multipart(sub.upload_key, sub.upload_id, parts)
-        with tempfile.TemporaryDirectory(prefix="jiebang-complete-") as scratch:
-            sha, local = _sha256_and_local_copy(store, sub.upload_key, Path(scratch))
-            if sha != sub.declared_sha256:
-                _reject(
-                    db,
-                    sub,
-                    f"sha256 {sha} does not match the declared {sub.declared_sha256}",
-                    actor=actor,
-                )
-                store.delete(sub.upload_key)
-                raise InvalidInput(
-                    "sha256", "sha256_mismatch", actual=sha, declared=sub.declared_sha256
-                )
-            try:
-                inspect_archive(local, archive_limits(track))
-            except ArchiveRejected as exc:
-                _reject(db, sub, str(exc), actor=actor)
-                store.delete(sub.upload_key)
-                raise InvalidInput("file", "archive_rejected", message=str(exc)) from exc
-    except ObjectMissing as exc:
-        raise NotFound("upload") from exc
-    except StorageUnavailable as exc:
-        db.rollback()
-        raise ServiceUnavailable("storage_unavailable") from exc
-    team = db.get(Team, sub.team_id)
-    assert team is not None
-    _refuse_if_over_quota(db, phase, team)
-    obj = StoredObject(
-        key=sub.upload_key,
-        sha256=sha,
-        size=sub.declared_size,
-        filename=sub.filename,
-        owner_id=sub.submitter_id,
-    )
-    db.add(obj)
-    db.flush()
-    sub.object_id = obj.id
-    sub.charged = True
-    sub.queued_at = utcnow()
-    lifecycle.move(db, sub, SubmissionStatus.queued, actor=actor, note="upload verified")
-    queue.enqueue(
-        db,
-        sub,
-        evaluator_key=track.evaluator_key,
-        evaluator_version=track.evaluator_version,
-        purpose="initial",
-        max_attempts=max_attempts,
-    )
-    db.commit()
-    db.refresh(sub)
-    return sub
-
-
-def archive_limits(track: Track) -> ArchiveLimits:
-    extra = (
-        track.sandbox_limits.get("archive", {}) if isinstance(track.sandbox_limits, dict) else {}
-    )
-    return ArchiveLimits(
-        **{k: v for k, v in extra.items() if k in ArchiveLimits.__dataclass_fields__}
-    )
-
-
 def cancel(*, db: Session, store: ObjectStore, sub: Submission, actor: str) -> Submission:
-    """Cancel an upload or a queued submission; a cancelled queued submission is refunded."""
+    """Cancel an upload or a queued submission; a cancelled queued submission is refunded.
+
+    Runs under the team's quota lock, on the submission's current state, so that it cannot
+    interleave with the charge of a complete."""
+    quota_service.lock(db, phase_id=sub.phase_id, team_id=sub.team_id)
+    db.refresh(sub)
+    completing = sub.completing_at is not None and (
+        utcnow() - sub.completing_at < completion.CLAIM_EXPIRY
+    )
+    if sub.status == SubmissionStatus.uploading and completing:
+        db.rollback()
+        raise completion.CompleteConflict(sub)
     if sub.status == SubmissionStatus.uploading:
         with contextlib.suppress(
             ObjectMissing, StorageUnavailable
