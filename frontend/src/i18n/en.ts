@@ -534,6 +534,7 @@ export default {
     duration: 'Duration',
     sampleRate: 'Sample rate',
     channels: 'Channels',
+    fileCount: 'Files',
     sample: 'Sample submission',
     sampleHint: 'The baseline: submit it unchanged and it scores.',
     downloadSample: 'Download the sample submission',

@@ -538,6 +538,7 @@ const zh: Messages = {
     duration: '时长',
     sampleRate: '采样率',
     channels: '声道数',
+    fileCount: '文件数',
     sample: '示例提交',
     sampleHint: '基线结果：原样提交即可获得成绩。',
     downloadSample: '下载示例提交',

@@ -4,8 +4,16 @@ import type { Leaderboard, LeaderboardRow, ResultVersion } from '@/api/types'
 export interface FinalBoard extends Leaderboard {
   published_at: string
   note: string
-  tie_break_zh?: string
-  tie_break_en?: string
+  tie_rule_zh?: string
+  tie_rule_en?: string
+}
+
+/** A board row with the tie fields of boards published since ties are shown as ties. */
+export type TiedRow = LeaderboardRow & { shared_rank?: number | null; tied?: boolean; tie_break?: string | null }
+
+/** The rank to show: the shared (equal) rank when the board has one. */
+export function shownRank(row: TiedRow): number {
+  return row.shared_rank ?? row.rank
 }
 
 /** A published version as a board (private split, awards and verification marks as published). */
@@ -22,15 +30,15 @@ export function finalBoard(phaseId: number, version: ResultVersion): FinalBoard 
     version: version.version,
     published_at: version.published_at,
     note: version.note,
-    tie_break_zh: text('tie_break_zh'),
-    tie_break_en: text('tie_break_en'),
+    tie_rule_zh: text('tie_rule_zh'),
+    tie_rule_en: text('tie_rule_en'),
   }
 }
 
-/** Ranks held by more than one row: these rows are tied. */
-export function tiedRanks(rows: readonly Pick<LeaderboardRow, 'rank'>[]): Set<number> {
+/** Shown ranks held by more than one row (or rows the server marks tied): these rows are tied. */
+export function tiedRanks(rows: readonly TiedRow[]): Set<number> {
   const seen = new Map<number, number>()
-  for (const r of rows) seen.set(r.rank, (seen.get(r.rank) ?? 0) + 1)
+  for (const r of rows) seen.set(shownRank(r), (seen.get(shownRank(r)) ?? 0) + (r.tied ? 2 : 1))
   return new Set([...seen].filter(([, n]) => n > 1).map(([rank]) => rank))
 }
 

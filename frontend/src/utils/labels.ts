@@ -74,3 +74,8 @@ export function workerLabel(name: string): string {
   const m = /^embedded-(\d+)$/.exec(name)
   return say('labels.actor.worker', { n: m ? Number(m[1]) + 1 : name })
 }
+
+/** The actor of an audit entry: the display name the server sends, else a readable label. */
+export function auditActor(entry: { actor: string; actor_name?: string | null }): string {
+  return entry.actor_name || actorLabel(entry.actor)
+}
