@@ -1,8 +1,8 @@
-"""Rendered boards kept in memory for a moment, dropped as soon as this process writes
-anything a board depends on (scores, submissions, reviews, phases, publications).
+"""Rendered boards kept in memory for a moment, dropped per phase as soon as this process
+commits anything that board depends on (tracking.py calls `changed`).
 
-Other processes' writes are picked up when the entry expires. Scores arrive through this
-API (workers report over HTTP), so in a single-process deployment nothing waits for the TTL.
+Other processes' writes reach this process through the change feed, which calls `invalidate`
+with the phase concerned; without one they are picked up when the entry expires (TTL).
 """
 
 from __future__ import annotations
@@ -15,21 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
-from sqlmodel import Session
-
 log = logging.getLogger(__name__)
 TTL_SECONDS = 15.0
-_RELEVANT = (
-    "Score",
-    "Submission",
-    "SubmissionReview",
-    "Phase",
-    "Contest",
-    "Track",
-    "ResultVersion",
-    "Team",
-)
 
 
 @dataclass(frozen=True)
@@ -49,11 +36,19 @@ class BoardCache:
         self._locks: dict[tuple[Any, ...], threading.Lock] = {}
         self._guard = threading.Lock()
         self.generation = 0
+        self._phase_generations: dict[int, int] = {}
 
     def invalidate(self) -> None:
         with self._guard:
             self.generation += 1
             self._entries.clear()
+
+    def invalidate_phase(self, phase_id: int) -> None:
+        """Drop the entries of one phase (keys shaped (kind, phase_id, ...))."""
+        with self._guard:
+            self._phase_generations[phase_id] = self._phase_generations.get(phase_id, 0) + 1
+            for key in [k for k in self._entries if _phase_of(k) == phase_id]:
+                del self._entries[key]
 
     def peek(self, key: tuple[Any, ...], refresh: Callable[[], None] | None = None) -> Any | None:
         """The cached value without computing or waiting: None when absent or invalidated.
@@ -121,38 +116,61 @@ class BoardCache:
     def _compute(
         self, key: tuple[Any, ...], compute: Callable[[], tuple[Any, float | None]]
     ) -> Any:
+        phase_id = _phase_of(key)
         generation = self.generation
+        phase_generation = self._phase_generations.get(phase_id, 0) if phase_id else 0
         value, valid_until = compute()
         expires = time.time() + TTL_SECONDS
         hard_expiry = math.inf
         if valid_until is not None:
             expires = hard_expiry = min(expires, valid_until)
         with self._guard:
-            if generation == self.generation:
+            current = self._phase_generations.get(phase_id, 0) if phase_id else 0
+            if generation == self.generation and phase_generation == current:
                 self._entries[key] = Cached(generation, expires, hard_expiry, value)
         return value
 
 
+def _phase_of(key: tuple[Any, ...]) -> int | None:
+    return key[1] if len(key) > 1 and isinstance(key[1], int) else None
+
+
 boards = BoardCache()
-_installed = False
+ChangeListener = Callable[[set[int] | None], None]
+_listeners: list[ChangeListener] = []
 
 
-def _after_flush(session: Session, _context: Any) -> None:
-    touched = (*session.new, *session.dirty, *session.deleted)
-    if any(type(obj).__name__ in _RELEVANT for obj in touched):
-        session.info["leaderboard_dirty"] = True
+def invalidate(phase_id: int | None = None) -> None:
+    """Drop this process's rendered boards of the phase (of every phase with None).
 
-
-def _after_commit(session: Session) -> None:
-    if session.info.pop("leaderboard_dirty", False):
+    Safe from any thread; the change feed calls it when another process changed a board."""
+    if phase_id is None:
         boards.invalidate()
+    else:
+        boards.invalidate_phase(phase_id)
 
 
-def install() -> None:
-    """Watch every session's commits (idempotent; called on first use, not at import)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_commit", _after_commit)
-    _installed = True
+def forget(phase_ids: set[int] | None) -> None:
+    """Drop this process's rendered boards of these phases (of every phase with None)."""
+    if phase_ids is None:
+        boards.invalidate()
+    else:
+        for phase_id in phase_ids:
+            boards.invalidate_phase(phase_id)
+
+
+def on_change(listener: ChangeListener) -> None:
+    """Call `listener` after each commit in this process that changed boards, with the phase
+    ids concerned (None: possibly every phase), once the local copies are dropped."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def changed(phase_ids: set[int] | None) -> None:
+    """Boards of these phases (None: of every phase) changed in a commit of this process."""
+    forget(phase_ids)
+    for listener in list(_listeners):
+        try:
+            listener(None if phase_ids is None else set(phase_ids))
+        except Exception:  # a listener must never fail the write that was just committed
+            log.exception("a leaderboard change listener failed")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import math
 import statistics
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 AGGREGATES: dict[str, Callable[[list[float]], float]] = {
@@ -153,6 +154,45 @@ def sort_key(
     return (*parts, entry.submitted_at, entry.submission_id)
 
 
+def ranking_order(
+    columns: Sequence[Column], primary: str, secondary: Sequence[str]
+) -> list[Column]:
+    """The columns a board sorts by: the primary one, then each tie-break."""
+    by_key = {c.key: c for c in columns}
+    return [by_key[primary], *(by_key[k] for k in secondary)]
+
+
+def choose(
+    team_entries: list[tuple[Entry, dict[str, float | None]]],
+    *,
+    order: Sequence[Column],
+    rule: str,
+    final: bool,
+    max_selected: int,
+) -> tuple[Entry, dict[str, float | None]] | None:
+    """The one entry that represents a team (its scored entries given) by the phase's rule."""
+    candidates = team_entries
+    if rule == "latest":
+        candidates = [max(team_entries, key=lambda ev: (ev[0].submitted_at, ev[0].submission_id))]
+    elif rule == "selected" and final:
+        candidates = final_candidates(team_entries, order=order, max_selected=max_selected)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda ev: sort_key(ev[1], ev[0], order))
+
+
+def scored_by_team(
+    entries: Sequence[Entry], *, columns: Sequence[Column], primary: str
+) -> dict[int, list[tuple[Entry, dict[str, float | None]]]]:
+    """Each team's entries with their column values, leaving off those without a primary value."""
+    teams: dict[int, list[tuple[Entry, dict[str, float | None]]]] = {}
+    for entry in entries:
+        values = values_of(columns, entry.metrics, entry.items)
+        if values.get(primary) is not None:
+            teams.setdefault(entry.team_id, []).append((entry, values))
+    return teams
+
+
 def rank(
     entries: Sequence[Entry],
     *,
@@ -164,26 +204,44 @@ def rank(
     max_selected: int,
 ) -> list[Ranked]:
     """One row per team, ranked 1..n. `final` means the private board (where selection applies)."""
-    by_key = {c.key: c for c in columns}
-    order = [by_key[primary], *(by_key[k] for k in secondary)]
-    scored = [(e, values_of(columns, e.metrics, e.items)) for e in entries]
-    scored = [(e, v) for e, v in scored if v.get(primary) is not None]
-    teams: dict[int, list[tuple[Entry, dict[str, float | None]]]] = {}
-    for entry, values in scored:
-        teams.setdefault(entry.team_id, []).append((entry, values))
+    order = ranking_order(columns, primary, secondary)
     chosen = []
-    for team_entries in teams.values():
-        candidates = team_entries
-        if rule == "latest":
-            candidates = [
-                max(team_entries, key=lambda ev: (ev[0].submitted_at, ev[0].submission_id))
-            ]
-        elif rule == "selected" and final:
-            candidates = final_candidates(team_entries, order=order, max_selected=max_selected)
-        if candidates:
-            chosen.append(min(candidates, key=lambda ev: sort_key(ev[1], ev[0], order)))
+    for team_entries in scored_by_team(entries, columns=columns, primary=primary).values():
+        picked = choose(
+            team_entries, order=order, rule=rule, final=final, max_selected=max_selected
+        )
+        if picked is not None:
+            chosen.append(picked)
     chosen.sort(key=lambda ev: sort_key(ev[1], ev[0], order))
     return [Ranked(rank=i, entry=e, values=v) for i, (e, v) in enumerate(chosen, start=1)]
+
+
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+_MISSING = "1" + "0" * 20
+_SIGN = 1 << 63
+_ALL_BITS = (1 << 64) - 1
+
+
+def _ordered(number: float) -> str:
+    """A fixed-width digit string that sorts as the float does (IEEE 754 bits, sign folded)."""
+    (bits,) = struct.unpack(">Q", struct.pack(">d", number + 0.0))  # + 0.0: -0.0 is 0.0
+    bits = bits ^ _ALL_BITS if bits & _SIGN else bits | _SIGN
+    return f"0{bits:020d}"
+
+
+def rank_key(values: dict[str, float | None], entry: Entry, order: Sequence[Column]) -> str:
+    """`sort_key` as one string of digits: comparing two keys as strings (in any collation, as
+    they hold only digits and have one length per board) orders them as `sort_key` does, so a
+    database index on it lists a board in rank order."""
+    parts = []
+    for column in order:
+        value = values.get(column.key)
+        if value is None:
+            parts.append(_MISSING)
+        else:
+            parts.append(_ordered(-value if column.direction == "higher" else value))
+    micros = (entry.submitted_at - _EPOCH) // timedelta(microseconds=1)
+    return "".join(parts) + f"{micros:020d}{entry.submission_id:020d}"
 
 
 def final_candidates(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -76,8 +76,10 @@ def entries(
     needs_items: bool,
     before: datetime | None = None,
     metric_keys: Sequence[str] = (),
+    team_ids: Collection[int] | None = None,
 ) -> list[ranking.Entry]:
-    """Scored, not withdrawn, not disqualified submissions; `before` reads earlier scores.
+    """Scored, not withdrawn, not disqualified submissions; `before` reads earlier scores;
+    `team_ids` reads only those teams' (a board row is a function of its team's entries).
 
     A public board reads nothing of the private split, so what it shows cannot depend on it.
     Plain column tuples, not ORM objects: a board reads tens of thousands of rows. With
@@ -122,6 +124,8 @@ def entries(
             ),
         )
     )
+    if team_ids is not None:
+        query = query.where(col(Submission.team_id).in_(sorted(team_ids)))
     if before is None:
         query = query.where(col(Score.is_current))
     else:
@@ -169,44 +173,32 @@ def reviews(*, db: Session, phase_id: int) -> dict[int, SubmissionReview]:
 
 
 def live_board(*, db: Session, phase: Phase, split: str, staff: bool) -> Leaderboard:
-    """The board computed now: staff get live values; others get the frozen view when frozen,
-    and never the judges' flags before publication (verifying the top K would hint at the
-    private order)."""
+    """The board as it stands now: staff get live values; others get the frozen view when
+    frozen, and never the judges' flags before publication (verifying the top K would hint at
+    the private order). Rows come from the ranked table (standings.py)."""
+    from jiebang.leaderboards import standings  # built on this module's queries
+
     track = track_of(db=db, phase=phase)
-    columns, primary, secondary = board_columns(track=track)
+    columns, _, _ = board_columns(track=track)
     frozen = is_frozen(phase=phase)
-    before = phase.freeze_at if frozen and not staff else None
-    needs_items = any(c.aggregate for c in columns)
-    ranked = ranking.rank(
-        entries(
-            db=db,
-            phase=phase,
-            split=split,
-            needs_items=needs_items,
-            before=before,
-            metric_keys=sorted({c.metric for c in columns}),
-        ),
-        columns=columns,
-        primary=primary,
-        secondary=secondary,
-        rule=str(phase.submission_rule),
-        final=split == PRIVATE,
-        max_selected=phase.max_selected,
-    )
-    names = team_names(db=db, team_ids={r.entry.team_id for r in ranked})
+    kept = split if not frozen or staff else standings.FROZEN
+    if kept == standings.FROZEN and split == PRIVATE:
+        kept = standings.FROZEN_PRIVATE
+    ranked = standings.standings(db=db, phase=phase, split=kept)
+    names = team_names(db=db, team_ids={r.team_id for r in ranked})
     show_review = staff or phase.published_at is not None
-    review = reviews(db=db, phase_id=phase.id or 0) if show_review else {}
+    review = reviews(db=db, phase_id=phase.id or 0) if show_review and ranked else {}
     rows = []
-    for r in ranked:
-        state = review.get(r.entry.submission_id)
+    for position, r in enumerate(ranked, start=1):
+        state = review.get(r.submission_id)
         rows.append(
             LeaderboardRow(
-                rank=r.rank,
-                team_id=r.entry.team_id,
-                team_name=names.get(r.entry.team_id, ""),
-                submission_id=r.entry.submission_id,
-                scores=r.values,
-                submitted_at=r.entry.submitted_at,
+                rank=position,
+                team_id=r.team_id,
+                team_name=names.get(r.team_id, ""),
+                submission_id=r.submission_id,
+                scores=r.scores,
+                submitted_at=r.submitted_at,
                 verified=bool(state and state.verified),
                 flagged=bool(state and state.flagged),
             )

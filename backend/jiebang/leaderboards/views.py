@@ -60,7 +60,6 @@ def _compute(db: Session, phase_id: int, split: str, staff: bool) -> tuple[Rende
 
 def render(*, db: Session, phase_id: int, split: str, staff: bool) -> Rendered:
     """The board as this audience sees it, from the cache when fresh."""
-    cache.install()
     return cache.boards.get_or_compute(
         ("board", phase_id, split, staff), lambda: _compute(db, phase_id, split, staff)
     )
@@ -69,7 +68,6 @@ def render(*, db: Session, phase_id: int, split: str, staff: bool) -> Rendered:
 def cached(*, phase_id: int, split: str, staff: bool) -> Rendered | None:
     """The rendered board if this process holds a servable copy; never waits for the database
     (an aged copy is refreshed in the background)."""
-    cache.install()
     key = ("board", phase_id, split, staff)
 
     def refresh() -> None:
