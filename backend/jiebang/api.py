@@ -15,6 +15,7 @@ from jiebang.contests.router import public_router as contests_public
 from jiebang.contests.router import router as contests_router
 from jiebang.core.request_checks import refuse_unstorable_input
 from jiebang.evaluation.health import router as health_router
+from jiebang.evaluation.holds_router import router as holds_router
 from jiebang.evaluation.router import router as worker_router
 from jiebang.halloffame.router import public_router as halloffame_public
 from jiebang.judging.router import public_router as judging_public
@@ -47,6 +48,7 @@ AUTHENTICATED_ROUTERS = (
     judging_router,
     bundles_router,
     health_router,
+    holds_router,
 )
 
 

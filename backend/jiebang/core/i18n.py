@@ -134,6 +134,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "not_in_team": ("Join or form a team in this contest first", "请先在本竞赛中创建或加入队伍"),
     "archive_rejected": ("{message}", "{message}"),
+    "held_for_faults": (
+        "Waiting for an organiser: the platform failed {faults} times on this team's "
+        "submissions in the last 24 hours (budget {budget}); an organiser will check and "
+        "release it",
+        "等待组织方处理：过去 24 小时内平台在本队提交上已出错 {faults} 次（上限 {budget} 次），"
+        "组织方核查后将放行",
+    ),
     "upload_incomplete": ("{message}", "{message}"),
     "sha256_mismatch": (
         "The uploaded file's sha256 is {actual}, but {declared} was declared; upload it again",

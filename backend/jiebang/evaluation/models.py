@@ -14,6 +14,7 @@ from jiebang.db import EnumString, UTCDateTime, utcnow
 
 class JobStatus(StrEnum):
     queued = "queued"
+    held = "held"  # not claimable until an organiser releases it (the team's fault budget)
     running = "running"
     done = "done"
     failed = "failed"
@@ -68,6 +69,19 @@ class Score(SQLModel, table=True):
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     logs: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FaultRelease(SQLModel, table=True):
+    """An organiser released a team's held submissions; its fault budget restarts here."""
+
+    __tablename__ = "fault_release"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    released_by: int = Field(foreign_key="user.id")
+    released_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    submissions: int = 0  # how many held submissions went back to the queue
+    note: str = Field(default="", max_length=2000)
 
 
 class WorkerHeartbeat(SQLModel, table=True):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from jiebang.db import utcnow
+from jiebang.evaluation import holds
 from jiebang.evaluation.models import EvaluationJob, JobStatus, Score, WorkerHeartbeat
 from jiebang.submissions import lifecycle
 from jiebang.submissions.models import FailureCategory, Submission, SubmissionStatus
@@ -24,7 +25,8 @@ def enqueue(
     purpose: str,
     max_attempts: int,
 ) -> EvaluationJob:
-    """Add a job for the submission (caller commits)."""
+    """Add a job for the submission (caller commits); a new submission of a team past its
+    fault budget is held for an organiser instead of queued."""
     job = EvaluationJob(
         submission_id=sub.id or 0,
         evaluator_key=evaluator_key,
@@ -34,6 +36,8 @@ def enqueue(
     )
     db.add(job)
     db.flush()
+    if purpose == "initial":
+        holds.hold_if_over_budget(db, sub, job)
     return job
 
 
@@ -225,7 +229,9 @@ def active_jobs(db: Session, *, submission_id: int) -> list[EvaluationJob]:
         db.exec(
             select(EvaluationJob).where(
                 EvaluationJob.submission_id == submission_id,
-                col(EvaluationJob.status).in_([JobStatus.queued, JobStatus.running]),
+                col(EvaluationJob.status).in_(
+                    [JobStatus.queued, JobStatus.held, JobStatus.running]
+                ),
             )
         )
     )

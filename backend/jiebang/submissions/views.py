@@ -80,6 +80,7 @@ def public_plots(score: Score, phase: Phase) -> dict[str, Any]:
 
 
 TEAM_LOG_PREFIX = "run_"  # what the team's own program printed; the evaluator's output is staff's
+TEAM_NOTES = ("unpack",)  # what the worker's unpack says about the team's archive (zh and en)
 
 
 def detail_for_team(db: Session, sub: Submission, locale: Locale = "en") -> SubmissionDetail:
@@ -100,7 +101,7 @@ def detail_for_team(db: Session, sub: Submission, locale: Locale = "en") -> Subm
     logs = {
         k: v
         for k, v in latest_logs(db, sub.id or 0, score).items()
-        if k.startswith(TEAM_LOG_PREFIX)
+        if k.startswith(TEAM_LOG_PREFIX) or k in TEAM_NOTES
     }
     if logs:
         extra["logs"] = logs
