@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -56,9 +57,33 @@ def test_readyz_checks_the_broker_with_celery(
     assert response.json()["checks"]["broker"] != "ok"
 
 
-def test_metrics_exposed(client: TestClient) -> None:
+@pytest.fixture
+def metrics_token(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    from jiebang.ops.config import get_ops_settings
+
+    monkeypatch.setenv("JIEBANG_METRICS_TOKEN", "scrape-" + "m" * 32)
+    get_ops_settings.cache_clear()
+    yield {"Authorization": "Bearer scrape-" + "m" * 32}
+    get_ops_settings.cache_clear()
+
+
+def test_metrics_are_refused_without_a_configured_token(client: TestClient) -> None:
+    response = client.get("/metrics")
+    assert response.status_code == 403
+    assert "JIEBANG_METRICS_TOKEN" in response.json()["detail"]
+    assert "jiebang_" not in response.text
+
+
+def test_metrics_need_the_token(client: TestClient, metrics_token: dict[str, str]) -> None:
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}):
+        response = client.get("/metrics", headers=headers)
+        assert response.status_code == 401 and "jiebang_" not in response.text
+    assert client.get("/metrics", headers=metrics_token).status_code == 200
+
+
+def test_metrics_exposed(client: TestClient, metrics_token: dict[str, str]) -> None:
     client.get("/healthz")
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers=metrics_token).text
     assert (
         'jiebang_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"}'
         in text

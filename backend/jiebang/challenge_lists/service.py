@@ -124,11 +124,15 @@ def list_items(*, db: Session, list_id: int) -> list[ChallengeItem]:
 
 
 def get_item(*, db: Session, item_id: int, include_drafts: bool) -> ChallengeItem:
-    """The item, or 404 if its list is not visible."""
+    """The item, or 404 if its list is not visible: the same 404 as for a missing item, so
+    that a draft item's existence does not show."""
     item = db.get(ChallengeItem, item_id)
     if item is None:
         raise NotFound("challenge item")
-    get_list(db=db, list_id=item.list_id, include_drafts=include_drafts)
+    try:
+        get_list(db=db, list_id=item.list_id, include_drafts=include_drafts)
+    except NotFound:
+        raise NotFound("challenge item") from None
     return item
 
 

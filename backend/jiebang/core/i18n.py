@@ -21,6 +21,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sign in with that account or use another address",
         "该邮箱与已有账户的邮箱形似（含形近字符），请登录该账户或改用其他邮箱",
     ),
+    "metrics_token_unset": (
+        "Metrics are refused until JIEBANG_METRICS_TOKEN is set; scrapers send it as a Bearer token",
+        "在设置 JIEBANG_METRICS_TOKEN 之前拒绝提供监控指标；抓取方须以 Bearer 令牌发送",
+    ),
+    "metrics_token_required": (
+        "Metrics need the metrics token (Authorization: Bearer …)",
+        "读取监控指标需要指标令牌（Authorization: Bearer …）",
+    ),
     "limits_unavailable": (
         "The rate-limit store (Redis) is unavailable; please retry shortly",
         "限流存储（Redis）暂不可用，请稍后重试",

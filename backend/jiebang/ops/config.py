@@ -18,6 +18,10 @@ class OpsSettings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Root log level (DEBUG, INFO, WARNING, ERROR).")
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
+    metrics_token: str = Field(
+        "",
+        description="Bearer token a scraper must present at /metrics; empty refuses every scrape.",
+    )
 
 
 @lru_cache

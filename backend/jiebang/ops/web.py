@@ -6,7 +6,7 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +15,7 @@ from jiebang.ops.config import get_ops_settings
 from jiebang.ops.health import readiness
 from jiebang.ops.logging import configure_json_logging
 from jiebang.ops.metrics import REGISTRY
+from jiebang.ops.metrics_token import require_metrics_token
 from jiebang.ops.middleware import RequestContext
 
 
@@ -34,7 +35,9 @@ def install_ops(app: FastAPI) -> None:
 
     if settings.metrics_enabled:
 
-        @app.get("/metrics", include_in_schema=False)
+        @app.get(
+            "/metrics", include_in_schema=False, dependencies=[Depends(require_metrics_token)]
+        )
         async def metrics() -> Response:
             data = await run_in_threadpool(generate_latest, REGISTRY)
             return Response(data, media_type=CONTENT_TYPE_LATEST)
