@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from jiebang_eval import hints
 from jiebang_eval.contract import (
     EvaluationContext,
     EvaluationResult,
@@ -80,7 +81,7 @@ def _read_estimate(path: Path, label: str, reference: Audio, tolerance: int) -> 
     except WavReadError as exc:
         raise SubmissionError(
             f"{label} is not a readable WAV file (PCM16/PCM24/float32): {exc}",
-            f"{label} 不是可读取的 WAV 文件（PCM16/PCM24/float32）：{exc}",
+            f"{label} 不是可读取的 WAV 文件（应为 PCM16/PCM24/float32）",
         ) from exc
     if estimate.sample_rate != reference.sample_rate:
         raise SubmissionError(
@@ -150,8 +151,10 @@ def evaluate(ctx: EvaluationContext) -> EvaluationResult:
     tracks = sorted(p for p in ctx.reference_dir.iterdir() if p.is_dir())
     missing = [t.name for t in tracks if not (ctx.submission_dir / t.name).is_dir()]
     if missing:
-        raise SubmissionError(
-            f"missing track folders: {', '.join(missing[:10])}",
-            f"缺少曲目文件夹：{', '.join(missing[:10])}",
+        raise hints.missing(
+            ctx.submission_dir,
+            [f"{name}/" for name in missing],
+            en=f"missing track folders: {', '.join(missing[:10])}",
+            zh=f"缺少曲目文件夹：{', '.join(missing[:10])}",
         )
     return ok_result(ctx, [_score_track(ctx, track, config) for track in tracks])

@@ -111,12 +111,22 @@ class EvaluationResult(BaseModel):
 
 
 class SubmissionError(Exception):
-    """A problem caused by the team's files; reported as ``invalid_submission``."""
+    """A problem caused by the team's files; reported as ``invalid_submission``.
 
-    def __init__(self, message_en: str, message_zh: str | None = None) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_zh = message_zh
+    Teams read it in their language, so both texts are required:
+    ``SubmissionError(en="scores.csv is missing", zh="缺少 scores.csv")`` (or positionally,
+    English first). Name what is wrong and what was expected, and keep library messages
+    (often English) out of the Chinese text."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        for name, text in (("en", en), ("zh", zh)):
+            if not isinstance(text, str) or not text.strip():
+                raise TypeError(
+                    f"SubmissionError needs both texts, en= and zh=; {name} is {text!r}"
+                )
+        super().__init__(en)
+        self.message_en = en
+        self.message_zh = zh
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from jiebang_eval import hints
 from jiebang_eval.contract import (
     EvaluationContext,
     EvaluationResult,
@@ -100,13 +101,16 @@ def _read_table(path: Path, value_column: str, *, who: str) -> list[tuple[str, s
     if header != ["id", value_column]:
         raise SubmissionError(
             f"{who} {path.name} must start with the header 'id,{value_column}', found {header}",
-            f"{path.name} 的表头必须为 id,{value_column}，实际为 {header}",
+            f"{path.name} 的表头必须为 id,{value_column}，实际为 "
+            + (",".join(header) if header else "空"),
         )
     return [(row[0].strip(), row[1].strip() if len(row) > 1 else "") for row in rows[1:] if row]
 
 
 def _read_scores(submission_dir: Path) -> dict[str, float]:
     files = sorted(submission_dir.glob("*.csv"))
+    if not files and (folder := hints.wrapper_folder(submission_dir, ["*.csv"])):
+        raise hints.wrapped_error(folder, ["scores.csv"])
     if len(files) != 1:
         raise SubmissionError(
             f"expected exactly one CSV file, found {len(files)}",
@@ -152,7 +156,10 @@ def _summarize(items: Sequence[ItemResult], mos: dict[str, float], fit: str) -> 
             "rmse": rmse(mapped, truth),
         }
     except ValueError as exc:  # e.g. every prediction identical
-        raise SubmissionError(f"correlation is undefined: {exc}", f"相关系数无定义：{exc}") from exc
+        raise SubmissionError(
+            f"correlation is undefined: {exc}",
+            "相关系数无定义（例如所有分数都相同）",
+        ) from exc
 
 
 def evaluate(ctx: EvaluationContext) -> EvaluationResult:

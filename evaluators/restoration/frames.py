@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from jiebang_eval import hints
 from jiebang_eval.contract import SubmissionError
 from jiebang_eval.media.images import ImageReadError, read_image, rgb_to_luma_bt601
 from jiebang_eval.media.rawvideo import RawVideoFormat, iter_frames
@@ -58,7 +59,7 @@ def _read_restored(path: Path, label: str) -> tuple[NDArray[np.generic], int]:
         return read_image(path)
     except ImageReadError as exc:
         raise SubmissionError(
-            f"image {label} cannot be read as PNG: {exc}", f"图像 {label} 无法按 PNG 读取：{exc}"
+            f"image {label} cannot be read as PNG: {exc}", f"图像 {label} 无法按 PNG 格式读取"
         ) from exc
 
 
@@ -74,6 +75,13 @@ def iter_png_pairs(
     """Yield scored pairs of one PNG clip, checking counts, sizes and depth."""
     nested = frames[0].parent != reference_dir
     if nested:
+        if not (submission_dir / clip).is_dir():
+            raise hints.missing(
+                submission_dir,
+                [f"{clip}/"],
+                en=f"folder {clip}/ is missing (expected {clip}/{frames[0].name} … {len(frames)} frames)",
+                zh=f"缺少文件夹 {clip}/（应包含 {clip}/{frames[0].name} 等 {len(frames)} 帧）",
+            )
         submitted = sorted((submission_dir / clip).glob("*.png"))
         if len(submitted) != len(frames):
             raise SubmissionError(
@@ -123,13 +131,16 @@ def iter_yuv_pairs(
     """Yield the Y planes of one raw clip, one frame at a time."""
     restored = submission_dir / f"{clip}.yuv"
     if not restored.is_file():
-        raise SubmissionError(f"{clip}.yuv is missing", f"缺少 {clip}.yuv")
+        raise hints.missing(
+            submission_dir, [f"{clip}.yuv"], en=f"{clip}.yuv is missing", zh=f"缺少 {clip}.yuv"
+        )
     count, leftover = fmt.frame_count(restored)
     if count != frames or leftover:
         raise SubmissionError(
             f"frame count {count}{f' (+{leftover} bytes)' if leftover else ''} ≠ {frames} in "
             f"clip {clip} ({fmt.width}×{fmt.height} {fmt.pix_fmt})",
-            f"片段 {clip} 的帧数 {count} ≠ {frames}",
+            f"片段 {clip} 的帧数 {count}{f'（多出 {leftover} 字节）' if leftover else ''} ≠ {frames}"
+            f"（{fmt.width}×{fmt.height} {fmt.pix_fmt}）",
         )
     pairs = zip(
         iter_frames(reference_dir / f"{clip}.yuv", fmt), iter_frames(restored, fmt), strict=True

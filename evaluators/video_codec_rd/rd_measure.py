@@ -21,9 +21,10 @@ def _distorted_input(point: RatePointFiles, config: Any) -> list[str]:
     info = probe_video(args)
     if info is None or info.codec not in config.allowed_codecs:
         found = info.codec if info else "no video stream"
+        found_zh = f"实际为 {info.codec}" if info else "未找到视频流"
         raise SubmissionError(
             f"{point.label} is not a {'/'.join(config.allowed_codecs)} bitstream ({found})",
-            f"{point.label} 不是 {'/'.join(config.allowed_codecs)} 码流（{found}）",
+            f"{point.label} 不是 {'/'.join(config.allowed_codecs)} 码流（{found_zh}）",
         )
     fmt = point.sequence.raw_format
     if (info.width, info.height) != (fmt.width, fmt.height):
@@ -57,7 +58,7 @@ def _measure(ctx: EvaluationContext, point: RatePointFiles, config: Any) -> RdPo
     except FfmpegError as exc:
         raise SubmissionError(
             f"{point.label} could not be decoded: {exc.stderr_tail}",
-            f"{point.label} 无法解码：{exc.stderr_tail}",
+            f"{point.label} 无法解码，请检查码流是否完整、编码格式是否正确",
         ) from exc
     if frames > seq.frames:  # the graph stops one frame past the reference's end
         raise SubmissionError(

@@ -10,6 +10,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from jiebang_eval import hints
 from jiebang_eval.codec_rd import SequenceInfo, kbps_from_bytes
 from jiebang_eval.contract import SubmissionError
 
@@ -64,9 +65,11 @@ def find_rate_points(
     """Locate r1..rN of ``sequence``; raise SubmissionError naming what is missing."""
     folder = submission_dir / sequence.name
     if not folder.is_dir():
-        raise SubmissionError(
-            f"folder {sequence.name}/ is missing (expected {sequence.name}/r1.<ext> … r{n_rates})",
-            f"缺少文件夹 {sequence.name}/（应包含 {sequence.name}/r1.<扩展名> … r{n_rates}）",
+        raise hints.missing(
+            submission_dir,
+            [f"{sequence.name}/"],
+            en=f"folder {sequence.name}/ is missing (expected {sequence.name}/r1.<ext> … r{n_rates})",
+            zh=f"缺少文件夹 {sequence.name}/（应包含 {sequence.name}/r1.<扩展名> … r{n_rates}）",
         )
     # On a code track the platform puts the team's own files under submitted/: the rate is
     # measured on those bitstreams, never on copies the team's decoder could have written.
@@ -76,11 +79,13 @@ def find_rate_points(
     for k in range(1, n_rates + 1):
         candidates = [p for p in streams.glob(f"r{k}.*") if p.suffix.lower() in BITSTREAM_DEMUXERS]
         if len(candidates) != 1:
-            found = ", ".join(sorted(p.name for p in candidates)) or "none"
+            found = ", ".join(sorted(p.name for p in candidates))
             raise SubmissionError(
                 f"{sequence.name}: expected exactly one bitstream r{k}.<ext> "
-                f"({'/'.join(BITSTREAM_DEMUXERS)}), found {found}",
-                f"{sequence.name}：应恰有一个码流文件 r{k}.<扩展名>，实际为 {found}",
+                f"({'/'.join(BITSTREAM_DEMUXERS)}), found {found or 'none'}",
+                f"{sequence.name}：应恰有一个码流文件 r{k}.<扩展名>"
+                f"（{'/'.join(BITSTREAM_DEMUXERS)}），"
+                + (f"实际为 {found}" if found else "但没有找到"),
             )
         yuv = folder / f"r{k}.yuv"
         if with_yuv and not yuv.is_file():
