@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +11,7 @@ from sqlmodel import Session, col, select
 from jiebang.auth.models import User
 from jiebang.contests import schedule
 from jiebang.contests.models import Phase
-from jiebang.core import domain_events
+from jiebang.core import csv_export, domain_events
 from jiebang.core.errors import Conflict, DomainError
 from jiebang.db import utcnow
 from jiebang.judging import audit
@@ -249,41 +247,22 @@ def board_from_version(*, phase: Phase, version: ResultVersion) -> Leaderboard:
 
 def to_csv(version: ResultVersion) -> str:
     """The version as CSV: rank, team, submission, award and prize, one column per score,
-    submission time."""
+    submission time; every typed text neutralised against spreadsheet formulas."""
     keys = [c["key"] for c in version.board.get("columns", [])]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = ["rank", "team_id", "team_name", "submission_id", "award_zh", "award_en", "prize",
+              *keys, "submitted_at"]  # fmt: skip
+    rows = (
         [
-            "rank",
-            "team_id",
-            "team_name",
-            "submission_id",
-            "award_zh",
-            "award_en",
-            "prize",
-            *keys,
-            "submitted_at",
+            row["rank"],
+            row["team_id"],
+            row["team_name"],
+            row["submission_id"],
+            row.get("award_zh") or "",
+            row.get("award_en") or "",
+            row.get("award_prize") or "",
+            *("" if row.get("scores", {}).get(k) is None else row["scores"][k] for k in keys),
+            row["submitted_at"],
         ]
+        for row in version.board.get("rows", [])
     )
-    for row in version.board.get("rows", []):
-        scores = row.get("scores", {})
-        writer.writerow(
-            [
-                row["rank"],
-                row["team_id"],
-                _safe_cell(row["team_name"]),
-                row["submission_id"],
-                row.get("award_zh") or "",
-                row.get("award_en") or "",
-                _safe_cell(row.get("award_prize") or ""),
-                *("" if scores.get(k) is None else scores[k] for k in keys),
-                row["submitted_at"],
-            ]
-        )
-    return out.getvalue()
-
-
-def _safe_cell(text: str) -> str:
-    """Team names are user input: keep spreadsheets from reading them as formulas."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_export.to_csv(header, rows)
