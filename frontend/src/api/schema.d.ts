@@ -48,6 +48,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Stream Ticket
+         * @description A single-use ticket, signed in with the bearer token, for opening one event stream
+         *     within a minute: EventSource cannot send headers, and an access token in a URL would land
+         *     in access logs. One thread hop and one short session, however many pages open at once.
+         */
+        post: operations["create_stream_ticket_api_v1_events_tickets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -713,7 +735,7 @@ export interface paths {
         put?: never;
         /**
          * Join Team
-         * @description Join a team by its invite code.
+         * @description Join a team by its invite code (rate-limited: codes must not be guessable).
          */
         post: operations["join_team_api_v1_teams_join_post"];
         delete?: never;
@@ -935,7 +957,8 @@ export interface paths {
         };
         /**
          * Read Quota
-         * @description Your team's submissions left today and in total, and when the day resets.
+         * @description Your team's scoring submissions left today and in total, failed attempts left today,
+         *     unfinished uploads held open, and when the day resets.
          */
         get: operations["read_quota_api_v1_phases__phase_id__quota_get"];
         put?: never;
@@ -1058,7 +1081,9 @@ export interface paths {
         put?: never;
         /**
          * Complete Submission
-         * @description Finish the upload: the platform verifies parts, size, sha256 and the archive, then queues it.
+         * @description Finish the upload: the platform verifies parts, size, sha256 and the archive, then
+         *     charges the quota and queues it. A complete that another request already did (or is
+         *     doing) answers 409 with the submission's current state.
          */
         post: operations["complete_submission_api_v1_submissions__submission_id__complete_post"];
         delete?: never;
@@ -1183,27 +1208,6 @@ export interface paths {
          *     Judges and organisers may publish, once the phase has ended (409 before, with the date).
          */
         post: operations["publish_phase_api_v1_phases__phase_id__publish_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/events/tickets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Create Stream Ticket
-         * @description A single-use ticket for opening one event stream within a minute: EventSource cannot
-         *     send headers, and an access token in a URL would land in access logs.
-         */
-        post: operations["create_stream_ticket_api_v1_events_tickets_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1384,6 +1388,46 @@ export interface paths {
          * @description Run the hostile-submission suite against this machine (takes about a minute).
          */
         post: operations["sandbox_selftest_api_v1_admin_sandbox_selftest_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Held
+         * @description Submissions waiting for an organiser because their team used its fault budget.
+         */
+        get: operations["list_held_api_v1_admin_held_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/teams/{team_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release Team
+         * @description Queue the team's held submissions again; its fault budget starts afresh from now.
+         */
+        post: operations["release_team_api_v1_admin_teams__team_id__release_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2088,6 +2132,21 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** HeldSubmission */
+        HeldSubmission: {
+            /** Submission Id */
+            submission_id: number;
+            /** Team Id */
+            team_id: number;
+            /** Phase Id */
+            phase_id: number;
+            /** Filename */
+            filename: string;
+            /** Queued At */
+            queued_at: string | null;
+            /** Team Faults */
+            team_faults: number;
+        };
         /** HiddenReference */
         HiddenReference: {
             /** Phase Id */
@@ -2774,6 +2833,21 @@ export interface components {
             /** Timezone */
             timezone: string;
         };
+        /** ReleaseRequest */
+        ReleaseRequest: {
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
+        };
+        /** Released */
+        Released: {
+            /** Team Id */
+            team_id: number;
+            /** Submission Ids */
+            submission_ids: number[];
+        };
         /** RescoreRequest */
         RescoreRequest: {
             /** Evaluator Version */
@@ -2940,6 +3014,17 @@ export interface components {
             ticket: string;
             /** Expires In */
             expires_in: number;
+        };
+        /**
+         * SubmissionConflict
+         * @description The 409 answer to a complete that another request already did or is doing.
+         */
+        SubmissionConflict: {
+            /** Detail */
+            detail: string;
+            /** Code */
+            code: string;
+            submission: components["schemas"]["SubmissionPublic"];
         };
         /** SubmissionCreated */
         SubmissionCreated: {
@@ -3185,7 +3270,7 @@ export interface components {
          * SubmissionStatus
          * @enum {string}
          */
-        SubmissionStatus: "uploading" | "queued" | "running" | "scored" | "failed" | "cancelled";
+        SubmissionStatus: "uploading" | "queued" | "held" | "running" | "scored" | "failed" | "cancelled";
         /** TargetIn */
         TargetIn: {
             /**
@@ -3639,6 +3724,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_stream_ticket_api_v1_events_tickets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketPublic"];
                 };
             };
         };
@@ -5532,6 +5637,15 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionPublic"];
                 };
             };
+            /** @description Already (being) completed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionConflict"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -5737,26 +5851,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    create_stream_ticket_api_v1_events_tickets_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StreamTicketPublic"];
                 };
             };
         };
@@ -6033,6 +6127,61 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     }[];
+                };
+            };
+        };
+    };
+    list_held_api_v1_admin_held_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldSubmission"][];
+                };
+            };
+        };
+    };
+    release_team_api_v1_admin_teams__team_id__release_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Released"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
