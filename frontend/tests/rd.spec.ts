@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildRdOption, rdMetrics } from '@/charts/rd'
+import { buildRdOption, rdMetrics, rdSequences } from '@/charts/rd'
 import type { RdCurve } from '@/api/types'
 
 const curves: RdCurve[] = [
@@ -20,14 +20,18 @@ describe('buildRdOption', () => {
   })
 
   it('draws each sequence twice: solid submission, dashed anchor, sorted by rate', () => {
-    const o = buildRdOption(curves, labels, 'psnr_yuv') as { series: { name: string; data: number[][]; lineStyle: { type?: string; color: string } }[] }
+    const o = buildRdOption(curves, labels, 'psnr_yuv') as { series: { name: string; data: number[][]; symbol: string; lineStyle: { type?: string; color: string } }[] }
     expect(o.series).toHaveLength(4)
     const [sub, anchor] = o.series
     expect(sub.name).toBe('Foreman · ours')
     expect(anchor.name).toBe('Foreman · anchor')
     expect(anchor.lineStyle.type).toBe('dashed')
     expect(sub.lineStyle.type).toBeUndefined()
-    expect(sub.lineStyle.color).toBe(anchor.lineStyle.color)
+    // anchor and submission never share a colour or a marker
+    expect(sub.lineStyle.color).not.toBe(anchor.lineStyle.color)
+    expect(sub.symbol).not.toBe(anchor.symbol)
+    const colours = o.series.map((x) => x.lineStyle.color)
+    expect(new Set(colours).size).toBe(colours.length)
     expect(anchor.data.map((p) => p[0])).toEqual([200, 400, 800])
   })
 
@@ -35,6 +39,16 @@ describe('buildRdOption', () => {
     const o = buildRdOption([{ sequence: 's', metric: 'm', anchor: [[0, 1], [10, 2]], submission: [[-1, 1]] }], labels) as { series: { data: unknown[] }[] }
     expect(o.series[0].data).toEqual([])
     expect(o.series[1].data).toEqual([[10, 2]])
+  })
+
+  it('shows only the chosen sequences, keeping each sequence its colour', () => {
+    type O = { series: { name: string; lineStyle: { color: string } }[]; yAxis: { name: string } }
+    const all = buildRdOption(curves, labels, 'psnr_yuv') as O
+    const one = buildRdOption(curves, labels, 'psnr_yuv', ['Akiyo'], 'PSNR (YUV)') as O
+    expect(one.series.map((x) => x.name)).toEqual(['Akiyo · ours', 'Akiyo · anchor'])
+    expect(one.series[0].lineStyle.color).toBe(all.series[2].lineStyle.color)
+    expect(one.yAxis.name).toBe('PSNR (YUV)')
+    expect(rdSequences(curves)).toEqual(['Foreman', 'Akiyo'])
   })
 
   it('lists the metrics present', () => {

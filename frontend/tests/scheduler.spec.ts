@@ -122,8 +122,8 @@ describe('SpeedMeter', () => {
 })
 
 describe('live status URL', () => {
-  it('passes the token and each watched phase', async () => {
+  it('passes a stream ticket (never the access token) and each watched phase', async () => {
     const { eventsUrl } = await import('@/composables/useLiveStatus')
-    expect(eventsUrl('abc', [3, 4])).toBe('/api/v1/events?token=abc&phase_id=3&phase_id=4')
+    expect(eventsUrl('abc', [3, 4])).toBe('/api/v1/events?ticket=abc&phase_id=3&phase_id=4')
   })
 })

@@ -7,7 +7,23 @@ export interface RdLabels {
   kbps: string
 }
 
-const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563']
+/** Submissions in cool, saturated colours; anchors in a separate warm set, so the two never share
+ * a colour, and with their own marker (circle vs triangle) and line (solid vs dashed). */
+const SUBMISSION_PALETTE = ['#2563eb', '#059669', '#7c3aed', '#0891b2', '#4f46e5', '#16a34a', '#0e7490', '#6d28d9']
+const ANCHOR_PALETTE = ['#ea580c', '#dc2626', '#ca8a04', '#db2777', '#b45309', '#be123c', '#c2410c', '#a16207']
+
+export interface RdStyle {
+  color: string
+  symbol: string
+  dashed: boolean
+}
+/** How the i-th sequence's submission and anchor curves are drawn. */
+export function rdStyles(i: number): { submission: RdStyle; anchor: RdStyle } {
+  return {
+    submission: { color: SUBMISSION_PALETTE[i % SUBMISSION_PALETTE.length], symbol: 'circle', dashed: false },
+    anchor: { color: ANCHOR_PALETTE[i % ANCHOR_PALETTE.length], symbol: 'triangle', dashed: true },
+  }
+}
 
 function sorted(points: [number, number][]): [number, number][] {
   return points.filter((p) => p[0] > 0 && Number.isFinite(p[1])).sort((a, b) => a[0] - b[0])
@@ -17,29 +33,31 @@ function roundLog(v: number, how: (x: number) => number): number {
   return Math.pow(10, how(Math.log10(v) * 4) / 4)
 }
 
-/** The chart option for the curves of one metric (all of them when `metric` is omitted). */
-export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: string): Record<string, unknown> {
-  const shown = metric ? curves.filter((c) => c.metric === metric) : curves
-  const series = shown.flatMap((c, i) => {
-    const color = PALETTE[i % PALETTE.length]
+/** The chart option for the curves of one metric (all of them when `metric` is omitted), of the
+ * given sequences (all when `sequences` is omitted or empty). `metricLabel` names the y axis. */
+export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: string, sequences?: string[], metricLabel?: string): Record<string, unknown> {
+  const order = rdSequences(curves)
+  const shown = curves.filter((c) => (!metric || c.metric === metric) && (!sequences?.length || sequences.includes(c.sequence)))
+  const series = shown.flatMap((c) => {
+    const style = rdStyles(order.indexOf(c.sequence))
     return [
       {
         name: `${c.sequence} · ${labels.submission}`,
         type: 'line',
         data: sorted(c.submission),
-        symbol: 'circle',
-        symbolSize: 7,
-        lineStyle: { color, width: 2 },
-        itemStyle: { color },
+        symbol: style.submission.symbol,
+        symbolSize: 8,
+        lineStyle: { color: style.submission.color, width: 2.5 },
+        itemStyle: { color: style.submission.color },
       },
       {
         name: `${c.sequence} · ${labels.anchor}`,
         type: 'line',
         data: sorted(c.anchor),
-        symbol: 'triangle',
-        symbolSize: 7,
-        lineStyle: { color, width: 1.5, type: 'dashed' },
-        itemStyle: { color },
+        symbol: style.anchor.symbol,
+        symbolSize: 9,
+        lineStyle: { color: style.anchor.color, width: 2, type: 'dashed' },
+        itemStyle: { color: style.anchor.color },
       },
     ]
   })
@@ -50,8 +68,8 @@ export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: stri
   return {
     animation: false,
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v)) },
-    legend: { type: 'scroll', bottom: 0 },
-    grid: { left: 56, right: 24, top: 40, bottom: 72 },
+    legend: { type: 'scroll', bottom: 0, itemWidth: 28, itemHeight: 12, itemGap: 16, textStyle: { fontSize: 13 } },
+    grid: { left: 64, right: 24, top: 40, bottom: 80 },
     xAxis: {
       type: 'log',
       logBase: 2, // ticks at 128, 256, 512… kbps read better than decades alone
@@ -65,7 +83,7 @@ export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: stri
     },
     yAxis: {
       type: 'value',
-      name: quality,
+      name: metricLabel ?? quality,
       scale: true,
       min: ys.length ? Math.floor(Math.min(...ys)) : undefined,
     },
@@ -76,4 +94,9 @@ export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: stri
 /** Metrics present in a set of curves, in first-seen order. */
 export function rdMetrics(curves: RdCurve[]): string[] {
   return [...new Set(curves.map((c) => c.metric))]
+}
+
+/** Sequences present in a set of curves, in first-seen order (their colours follow this order). */
+export function rdSequences(curves: RdCurve[]): string[] {
+  return [...new Set(curves.map((c) => c.sequence))]
 }

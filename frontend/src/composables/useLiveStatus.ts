@@ -1,18 +1,27 @@
 /**
  * Live status: Server-Sent Events from /events (`submission` events for the user's team,
  * `leaderboard` events for the watched phases), falling back to calling `poll` every 3 s
- * when the stream cannot be opened or drops.
+ * when the stream cannot be opened or drops, and trying the stream again with back-off.
+ *
+ * The access token never goes into the URL (URLs land in access logs): the page first asks
+ * for a single-use stream ticket with its bearer token, and opens the stream with that.
  */
 import { onBeforeUnmount, ref } from 'vue'
-import { API_BASE } from '@/api/client'
+import { API_BASE, request } from '@/api/client'
 import { useAuthStore } from '@/stores/auth'
 
 export const POLL_MS = 3000
+export const RETRY_MS = [5_000, 15_000, 60_000]
 
-export function eventsUrl(token: string, phaseIds: number[] = []): string {
-  const q = new URLSearchParams({ token })
+export function eventsUrl(ticket: string, phaseIds: number[] = []): string {
+  const q = new URLSearchParams({ ticket })
   for (const id of phaseIds) q.append('phase_id', String(id))
   return `${API_BASE}/events?${q.toString()}`
+}
+
+export async function streamTicket(): Promise<string> {
+  const issued = await request<{ ticket: string; expires_in: number }>('POST', '/events/tickets')
+  return issued.ticket
 }
 
 export function useLiveStatus(
@@ -25,6 +34,9 @@ export function useLiveStatus(
   const auth = useAuthStore()
   let source: EventSource | null = null
   let timer: ReturnType<typeof setInterval> | null = null
+  let retry: ReturnType<typeof setTimeout> | null = null
+  let failures = 0
+  let generation = 0 // a start() or stop() makes older pending openings moot
 
   function startPolling(): void {
     source?.close()
@@ -35,23 +47,50 @@ export function useLiveStatus(
     }, POLL_MS)
   }
 
-  function start(phaseIds?: number[]): void {
-    if (phaseIds) opts.phaseIds = phaseIds
-    stop()
+  function scheduleRetry(): void {
+    if (retry) return
+    const wait = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)]
+    failures += 1
+    retry = setTimeout(() => {
+      retry = null
+      void open(generation)
+    }, wait)
+  }
+
+  function fallBack(): void {
+    startPolling()
+    scheduleRetry()
+  }
+
+  async function open(mine: number): Promise<void> {
     if (typeof EventSource === 'undefined' || !auth.token) return startPolling()
+    let ticket: string
     try {
-      source = new EventSource(eventsUrl(auth.token, opts.phaseIds))
+      ticket = await streamTicket()
     } catch {
-      return startPolling()
+      if (mine === generation) fallBack()
+      return
+    }
+    if (mine !== generation) return
+    source?.close()
+    try {
+      source = new EventSource(eventsUrl(ticket, opts.phaseIds))
+    } catch {
+      return fallBack()
     }
     // once subscribed, fetch again: a change between the page's first fetch and the
     // subscription would otherwise never arrive as an event
     const subscribed = () => {
+      failures = 0
+      if (timer) clearInterval(timer)
+      timer = null
       if (mode.value !== 'live' && active()) void poll()
       mode.value = 'live'
     }
-    source.addEventListener('open', subscribed)
     source.addEventListener('ready', subscribed)
+    source.addEventListener('resync', () => {
+      if (active()) void poll()
+    })
     source.addEventListener('leaderboard', (e) => {
       try {
         opts.onLeaderboard?.(JSON.parse((e as MessageEvent).data))
@@ -68,14 +107,29 @@ export function useLiveStatus(
         /* malformed event: ignore */
       }
     })
-    source.addEventListener('error', () => startPolling())
+    // a ticket opens one stream only: when it ends (or fails), poll, then ask for a new one
+    source.addEventListener('error', () => {
+      source?.close()
+      source = null
+      if (mine === generation) fallBack()
+    })
+  }
+
+  function start(phaseIds?: number[]): void {
+    if (phaseIds) opts.phaseIds = phaseIds
+    stop()
+    failures = 0
+    void open(generation)
   }
 
   function stop(): void {
+    generation += 1
     source?.close()
     source = null
     if (timer) clearInterval(timer)
     timer = null
+    if (retry) clearTimeout(retry)
+    retry = null
     mode.value = 'off'
   }
 

@@ -297,6 +297,7 @@ export default {
       scored: 'Scored',
       failed: 'Failed',
       cancelled: 'Cancelled',
+      held: 'Held for the organisers',
     },
   },
   judge: {

@@ -301,6 +301,7 @@ const zh: Messages = {
       scored: '已评分',
       failed: '失败',
       cancelled: '已取消',
+      held: '已暂停，等待组织者放行',
     },
   },
   judge: {

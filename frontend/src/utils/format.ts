@@ -22,13 +22,20 @@ export function formatDuration(seconds: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`
 }
 
-export function formatDate(iso: string | null | undefined, withTime = true): string {
+/** A date in the reader's locale; in `timeZone` (e.g. the contest's) when given, named after it. */
+export function formatDate(iso: string | null | undefined, withTime = true, timeZone?: string): string {
   if (!iso) return '—'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return d.toLocaleString(currentLocale(), withTime
+  const opts: Intl.DateTimeFormatOptions = withTime
     ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }
-    : { year: 'numeric', month: '2-digit', day: '2-digit' })
+    : { year: 'numeric', month: '2-digit', day: '2-digit' }
+  if (!timeZone) return d.toLocaleString(currentLocale(), opts)
+  try {
+    return `${d.toLocaleString(currentLocale(), { ...opts, timeZone })} (${timeZone})`
+  } catch {
+    return d.toLocaleString(currentLocale(), opts) // an unknown zone: the reader's own
+  }
 }
 
 export function formatScore(v: number | null | undefined, precision = 4): string {
