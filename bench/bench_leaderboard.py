@@ -1,9 +1,17 @@
-"""Public leaderboard under load, against the same server's /healthz (run by hand).
+"""Public leaderboard under load while scores land, against the same server's /healthz
+(run by hand).
 
-Seeds a throw-away PostgreSQL database with 1,000 teams and 20,000 scored submissions,
-serves the app with uvicorn on loopback, and loads both endpoints with 100 concurrent
-connections using wrk (bounded by duration). Prints requests/s, the ratio to /healthz
-(target >= 0.5) and the p95 latency of the leaderboard (target < 50 ms).
+Seeds a throw-away PostgreSQL database with 1,000 teams and 20,000 scored submissions (plus
+submissions being evaluated, whose scores arrive during the run), builds the ranked table as
+the migration's back-fill does, and measures:
+
+- the cold board: rendering the board with no cached copy (the ranked table read in rank
+  order, rows, JSON, gzip), in this process, median and worst of 20 (target <= 50 ms);
+- with 100 concurrent connections (wrk, bounded by duration) against uvicorn on loopback:
+  /healthz, then the public leaderboard while a worker reports scores through the worker API
+  (--scores-per-second), each one changing the board and dropping the server's cached copy.
+  Prints requests/s, the ratio to /healthz (target >= 0.8) and the leaderboard's p95
+  (target < 50 ms).
 
     .venv/bin/python bench/bench_leaderboard.py [--seconds 30] [--connections 100]
 """
@@ -16,9 +24,11 @@ import os
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -26,10 +36,12 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, insert, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("JIEBANG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+WORKER_TOKEN = "bench-worker-" + "w" * 40
+LEASE_OWNER = "bench-worker"
 EVALUATORS = [str(ROOT / "evaluators"), str(ROOT / "tests" / "fixtures" / "evaluators")]
 LUA = """
 done = function(summary, latency, requests)
@@ -39,8 +51,9 @@ end
 """
 
 
-def seed(url: str, *, teams: int, submissions: int) -> int:
-    """Insert the contest, teams and scored submissions in bulk; returns the phase id."""
+def seed(url: str, *, teams: int, submissions: int, pending: int) -> list[int]:
+    """Insert the contest, teams, scored submissions and `pending` submissions under
+    evaluation (their jobs leased to the bench's worker) in bulk; returns the pending jobs."""
     import jiebang.models  # noqa: F401 - registers every table
     from jiebang.auth.models import User
     from jiebang.contests.models import Contest, Phase, Track
@@ -156,17 +169,18 @@ def seed(url: str, *, teams: int, submissions: int) -> int:
             ],
         )
         subs, jobs, scores = [], [], []
-        for n in range(1, submissions + 1):
+        for n in range(1, submissions + pending + 1):
             team = rng.randint(1, teams)
             at = now - timedelta(days=9) + timedelta(seconds=n * 30)
             public, private = rng.random(), rng.random()
+            scored = n <= submissions
             subs.append(
                 {
                     "id": n,
                     "phase_id": 1,
                     "team_id": team,
                     "submitter_id": team,
-                    "status": "scored",
+                    "status": "scored" if scored else "running",
                     "filename": "scores.txt",
                     "description": "",
                     "declared_size": 10,
@@ -189,13 +203,17 @@ def seed(url: str, *, teams: int, submissions: int) -> int:
                     "evaluator_key": "line_scores",
                     "evaluator_version": "1.0.0",
                     "purpose": "initial",
-                    "status": "done",
+                    "status": "done" if scored else "running",
                     "attempts": 1,
                     "max_attempts": 3,
+                    "lease_owner": None if scored else LEASE_OWNER,
+                    "lease_expires_at": None if scored else now + timedelta(days=1),
                     "logs": {},
                     "created_at": at,
                 }
             )
+            if not scored:
+                continue
             items = [
                 {
                     "id": k,
@@ -231,7 +249,74 @@ def seed(url: str, *, teams: int, submissions: int) -> int:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))  # what autovacuum would have done on a live server
     engine.dispose()
-    return 1
+    return list(range(submissions + 1, submissions + pending + 1))
+
+
+def result_for(rng: random.Random) -> dict[str, object]:
+    """A worker's report of a scored submission (line_scores' shape: MAE per split)."""
+    public, private = rng.random(), rng.random()
+    return {
+        "lease_owner": LEASE_OWNER,
+        "outcome": "scored",
+        "result": {
+            "metrics": {"mae": (public + private) / 2},
+            "metrics_by_split": {"public": {"mae": public}, "private": {"mae": private}},
+            "items": [
+                {"id": k, "split": "public" if k in "ab" else "private", "metrics": {"mae": v}}
+                for k, v in zip("abcd", (public, public, private, private), strict=True)
+            ],
+        },
+    }
+
+
+class Reporter(threading.Thread):
+    """Reports pending jobs' scores through the worker API at a steady rate."""
+
+    def __init__(self, base: str, jobs: list[int], per_second: float) -> None:
+        super().__init__(daemon=True)
+        self.base, self.jobs, self.per_second = base, list(jobs), per_second
+        self.stop = threading.Event()
+        self.reported: list[float] = []  # seconds each report took
+
+    def run(self) -> None:
+        rng = random.Random(11)
+        headers = {"Authorization": f"Worker {WORKER_TOKEN}"}
+        with httpx.Client(base_url=self.base, headers=headers, timeout=30) as client:
+            while self.jobs and not self.stop.wait(1 / self.per_second):
+                job = self.jobs.pop(0)
+                started = time.perf_counter()
+                response = client.post(f"/api/v1/worker/jobs/{job}/result", json=result_for(rng))
+                response.raise_for_status()
+                self.reported.append(time.perf_counter() - started)
+
+
+def backfill_and_cold_board(url: str, *, phase_id: int, repeats: int) -> None:
+    """Build the ranked table (the migration's back-fill), then time cold renders."""
+    from jiebang.config import get_settings
+    from jiebang.leaderboards import standings, views
+
+    get_settings.cache_clear()
+    engine = create_engine(url)
+    with Session(engine) as db:
+        started = time.perf_counter()
+        built = standings.rebuild_all(db=db)
+        db.commit()
+    print(
+        f"back-fill: {built} boards rebuilt from the scores in {time.perf_counter() - started:.2f} s"
+    )
+    timings, rendered = [], None
+    for _ in range(repeats):
+        with Session(engine) as db:  # a fresh session: nothing cached, nothing loaded
+            started = time.perf_counter()
+            rendered, _ = views._compute(db, phase_id, "public", False)
+            timings.append(1000 * (time.perf_counter() - started))
+    assert rendered is not None
+    print(
+        f"cold board: {len(rendered.body) / 1024:.0f} KiB JSON ({len(rendered.gzipped) / 1024:.0f} KiB gzip),"
+        f" median {statistics.median(timings):.1f} ms, worst {max(timings):.1f} ms of {repeats}"
+        f" (target <= 50 ms)"
+    )
+    engine.dispose()
 
 
 def free_port() -> int:
@@ -270,7 +355,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--teams", type=int, default=1000)
     parser.add_argument("--submissions", type=int, default=20000)
+    parser.add_argument("--scores-per-second", type=float, default=5.0)
     args = parser.parse_args()
+    pending = int(args.seconds * args.scores_per_second) + 10
     if shutil.which("wrk") is None:
         sys.exit("wrk is required: apt-get install -y wrk")
     name = f"jiebang_bench_{uuid.uuid4().hex[:8]}"
@@ -281,22 +368,28 @@ def main() -> None:
     server = None
     try:
         started = time.perf_counter()
-        phase_id = seed(url, teams=args.teams, submissions=args.submissions)
+        jobs = seed(url, teams=args.teams, submissions=args.submissions, pending=pending)
+        phase_id = 1
         print(
-            f"seeded {args.teams} teams, {args.submissions} scored submissions in {time.perf_counter() - started:.1f} s"
+            f"seeded {args.teams} teams, {args.submissions} scored submissions"
+            f" (+{pending} being evaluated) in {time.perf_counter() - started:.1f} s"
         )
         port = free_port()
         tmp = Path(tempfile.mkdtemp(prefix="jiebang-bench-"))
-        env = os.environ | {
+        env = {
             "JIEBANG_DATABASE_URL": url,
             "JIEBANG_ENVIRONMENT": "test",
             "JIEBANG_SECRET_KEY": "bench-secret-" + "x" * 40,
+            "JIEBANG_WORKER_TOKEN": WORKER_TOKEN,
             "JIEBANG_VAR_DIR": str(tmp),
             "JIEBANG_EVALUATORS_DIRS": json.dumps(EVALUATORS),
             "JIEBANG_EMBEDDED_WORKERS": "0",
             "JIEBANG_HOUSEKEEPING_SECONDS": "0",
             "JIEBANG_FRONTEND_DIST": str(tmp / "none"),
         }
+        os.environ.update(env)  # this process renders cold boards with the same settings
+        backfill_and_cold_board(url, phase_id=phase_id, repeats=20)
+        env = os.environ | env
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -327,14 +420,30 @@ def main() -> None:
         first = httpx.get(board_url, timeout=60)
         first.raise_for_status()
         print(
-            f"cold board: {len(first.json()['rows'])} rows, {len(first.content) / 1024:.0f} KiB, {1000 * (time.perf_counter() - cold):.0f} ms"
+            f"first request: {len(first.json()['rows'])} rows, {len(first.content) / 1024:.0f} KiB,"
+            f" {1000 * (time.perf_counter() - cold):.0f} ms"
         )
         script = tmp / "report.lua"
         script.write_text(LUA)
         health = wrk(
             f"{base}/healthz", seconds=args.seconds, connections=args.connections, script=script
         )
+        reporter = Reporter(base, jobs, args.scores_per_second)
+        reporter.start()
         board = wrk(board_url, seconds=args.seconds, connections=args.connections, script=script)
+        reporter.stop.set()
+        reporter.join(timeout=30)
+        after = httpx.get(board_url, timeout=60).json()
+        landed = sum(
+            1 for r in after["rows"] if r["submission_id"] in set(range(jobs[0], jobs[-1] + 1))
+        )
+        reports = sorted(reporter.reported)
+        print(
+            f"scores reported during the run: {len(reports)} (p95 {1000 * reports[int(0.95 * (len(reports) - 1))]:.0f} ms each),"
+            f" {landed} of them now count on the board"
+            if reports
+            else "no scores were reported during the run"
+        )
         print(
             f"/healthz      {health[0]:8.0f} req/s  p95 {health[1]:6.1f} ms  ({health[2]} requests, {health[3]} errors)"
         )
@@ -342,7 +451,7 @@ def main() -> None:
             f"/leaderboard  {board[0]:8.0f} req/s  p95 {board[1]:6.1f} ms  ({board[2]} requests, {board[3]} errors)"
         )
         print(
-            f"throughput ratio leaderboard/healthz: {board[0] / health[0]:.2f} (target >= 0.5); leaderboard p95 {board[1]:.1f} ms (target < 50)"
+            f"throughput ratio leaderboard/healthz: {board[0] / health[0]:.2f} (target >= 0.8); leaderboard p95 {board[1]:.1f} ms (target < 50)"
         )
     finally:
         if server is not None:

@@ -256,7 +256,9 @@ def test_a_changed_board_definition_is_rebuilt_on_its_next_read(
     spec = standings.spec_for(db=db, phase=phase)
     assert db.get(BoardState, (phase.id, "public")).signature == spec.signature("public")  # type: ignore[union-attr]
     kept = standings.read_rows(db.connection(), phase_id=phase.id or 0, split="public")
-    assert kept == standings.computed_rows(db=db, phase=phase, spec=spec, split="public")
+    assert standings.as_dicts(kept) == standings.as_dicts(
+        standings.computed_rows(db=db, phase=phase, spec=spec, split="public")
+    )
 
 
 def test_rebuild_all_backfills_the_same_rows(
@@ -286,3 +288,33 @@ def test_rebuild_all_backfills_the_same_rows(
     kept = _kept(db, phase)
     assert kept == _recomputed(db, phase)
     assert all(len(rows) == 3 for rows in kept.values())
+
+
+def test_the_encoded_board_is_what_the_model_would_encode(
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> None:
+    """Boards are encoded from plain values; the bytes equal the Leaderboard model's own."""
+    from pydantic_core import to_json
+
+    from jiebang.leaderboards.models import Leaderboard
+
+    ids = setup_phase(client, organiser, track_overrides={"leaderboard": AGGREGATE_BOARD})
+    teams = _teams(client, make_user, ids["contest"], 3)
+    for i, team in enumerate(teams):
+        add_submission(
+            db,
+            phase_id=ids["phase"],
+            team_id=team,
+            public=[0.1, 1e-05, 12345.678][i],
+            private=0.5,
+            at=T0 + timedelta(microseconds=i * 1001),
+        )
+    phase = phase_row(db, ids["phase"])
+    for split, staff in (("public", False), ("public", True), ("private", True)):
+        data = service.live_board_data(db=db, phase=phase, split=split, staff=staff)
+        model = Leaderboard.model_validate(data)
+        assert to_json(data) == model.model_dump_json().encode()
+        assert {r.team_name for r in model.rows} == {"team 0", "team 1", "team 2"}

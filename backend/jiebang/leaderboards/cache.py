@@ -103,6 +103,23 @@ class BoardCache:
                 return hit.value
             return self._compute(key, compute)
 
+    def refresh_phase(
+        self, phase_id: int, compute: Callable[[tuple[Any, ...]], tuple[Any, float | None]]
+    ) -> None:
+        """Recompute the phase's entries in place: readers keep the old copy until the new one
+        is stored, so a change never leaves them a miss to queue behind. Computations begun
+        before this call do not store their (older) values; an entry that fails is dropped."""
+        with self._guard:
+            self._phase_generations[phase_id] = self._phase_generations.get(phase_id, 0) + 1
+            keys = [k for k in self._entries if _phase_of(k) == phase_id]
+        for key in keys:
+            try:
+                self._compute(key, lambda key=key: compute(key))  # type: ignore[misc]
+            except Exception:
+                log.exception("recomputing a changed leaderboard failed")
+                with self._guard:
+                    self._entries.pop(key, None)
+
     def recompute(
         self, key: tuple[Any, ...], compute: Callable[[], tuple[Any, float | None]]
     ) -> Any:
@@ -138,6 +155,13 @@ def _phase_of(key: tuple[Any, ...]) -> int | None:
 boards = BoardCache()
 ChangeListener = Callable[[set[int] | None], None]
 _listeners: list[ChangeListener] = []
+_compute_key: Callable[[tuple[Any, ...]], tuple[Any, float | None]] | None = None
+
+
+def set_computer(compute: Callable[[tuple[Any, ...]], tuple[Any, float | None]]) -> None:
+    """How to recompute an entry from its key (views.py registers the board renderer)."""
+    global _compute_key
+    _compute_key = compute
 
 
 def invalidate(phase_id: int | None = None) -> None:
@@ -159,6 +183,16 @@ def forget(phase_ids: set[int] | None) -> None:
             boards.invalidate_phase(phase_id)
 
 
+def refresh(phase_ids: set[int] | None) -> None:
+    """Recompute this process's cached boards of these phases in place (blocking: call it
+    from a worker thread); with None, or with no renderer registered, drop them instead."""
+    if phase_ids is None or _compute_key is None:
+        forget(phase_ids)
+        return
+    for phase_id in phase_ids:
+        boards.refresh_phase(phase_id, _compute_key)
+
+
 def on_change(listener: ChangeListener) -> None:
     """Call `listener` after each commit in this process that changed boards, with the phase
     ids concerned (None: possibly every phase), once the local copies are dropped."""
@@ -167,8 +201,10 @@ def on_change(listener: ChangeListener) -> None:
 
 
 def changed(phase_ids: set[int] | None) -> None:
-    """Boards of these phases (None: of every phase) changed in a commit of this process."""
-    forget(phase_ids)
+    """Boards of these phases (None: of every phase) changed in a commit of this process:
+    the cached ones are recomputed before the commit returns to its caller, so the next read
+    shows the change and readers meanwhile are served the previous copy."""
+    refresh(phase_ids)
     for listener in list(_listeners):
         try:
             listener(None if phase_ids is None else set(phase_ids))

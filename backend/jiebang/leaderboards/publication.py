@@ -218,9 +218,7 @@ def publish(*, db: Session, phase: Phase, user: User, body: PublishRequest) -> R
             "rows": len(board["rows"]),
         },
     )
-    domain_events.announce(
-        db, "results.published", phase_id=phase.id or 0, version=version.version
-    )
+    domain_events.announce(db, "results.published", phase_id=phase.id or 0, version=version.version)
     db.commit()
     db.refresh(version)
     return version

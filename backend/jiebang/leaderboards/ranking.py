@@ -244,6 +244,11 @@ def rank_key(values: dict[str, float | None], entry: Entry, order: Sequence[Colu
     return "".join(parts) + f"{micros:020d}{entry.submission_id:020d}"
 
 
+def submitted_at_of(key: str) -> datetime:
+    """The submission time a `rank_key` carries (cheaper than decoding a timestamp column)."""
+    return _EPOCH + timedelta(microseconds=int(key[-40:-20]))
+
+
 def final_candidates(
     team_entries: list[tuple[Entry, dict[str, float | None]]],
     *,

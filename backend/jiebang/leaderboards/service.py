@@ -173,9 +173,23 @@ def reviews(*, db: Session, phase_id: int) -> dict[int, SubmissionReview]:
 
 
 def live_board(*, db: Session, phase: Phase, split: str, staff: bool) -> Leaderboard:
-    """The board as it stands now: staff get live values; others get the frozen view when
-    frozen, and never the judges' flags before publication (verifying the top K would hint at
-    the private order). Rows come from the ranked table (standings.py)."""
+    """The board as it stands now (see `live_board_data`), as the API model."""
+    return Leaderboard.model_validate(live_board_data(db=db, phase=phase, split=split, staff=staff))
+
+
+# Every field in the model's order (`|` keeps the left side's order): rows encode as models do.
+_ROW_TEMPLATE = {
+    k: None if f.is_required() else f.default for k, f in LeaderboardRow.model_fields.items()
+}
+
+
+def live_board_data(*, db: Session, phase: Phase, split: str, staff: bool) -> dict[str, Any]:
+    """The board as it stands now, as plain values in the API model's field order (encoded
+    as is: building a thousand row models would cost more than reading the rows).
+
+    Staff get live values; others get the frozen view when frozen, and never the judges'
+    flags before publication (verifying the top K would hint at the private order). Rows come
+    from the ranked table (standings.py)."""
     from jiebang.leaderboards import standings  # built on this module's queries
 
     track = track_of(db=db, phase=phase)
@@ -185,32 +199,39 @@ def live_board(*, db: Session, phase: Phase, split: str, staff: bool) -> Leaderb
     if kept == standings.FROZEN and split == PRIVATE:
         kept = standings.FROZEN_PRIVATE
     ranked = standings.standings(db=db, phase=phase, split=kept)
-    names = team_names(db=db, team_ids={r.team_id for r in ranked})
+    names: dict[int, str] = {}
+    if any(r.team_name is None for r in ranked):
+        names = team_names(db=db, team_ids={r.team_id for r in ranked})
     show_review = staff or phase.published_at is not None
     review = reviews(db=db, phase_id=phase.id or 0) if show_review and ranked else {}
     rows = []
     for position, r in enumerate(ranked, start=1):
         state = review.get(r.submission_id)
         rows.append(
-            LeaderboardRow(
-                rank=position,
-                team_id=r.team_id,
-                team_name=names.get(r.team_id, ""),
-                submission_id=r.submission_id,
-                scores=r.scores,
-                submitted_at=r.submitted_at,
-                verified=bool(state and state.verified),
-                flagged=bool(state and state.flagged),
-            )
+            _ROW_TEMPLATE
+            | {
+                "rank": position,
+                "team_id": r.team_id,
+                "team_name": r.team_name if r.team_name is not None else names.get(r.team_id, ""),
+                "submission_id": r.submission_id,
+                "scores": r.scores,
+                "submitted_at": r.submitted_at,
+                "verified": bool(state and state.verified),
+                "flagged": bool(state and state.flagged),
+            }
         )
-    return Leaderboard(
-        phase_id=phase.id or 0,
-        columns=[to_public_column(c) for c in columns],
-        rows=rows,
-        split="private" if split == PRIVATE else "public",
-        frozen=frozen,
-        published=phase.published_at is not None,
-    )
+    values = {
+        "phase_id": phase.id or 0,
+        "columns": [to_public_column(c).model_dump() for c in columns],
+        "rows": rows,
+        "split": "private" if split == PRIVATE else "public",
+        "frozen": frozen,
+        "published": phase.published_at is not None,
+    }
+    return {
+        name: values[name] if name in values else field.get_default(call_default_factory=True)
+        for name, field in Leaderboard.model_fields.items()
+    }
 
 
 def to_public_column(column: ranking.Column) -> LeaderboardColumn:

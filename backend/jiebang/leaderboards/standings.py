@@ -37,6 +37,7 @@ from jiebang.core.errors import DomainError
 from jiebang.db import utcnow
 from jiebang.leaderboards import ranking, service
 from jiebang.leaderboards.models import BoardEntry, BoardState
+from jiebang.teams.models import Team
 
 log = logging.getLogger(__name__)
 PUBLIC, PRIVATE, FROZEN = "public", "private", "frozen"
@@ -88,6 +89,7 @@ class Standing:
     submitted_at: datetime
     scores: dict[str, float | None]
     rank_key: str
+    team_name: str | None = None  # filled when read from the table
 
 
 def spec_for(*, db: Session, phase: Phase) -> Spec:
@@ -173,19 +175,24 @@ def standings(*, db: Session, phase: Phase, split: str) -> list[Standing]:
 
 
 def read_rows(conn: Connection, *, phase_id: int, split: str) -> list[Standing]:
-    """The kept rows of one board, in rank order (the index's order)."""
+    """The kept rows of one board with their team names, in rank order (the index's order)."""
     query = (
         select(  # type: ignore[call-overload]
             BoardEntry.team_id,
             BoardEntry.submission_id,
-            BoardEntry.submitted_at,
             BoardEntry.scores,
             BoardEntry.rank_key,
+            Team.name,
         )
+        .join(Team, col(Team.id) == BoardEntry.team_id)
         .where(BoardEntry.phase_id == phase_id, BoardEntry.split == split)
         .order_by(col(BoardEntry.rank_key))
     )
-    return [Standing(*row) for row in conn.execute(query).all()]
+    at = ranking.submitted_at_of
+    return [
+        Standing(team, sub, at(key), scores, key, name)
+        for team, sub, scores, key, name in conn.execute(query).all()
+    ]
 
 
 def rebuild(*, db: Session, phase: Phase, split: str) -> list[Standing]:
@@ -267,7 +274,7 @@ def refresh_teams(*, db: Session, touched: dict[int, set[int]]) -> None:
         _lock_phase(conn, phase_id, shared=True)
         for team_id in sorted(teams):  # one order everywhere: no deadlock between writers
             _lock_team(conn, phase_id, team_id)
-        built = dict(
+        built: dict[str, str] = dict(
             conn.execute(
                 select(BoardState.split, BoardState.signature).where(  # type: ignore[call-overload]
                     BoardState.phase_id == phase_id
@@ -337,5 +344,5 @@ def _has_written(db: Session) -> bool:
 
 
 def as_dicts(rows: list[Standing]) -> list[dict[str, Any]]:
-    """Rows as plain values, for comparing the table with a recompute."""
-    return [dataclasses.asdict(r) for r in rows]
+    """Rows as plain values (team names aside), for comparing the table with a recompute."""
+    return [dataclasses.asdict(r) | {"team_name": None} for r in rows]

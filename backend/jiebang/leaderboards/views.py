@@ -6,6 +6,7 @@ import gzip
 import hashlib
 from dataclasses import dataclass
 
+from pydantic_core import to_json
 from sqlmodel import Session
 
 from jiebang.auth.models import User
@@ -42,11 +43,12 @@ def _compute(db: Session, phase_id: int, split: str, staff: bool) -> tuple[Rende
             publication.latest(db=db, phase_id=phase_id) if phase.published_at is not None else None
         )
         board = publication.board_from_version(phase=phase, version=version) if version else None
+        body = board.model_dump_json().encode() if board is not None else b""
     else:
-        board = service.live_board(db=db, phase=phase, split=split, staff=staff)
+        data = service.live_board_data(db=db, phase=phase, split=split, staff=staff)
+        body = to_json(data)  # what the Leaderboard model would encode, without building it
         if phase.freeze_at is not None and utcnow() < phase.freeze_at:
             valid_until = phase.freeze_at.timestamp()  # the view changes at the freeze moment
-    body = board.model_dump_json().encode() if board is not None else b""
     rendered = Rendered(
         phase_id=phase_id,
         contest_published=contest.status == PublicationStatus.published,
@@ -56,6 +58,15 @@ def _compute(db: Session, phase_id: int, split: str, staff: bool) -> tuple[Rende
         etag=hashlib.sha256(body).hexdigest()[:32],
     )
     return rendered, valid_until
+
+
+def _compute_key(key: tuple[object, ...]) -> tuple[Rendered, float | None]:
+    _, phase_id, split, staff = key
+    with Session(get_engine(), expire_on_commit=False) as db:
+        return _compute(db, int(phase_id), str(split), bool(staff))  # type: ignore[call-overload]
+
+
+cache.set_computer(_compute_key)
 
 
 def render(*, db: Session, phase_id: int, split: str, staff: bool) -> Rendered:
