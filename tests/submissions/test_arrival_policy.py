@@ -138,3 +138,21 @@ def test_the_worker_blames_the_team_for_an_archive_it_cannot_unpack(
         unpack(ctx)
     assert failed.value.outcome == "invalid_submission"  # the team's: charged, never retried
     assert REFUSED[name][1] in failed.value.message and failed.value.message_zh
+
+
+def test_the_score_sandbox_reads_back_what_the_archive_policy_let_through() -> None:
+    from jiebang.contests.models import Track
+    from jiebang.evaluation.jobs import limits_of
+
+    track = Track(
+        contest_id=1,
+        slug="t",
+        title_zh="t",
+        title_en="t",
+        evaluator_key="line_scores",
+        evaluator_version="1.0.0",
+        sandbox_limits={"archive": {"max_files": 150_000}},
+    )
+    limits = limits_of(track)
+    assert limits["archive"] == {"max_files": 150_000}
+    assert limits["score"]["max_output_files"] >= 150_000

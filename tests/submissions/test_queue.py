@@ -155,3 +155,37 @@ def test_abandoned_uploads_are_cleaned_up(
         ).status_code
         == 404
     )
+
+
+def test_an_archive_the_worker_cannot_unpack_is_the_teams_fault_once(
+    client: TestClient, organiser, make_user, tmp_path: Path, monkeypatch
+) -> None:
+    """duplicates.zip used to crash the worker on every attempt and end refunded; if one
+    reaches a worker (e.g. queued before the arrival check refused such files), it fails once,
+    as the team's invalid submission, with no retry and no refund."""
+    import io
+    import warnings
+    import zipfile
+
+    from jiebang.submissions.archives import ArchivePolicy, ArchiveReport
+
+    ids = setup_phase(client, organiser)
+    team = team_headers(client, make_user, ids["contest"])
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("scores.txt", GOOD)
+            archive.writestr("scores.txt", GOOD)
+    with monkeypatch.context() as patch:  # as if accepted before the arrival check knew better
+        patch.setattr(ArchivePolicy, "check", lambda *a, **k: ArchiveReport("zip", 2, 0))
+        sub = submit(client, team, ids["phase"], buffer.getvalue(), filename="duplicates.zip")
+    assert sub.status_code == 200, sub.text
+    assert drain(client, tmp_path) == 1
+    detail = client.get(f"/api/v1/submissions/{sub.json()['id']}", headers=team).json()
+    assert detail["status"] == "failed", detail
+    assert detail["failure_category"] == "submission"
+    # the team's fault, found before any score: a failed attempt, not a scoring one (issue 14)
+    assert detail["failed_charged"] and not detail["charged"] and not detail["refunded"]
+    assert "appears twice" in detail["failure_message"]
+    assert [h["status"] for h in detail["history"]].count("running") == 1

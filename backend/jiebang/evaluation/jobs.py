@@ -11,9 +11,11 @@ from jiebang.core.errors import Conflict
 from jiebang.core.i18n import translate
 from jiebang.evaluation import queue
 from jiebang.evaluation.models import EvaluationJob, JobResult, JobSpec, JobStatus, Score
+from jiebang.sandbox import SCORE_STAGE_DEFAULTS
 from jiebang.storage.backend import ObjectStore
 from jiebang.storage.models import StoredObject
 from jiebang.submissions import lifecycle
+from jiebang.submissions.archives import ArchivePolicy
 from jiebang.submissions.models import FailureCategory, Submission, SubmissionStatus
 
 API = "/api/v1/worker"
@@ -43,6 +45,12 @@ def limits_of(track: Track) -> dict[str, Any]:
     }
     # the worker unpacks under the same archive policy the arrival check applied
     limits["archive"] = dict(stages.get("archive", {}))
+    files = ArchivePolicy.from_mapping(limits["archive"]).limits.max_files
+    read_back = limits["score"].get("max_output_files", SCORE_STAGE_DEFAULTS.max_output_files)
+    if isinstance(read_back, int) and read_back < 2 * files:
+        # the score sandbox reads the submission back (and, on code tracks, the outputs
+        # beside it): as many files as the arrival check let through must pass there too
+        limits["score"]["max_output_files"] = 2 * files
     return limits
 
 
