@@ -91,6 +91,8 @@ def _expected(evaluator: str, config: dict[str, Any], row: LayoutRow) -> list[st
         return [f"{row.name}/{stem}.wav" for stem in config.get("stems", [])]
     if evaluator == "restoration" and row.kind == "frames":
         return [f"{row.name}/<frame>.png"]
+    if evaluator == "quality_assessment" and row.kind == "frames":
+        return [f"scores.csv: {row.name},<score>"]
     return []
 
 
@@ -137,10 +139,10 @@ def layout(
             continue
         row = LayoutRow(name=path.stem, kind="file", path=member.name, bytes=member.size)
         if path.suffix.lower() == ".wav":
-            info = _wav_info(read(member, HEADER_BYTES), member.size)
-            if info:
+            wav = _wav_info(read(member, HEADER_BYTES), member.size)
+            if wav:
                 row.kind = "audio"
-                row.sample_rate, row.channels, row.duration_s = info[0], info[1], round(info[2], 3)
+                row.sample_rate, row.channels, row.duration_s = wav[0], wav[1], round(wav[2], 3)
         elif path.suffix.lower() == ".csv":
             row.kind = "table"
         elif path.suffix.lower() == ".json":

@@ -7,7 +7,6 @@ import hashlib
 import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import IO, cast
 
 from jiebang.storage.backend import CHUNK, ObjectStore
@@ -75,9 +74,11 @@ class _ChunkReader:
         return out
 
 
-@lru_cache(maxsize=64)
-def _index(store_id: int, key: str, sha256: str, store: ObjectStore) -> tuple[Member, ...]:
-    del store_id, sha256  # cache key parts: a new object under a key has a new digest
+_INDEXES: dict[tuple[int, str, str], tuple[Member, ...]] = {}
+_MAX_INDEXES = 64
+
+
+def _index(store: ObjectStore, key: str) -> tuple[Member, ...]:
     members = []
     stream = cast(IO[bytes], _ChunkReader(store.iter_chunks(key)))
     with tarfile.open(fileobj=stream, mode="r|") as tar:
@@ -94,8 +95,14 @@ def _index(store_id: int, key: str, sha256: str, store: ObjectStore) -> tuple[Me
 
 
 def members(store: ObjectStore, key: str, sha256: str) -> list[Member]:
-    """The regular files of the stored tar, sorted by name (computed once per object)."""
-    return list(_index(id(store), key, sha256, store))
+    """The regular files of the stored tar, sorted by name (computed once per object: a new
+    object under a key has a new digest)."""
+    cache_key = (id(store), key, sha256)
+    if cache_key not in _INDEXES:
+        if len(_INDEXES) >= _MAX_INDEXES:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[cache_key] = _index(store, key)
+    return list(_INDEXES[cache_key])
 
 
 def read_member(store: ObjectStore, key: str, member: Member, limit: int | None = None) -> bytes:

@@ -9,6 +9,7 @@ only if it has no submission in that phase yet. Baselines go through the real su
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +19,16 @@ from sqlmodel import Session, col, select
 from jiebang.auth import service as user_service
 from jiebang.auth.models import Role, User, UserCreate
 from jiebang.auth.security import create_access_token
+from jiebang.bundles import trackdata
 from jiebang.bundles.importer import import_bundle
 from jiebang.bundles.validate import load_bundle
 from jiebang.config import get_settings
 from jiebang.contests.models import Contest, Phase, Track
 from jiebang.db import get_engine
-from jiebang.demo import baselines
+from jiebang.demo import baselines, edition2023
 from jiebang.demo.data import build_bundle
 from jiebang.demo.targets import targets_table
+from jiebang.storage import service as storage_service
 from jiebang.storage.config import get_store
 from jiebang.submissions.models import Submission
 from jiebang.teams import service as team_service
@@ -81,7 +84,7 @@ def run(*, var_dir: Path | None = None) -> Iterator[str]:
     from jiebang.main import create_app
 
     client = TestClient(create_app())  # no lifespan: this command is the only worker
-    queued = 0
+    queued, samples = 0, 0
     for track_slug, phase in phases.items():
         assert phase is not None and phase.id is not None
         for team_slug, (team_id, captain) in teams.items():
@@ -92,16 +95,79 @@ def run(*, var_dir: Path | None = None) -> Iterator[str]:
             )
             _submit(client, _auth(captain), phase.id, name, data)
             queued += 1
+        samples += _store_sample(track_slug, bundle_dir)
     yield f"queued {queued} baseline submission(s)" if queued else "baselines already submitted"
+    if samples:
+        yield f"stored {samples} sample submission(s) for the Data tabs"
     scored = _drain(client, root / "work")
     if scored:
         yield f"scored {scored} evaluation job(s) through the sandboxed worker pipeline"
+    yield from _edition_2023(client, root, bundle_dir, users, captains)
     with Session(get_engine()) as db:
         yield from targets_table(db=db, contest_slug=CONTEST)
     yield ""
     yield "demo logins / 演示账号 (password / 密码: " + PASSWORD + "):"
     for email, name, role in USERS[:3]:
         yield f"  {role.value:<12} {email:<32} {name}"
+
+
+SAMPLE_TEAM = "yuelu-vision"  # the plainest baseline (bicubic, x264 medium): a fair sample
+
+
+def _store_sample(track_slug: str, bundle_dir: Path) -> int:
+    """Keep the track's sample submission (a baseline that scores) for its Data tab."""
+    with Session(get_engine(), expire_on_commit=False) as db:
+        if trackdata.latest_sample(db, contest_slug=CONTEST, track_slug=track_slug):
+            return 0
+        _, data = baselines.baseline(
+            track_slug, bundle_dir / "data" / track_slug / "public", SAMPLE_TEAM
+        )
+        storage_service.save_stream(
+            db=db,
+            store=get_store(),
+            stream=io.BytesIO(data),
+            filename=f"sample-{track_slug}.tar",
+            prefix=trackdata.sample_prefix(CONTEST, track_slug),
+            owner_id=None,
+            content_type="application/x-tar",
+        )
+        db.commit()
+    return 1
+
+
+def _edition_2023(
+    client: TestClient,
+    root: Path,
+    bundle_dir: Path,
+    users: dict[str, User],
+    captains: list[User],
+) -> Iterator[str]:
+    """The finished 2023 edition beside the running one (see edition2023)."""
+    bundle_2023 = root / "bundle-2023"
+    edition2023.build_bundle(bundle_2023, bundle_dir)
+    teams: list[tuple[int, User]] = []
+
+    def team_ids(contest: Contest) -> list[int]:
+        with Session(get_engine(), expire_on_commit=False) as db:
+            teams[:] = [
+                _team(db, contest, captain, TEAM_NAMES[slug])
+                for slug, captain in zip(baselines.TEAMS, captains, strict=True)
+            ]
+        return [team_id for team_id, _ in teams]
+
+    def submit(phase_id: int, track_slug: str, index: int) -> None:
+        public = bundle_2023 / "data" / track_slug / "public"
+        name, data = baselines.baseline(track_slug, public, baselines.TEAMS[index])
+        _submit(client, _auth(teams[index][1]), phase_id, name, data)
+
+    yield from edition2023.seed(
+        bundle_dir=bundle_2023,
+        submit=submit,
+        drain=lambda: _drain(client, root / "work"),
+        judge=users["judge@demo.jiebang.org"],
+        organiser=users["organiser@demo.jiebang.org"],
+        team_ids=team_ids,
+    )
 
 
 def _user(db: Session, email: str, name: str, role: Role) -> User:
