@@ -2,7 +2,7 @@
 # It talks to the broker and the API only; see docs/operations.md and docs/sandbox.md.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap libseccomp2 \
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap libseccomp2 umoci skopeo \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./

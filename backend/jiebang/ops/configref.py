@@ -10,7 +10,12 @@ from pydantic_settings import BaseSettings
 from jiebang.config import REPO_ROOT
 
 # every module that defines settings; `jiebang config-reference` documents them in this order
-SETTINGS_MODULES = ("jiebang.config", "jiebang.ops.config", "jiebang.submissions.config")
+SETTINGS_MODULES = (
+    "jiebang.config",
+    "jiebang.ops.config",
+    "jiebang.submissions.config",
+    "jiebang.runtimes.config",
+)
 
 
 def settings_classes() -> list[type[BaseSettings]]:

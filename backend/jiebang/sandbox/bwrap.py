@@ -74,9 +74,14 @@ def build_bwrap_argv(
     env: Mapping[str, str],
     cwd: str,
     tmp_bytes: int,
+    root_args: Sequence[str] | None = None,
 ) -> list[str]:
-    """Return the full bwrap command line for one run."""
-    argv = [bwrap, *_base_arguments(tmp_bytes=tmp_bytes)]
+    """Return the full bwrap command line for one run.
+
+    ``root_args`` lay out a root folder of the caller's (see ``rootfs.py``) in place of
+    the host's read-only system directories.
+    """
+    argv = [bwrap, *_base_arguments(tmp_bytes=tmp_bytes, root_args=root_args)]
     for target, host_file in sorted(etc_files.items()):
         argv += ["--ro-bind", host_file, target]
     for bind in sorted(binds, key=lambda b: b.target.count("/")):
@@ -96,7 +101,7 @@ def with_seccomp(argv: list[str], seccomp_fd: int | None) -> list[str]:
     return [*argv[:split], "--seccomp", str(seccomp_fd), *argv[split:]]
 
 
-def _base_arguments(*, tmp_bytes: int) -> list[str]:
+def _base_arguments(*, tmp_bytes: int, root_args: Sequence[str] | None = None) -> list[str]:
     args = [
         "--unshare-all",
         "--unshare-user",
@@ -121,6 +126,8 @@ def _base_arguments(*, tmp_bytes: int) -> list[str]:
         "--tmpfs",
         SANDBOX_SHM,
     ]
+    if root_args is not None:
+        return [*args, *root_args]
     for path in SYSTEM_DIRS:
         if os.path.islink(path):
             args += ["--symlink", os.readlink(path), path]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jiebang.sandbox import bwrap as bwrap_cli
+from jiebang.sandbox import rootfs
 from jiebang.sandbox.cgroups import CgroupUsage, RunCgroup
 from jiebang.sandbox.launch import ChildSetup, SandboxIdentity
 from jiebang.sandbox.leftovers import SANDBOX_WORKDIR_PREFIX
@@ -24,7 +25,7 @@ from jiebang.sandbox.ownership import OWNER_FILE, ProcessOwner, create_owned_dir
 from jiebang.sandbox.result import SandboxResult
 from jiebang.sandbox.rlimits import rlimits_for
 from jiebang.sandbox.seccomp import filter_memfd, sandbox_filter
-from jiebang.sandbox.status import bubblewrap_available, default_identity
+from jiebang.sandbox.status import SandboxUnavailable, bubblewrap_available, default_identity
 
 HIDDEN_PATH = "<host>"
 
@@ -38,17 +39,24 @@ def run_sandboxed(
     cwd: str = "/",
     stdin: bytes | None = None,
     scrub_paths: Sequence[str] = (),
+    root: Path | None = None,
 ) -> SandboxResult:
     """Run ``argv`` in a fresh sandbox that sees only ``mounts`` and return what happened.
 
     With bubblewrap every namespace is new and the tree runs as an unprivileged host
     uid; without it, the program runs under rlimits only (``isolated=False``), with
     mount targets in ``argv``, ``env`` and ``cwd`` rewritten to their host sources.
+    ``root`` replaces the host's read-only system directories by that folder's
+    contents as ``/`` (read-only; needs bubblewrap), with ``mounts`` on top.
     """
     if not argv:
         raise ValueError("argv must not be empty")
     identity = default_identity()
     isolated = bubblewrap_available()
+    if root is not None:
+        if not isolated:
+            raise SandboxUnavailable("a program with its own root folder needs bubblewrap")
+        rootfs.check_mount_points(root, [mount.target for mount in mounts])
     owner = ProcessOwner.current()
     workdir = create_owned_dir(_workdir_parent(), prefix=SANDBOX_WORKDIR_PREFIX)
     workdir.chmod(0o711)
@@ -64,7 +72,7 @@ def run_sandboxed(
         with _stdin_file(stdin) as stdin_file:
             if isolated:
                 command, setup, stage_points = _bwrap_plan(
-                    argv, limits, mounts, dict(env or {}), cwd, workdir, identity, cgroup
+                    argv, limits, mounts, dict(env or {}), cwd, workdir, identity, cgroup, root
                 )
                 command = bwrap_cli.with_seccomp(command, seccomp_fd)
                 process_cwd = workdir
@@ -166,10 +174,24 @@ def _bwrap_plan(
     workdir: Path,
     identity: SandboxIdentity | None,
     cgroup: RunCgroup | None,
+    root: Path | None = None,
 ) -> tuple[list[str], ChildSetup, list[Path]]:
     binds: list[bwrap_cli.BindSpec] = []
     staged: list[tuple[str, str]] = []
     stage_points: list[Path] = []
+    root_args: list[str] | None = None
+    etc_files = _write_etc_files(workdir, identity)
+    if root is not None:
+        staged_root = str(root)
+        if identity is not None:
+            stage = workdir / "root"
+            stage.mkdir()
+            stage_points.append(stage)
+            staged.append((str(root), str(stage)))
+            staged_root = str(stage)
+        reserved = rootfs.top_level_targets(mount.target for mount in mounts)
+        root_args = rootfs.root_arguments(root, staged_root, reserved=reserved)
+        etc_files = rootfs.etc_files_for_root(root, etc_files)
     for index, mount in enumerate(mounts):
         source = str(mount.source)
         if identity is not None:
@@ -186,10 +208,11 @@ def _bwrap_plan(
         bwrap=bwrap_path,
         command=argv,
         binds=binds,
-        etc_files=_write_etc_files(workdir, identity),
+        etc_files=etc_files,
         env=env,
         cwd=cwd,
         tmp_bytes=limits.tmp_bytes,
+        root_args=root_args,
     )
     setup = ChildSetup(
         cgroup_procs_files=tuple(cgroup.procs_files()) if cgroup else (),
