@@ -126,3 +126,33 @@ def test_the_tracks_raised_file_limit_lets_the_archive_unpack(tmp_path: Path) ->
 def test_a_tar_named_zip_is_still_a_tar(tmp_path: Path) -> None:
     archive = _tar(tmp_path / "odd.zip", [("scores.txt", b"a 1\n")])
     assert ArchivePolicy().check(archive, filename="odd.zip").kind == "tar"
+
+
+def test_unwrapping_only_when_unambiguous(tmp_path: Path) -> None:
+    from jiebang.submissions.archives import unwrap_single_folder
+
+    reference = tmp_path / "reference"
+    (reference / "chelsea").mkdir(parents=True)
+
+    def unpacked(name: str, *files: str) -> Path:
+        root = tmp_path / name
+        for file in files:
+            (root / file).parent.mkdir(parents=True, exist_ok=True)
+            (root / file).write_text("x")
+        return root
+
+    wrapped = unpacked("wrapped", "my_results/chelsea/000.png")
+    assert unwrap_single_folder(wrapped, reference) == "my_results"
+    assert (wrapped / "chelsea" / "000.png").is_file() and not (wrapped / "my_results").exists()
+    one_clip = unpacked("one-clip", "chelsea/000.png")  # the layout itself: left alone
+    assert unwrap_single_folder(one_clip, reference) is None
+    two = unpacked("two", "a/x.png", "b.txt")
+    assert unwrap_single_folder(two, reference) is None
+    no_reference = tmp_path / "empty"
+    no_reference.mkdir()
+    assert unwrap_single_folder(unpacked("nr", "out/x.txt"), no_reference) is None
+    code = unpacked("code", "src/jiebang.json", "src/run.py")
+    assert unwrap_single_folder(code, no_reference, markers=("jiebang.json",)) == "src"
+    assert (code / "jiebang.json").is_file()
+    plain = unpacked("plain-code", "lib/util.py")
+    assert unwrap_single_folder(plain, no_reference, markers=("jiebang.json",)) is None

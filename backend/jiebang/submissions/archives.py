@@ -233,13 +233,7 @@ class ArchivePolicy:
         kind = archive_kind(path, filename)
         packed = path.stat().st_size
         if kind == "file":
-            name = plain_file_name(filename)
-            if packed > self.limits.max_unpacked_bytes:
-                raise ArchiveRejected(
-                    "too_big",
-                    size=human_bytes(packed),
-                    limit=human_bytes(self.limits.max_unpacked_bytes),
-                )
+            name = plain_file_name(filename)  # bounded by the track's max_submission_bytes
             if dest is not None:
                 shutil.copyfile(path, dest / name)
             return ArchiveReport(kind="file", files=1, unpacked_bytes=packed)
