@@ -72,7 +72,7 @@ def _refuse_mixed_scripts(email: str) -> str:
     if part is not None:
         raise PydanticCustomError(
             "email_mixed_scripts",
-            "The part {part!r} mixes letters of different scripts that look alike; "
+            "The part “{part}” mixes letters of different scripts that look alike; "
             "use the address exactly as your provider spells it",
             {"part": part},
         )
@@ -85,8 +85,8 @@ def _refuse_hidden_characters(name: str) -> str:
             raise PydanticCustomError(
                 "display_name_characters",
                 "Names cannot contain control, direction-changing or invisible characters "
-                "(found U+{code:04X})",
-                {"code": ord(char)},
+                "(found U+{code})",
+                {"code": f"{ord(char):04X}"},
             )
     if not name.strip():
         raise PydanticCustomError("display_name_blank", "Names cannot be blank", {})

@@ -121,6 +121,8 @@ async def refuse_unstorable_input(request: Request) -> None:
     ints = _int_params_of(route) if isinstance(route, APIRoute) else frozenset()
     errors: list[dict[str, Any]] = []
     for name, value in request.path_params.items():
+        if not isinstance(value, str):
+            continue
         if "\x00" in value:
             errors.append(_error(("path", name), NUL_TYPE))
         elif ("path", name) in ints and _out_of_range(value):
