@@ -17,6 +17,7 @@ from jiebang.core.singleton import Singleton
 from jiebang.evaluation.housekeeping import Housekeeper
 from jiebang.feed import service as feed
 from jiebang.leaderboards import events
+from jiebang.leaderboards.fastpath import CachedBoards
 from jiebang.ops.security_headers import SecurityHeaders
 from jiebang.ops.web import install_docs, install_frontend, install_ops
 from jiebang.worker.embedded import EmbeddedPool
@@ -84,6 +85,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(CachedBoards, prefix=API_PREFIX)  # innermost: ops and headers wrap it
     install_ops(app)
     app.add_middleware(SecurityHeaders)  # CSP, framing, sniffing, referrer
     install_docs(app, f"{API_PREFIX}/openapi.json")

@@ -71,14 +71,11 @@ def _board_for(request: Request, token: str | None, phase_id: int, split: str) -
 
 def _encoded(request: Request, rendered: views.Rendered) -> Response:
     """The pre-encoded body (gzip when accepted), or 304 when the client already has it."""
-    etag = f'"{rendered.etag}"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        headers["Content-Encoding"] = "gzip"
-        return Response(rendered.gzipped, media_type="application/json", headers=headers)
-    return Response(rendered.body, media_type="application/json", headers=headers)
+    return views.encoded(
+        rendered,
+        if_none_match=request.headers.get("if-none-match", ""),
+        accept_encoding=request.headers.get("accept-encoding", ""),
+    )
 
 
 @public_router.get("/phases/{phase_id}/results", response_model=ResultsIndex)

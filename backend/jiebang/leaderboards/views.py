@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pydantic_core import to_json
 from sqlmodel import Session
+from starlette.responses import Response
 
 from jiebang.auth.models import User
 from jiebang.contests.models import Contest, LeaderboardVisibility, Phase, PublicationStatus, Track
@@ -86,6 +87,18 @@ def cached(*, phase_id: int, split: str, staff: bool) -> Rendered | None:
             cache.boards.recompute(key, lambda: _compute(db, phase_id, split, staff))
 
     return cache.boards.peek(key, refresh)
+
+
+def encoded(rendered: Rendered, *, if_none_match: str, accept_encoding: str) -> Response:
+    """The pre-encoded body (gzip when accepted), or 304 when the client already has it."""
+    etag = f'"{rendered.etag}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    if etag in if_none_match:
+        return Response(status_code=304, headers=headers)
+    if "gzip" in accept_encoding:
+        headers["Content-Encoding"] = "gzip"
+        return Response(rendered.gzipped, media_type="application/json", headers=headers)
+    return Response(rendered.body, media_type="application/json", headers=headers)
 
 
 def check_access(*, rendered: Rendered, user: User | None, staff: bool, split: str) -> None:
