@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from jiebang.runtimes import OciRuntime, PreparedRuntime, RuntimeRejected, prepare
+from jiebang.runtimes import (
+    OciRuntime,
+    PreparedRuntime,
+    RuntimeRejected,
+    prepare,
+    runtime_state,
+)
 from jiebang.runtimes.config import RuntimeSettings
 from jiebang.runtimes.oci_layout import worker_architecture
 from jiebang.runtimes.prepared import RuntimeUnavailable
@@ -197,6 +203,8 @@ def test_an_escaping_layer_is_rejected_with_the_entry_named(
     cache = settings.resolved_cache_dir() / "oci"
     assert not (cache / digest.removeprefix("sha256:")).exists()
     assert not list(cache.glob(".build-*"))  # nothing half-built is left
+    state = runtime_state(OciRuntime(archive_digest=digest), settings=settings)
+    assert state.status == "failed" and message in state.message and state.message_zh
 
 
 def test_an_image_for_another_architecture_is_rejected(

@@ -18,6 +18,7 @@ from jiebang.runtimes import (
     parse_runtime_spec,
     prepare,
     python_env,
+    runtime_state,
 )
 from jiebang.runtimes.config import RuntimeSettings
 from jiebang.runtimes.prepared import PYTHON_ENV_TARGET
@@ -87,6 +88,10 @@ def test_the_environment_is_built_into_the_cache(
 ) -> None:
     folder = settings.resolved_cache_dir() / "python" / runtime.key
     assert (folder / "runtime.json").is_file()
+    spec = PythonRuntime(version=VERSION, requirements=("jiebang-tiny==1.0.0",))
+    assert runtime_state(spec, settings=settings).status == "ready"
+    unbuilt = PythonRuntime(version=VERSION, requirements=("jiebang-tiny-base==2.0.0",))
+    assert runtime_state(unbuilt, settings=settings).status in {"absent", "ready"}
     assert (folder / "venv" / "bin" / "python").exists()
     assert runtime.python == f"{PYTHON_ENV_TARGET}/bin/python"
     assert runtime.mounts[0].source == folder / "venv"
@@ -138,6 +143,8 @@ def test_requirements_that_do_not_resolve_keep_the_resolvers_message(
     folder = settings.resolved_cache_dir() / "python"
     assert not (folder / spec.content_key).exists()
     assert not list(folder.glob(".build-*"))  # the half-built environment is gone
+    state = runtime_state(spec, settings=settings)
+    assert state.status == "failed" and state.message == message
 
 
 def test_a_python_the_worker_lacks_is_unavailable(settings: RuntimeSettings) -> None:

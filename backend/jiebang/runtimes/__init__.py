@@ -11,7 +11,7 @@ from jiebang.runtimes.prepared import (
     RuntimeRejected,
     RuntimeUnavailable,
 )
-from jiebang.runtimes.service import prepare
+from jiebang.runtimes.service import RuntimeState, prepare, runtime_state
 from jiebang.runtimes.spec import (
     OciRuntime,
     PlatformRuntime,
@@ -29,7 +29,9 @@ __all__ = [
     "RuntimeFailed",
     "RuntimeRejected",
     "RuntimeSpec",
+    "RuntimeState",
     "RuntimeUnavailable",
     "parse_runtime_spec",
     "prepare",
+    "runtime_state",
 ]

@@ -4,7 +4,8 @@ A build holds an exclusive lock on its key (``flock``, released by the kernel if
 builder dies), so two workers never build the same runtime at once; the loser of the
 race finds the finished folder. A folder counts as built once its ``runtime.json``
 exists, which is written last, before the rename; half-built folders of dead builders
-are removed by the next builder of that key.
+are removed by the next builder of that key. The last failure of a key is kept in
+``.<key>.failed.json`` (its messages), so the platform can show why a runtime is unusable.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from jiebang.runtimes.prepared import RuntimeFailed
+
 READY_FILE = "runtime.json"
 BUILD_PREFIX = ".build-"
+FAILED_SUFFIX = ".failed.json"
 
 
 class BuildSlot:
@@ -42,7 +46,22 @@ class BuildSlot:
         self.work.chmod(0o755)
         os.rename(self.work, self.final)
         self.work = None
+        failure_file(self.final.parent, self.final.name).unlink(missing_ok=True)
         return self.final
+
+
+def failure_file(parent: Path, key: str) -> Path:
+    """Return where the last failed build of ``key`` left its messages."""
+    return parent / f".{key}{FAILED_SUFFIX}"
+
+
+def read_failure(cache_root: Path, kind: str, key: str) -> dict[str, str] | None:
+    """Return the last failure of ``key`` (``message``, ``message_zh``), or ``None``."""
+    try:
+        data = json.loads(failure_file(cache_root / kind, key).read_text())
+    except (OSError, ValueError):
+        return None
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else None
 
 
 def read_record(folder: Path) -> dict[str, Any] | None:
@@ -74,6 +93,12 @@ def build_slot(cache_root: Path, kind: str, key: str) -> Iterator[BuildSlot]:
         slot = BuildSlot(final, work)
         try:
             yield slot
+        except RuntimeFailed as failed:
+            record = {"kind": type(failed).__name__, "message": failed.message}
+            failure_file(parent, key).write_text(
+                json.dumps(record | {"message_zh": failed.message_zh})
+            )
+            raise
         finally:
             if slot.work is not None:
                 shutil.rmtree(slot.work, ignore_errors=True)

@@ -1,9 +1,12 @@
-"""``prepare(spec)``: the one call a worker makes to get a runtime ready to run programs."""
+"""``prepare(spec)``: the one call a worker makes to get a runtime ready to run programs;
+``runtime_state(spec)``: whether it is built here, failed (and why), or not built yet."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from jiebang.runtimes.cache import read_failure, read_record
 from jiebang.runtimes.config import RuntimeSettings, get_runtime_settings
 from jiebang.runtimes.oci_image import prepare_oci
 from jiebang.runtimes.prepared import PreparedRuntime
@@ -38,3 +41,28 @@ def prepare(
         env=runtime_env(),
         python=runtime_python(),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class RuntimeState:
+    """``ready``, ``failed`` (with the last build's messages) or ``absent`` on this worker."""
+
+    status: str
+    message: str = ""
+    message_zh: str = ""
+
+
+def runtime_state(
+    spec: PlatformRuntime | PythonRuntime | OciRuntime, *, settings: RuntimeSettings | None = None
+) -> RuntimeState:
+    """Return whether ``spec`` is built in this worker's cache, without building anything."""
+    if isinstance(spec, PlatformRuntime):
+        return RuntimeState("ready")
+    settings = settings or get_runtime_settings()
+    cache, kind = settings.resolved_cache_dir(), spec.kind
+    if read_record(cache / kind / spec.content_key) is not None:
+        return RuntimeState("ready")
+    failure = read_failure(cache, kind, spec.content_key)
+    if failure is not None:
+        return RuntimeState("failed", failure.get("message", ""), failure.get("message_zh", ""))
+    return RuntimeState("absent")
