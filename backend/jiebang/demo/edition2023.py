@@ -31,6 +31,7 @@ from jiebang.challenge_lists.models import (
     ChallengeList,
 )
 from jiebang.contests.models import Contest, Phase, Track
+from jiebang.core import safe_yaml
 from jiebang.db import get_engine, utcnow
 from jiebang.judging import service as judging_service
 from jiebang.judging.models import ReviewAction
@@ -83,7 +84,7 @@ def build_bundle(dest: Path, source: Path) -> None:
         return
     if dest.exists():
         shutil.rmtree(dest)
-    spec: dict[str, Any] = yaml.safe_load((source / CONTEST_FILE).read_text(encoding="utf-8"))
+    spec: dict[str, Any] = safe_yaml.read_document(source / CONTEST_FILE).data
     spec |= {
         "slug": CONTEST,
         "title_zh": "马栏山杯国际音视频算法大赛 2023（演示，已结束）",
