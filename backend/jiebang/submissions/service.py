@@ -60,6 +60,13 @@ def quota_for(*, db: Session, phase: Phase, team: Team) -> Quota:
     return quota_service.for_team(db=db, phase=phase, track=track, team_id=team.id or 0)
 
 
+def _refuse_upload(db: Session, phase: Phase, team: Team, *, size: int) -> None:
+    refusal = quota_service.upload_refusal(quota_for(db=db, phase=phase, team=team), size=size)
+    if refusal is not None:
+        key, params = refusal
+        raise Forbidden(key, **params)
+
+
 def team_for(*, db: Session, phase: Phase, user: User) -> Team:
     _, contest = context_of(db, phase)
     team = team_service.team_of(db=db, contest_id=contest.id or 0, user_id=user.id or 0)
@@ -85,21 +92,23 @@ def start(
         )
     if body.size > track.max_submission_bytes:
         raise InvalidInput("size", "file_too_large", limit=human_bytes(track.max_submission_bytes))
-    # Under the team's quota lock until the commit below: two starts cannot both take the
-    # last open-upload slot.
-    quota_service.lock(db, phase_id=phase.id or 0, team_id=team.id or 0)
-    refusal = quota_service.upload_refusal(quota_for(db=db, phase=phase, team=team), size=body.size)
-    if refusal is not None:
-        db.rollback()
-        key, params = refusal
-        raise Forbidden(key, **params)
+    _refuse_upload(db, phase, team, size=body.size)  # early, before storage is touched
     part_size = part_size_for(body.size)
     key = unique_key(prefix=f"submissions/phase-{phase.id}", filename=body.filename)
     try:
         upload_id = store.create_multipart(key, part_size=part_size)
     except StorageUnavailable as exc:
-        db.rollback()
         raise ServiceUnavailable("storage_unavailable") from exc
+    # Again under the team's quota lock, held until the commit below: two starts cannot both
+    # take the last open-upload slot. No storage call runs while the lock is held.
+    quota_service.lock(db, phase_id=phase.id or 0, team_id=team.id or 0)
+    try:
+        _refuse_upload(db, phase, team, size=body.size)
+    except Forbidden:
+        db.rollback()
+        with contextlib.suppress(ObjectMissing, StorageUnavailable):  # best effort
+            store.abort_multipart(key, upload_id)
+        raise
     sub = Submission(
         phase_id=phase.id or 0,
         team_id=team.id or 0,
