@@ -163,3 +163,25 @@ def test_a_half_built_environment_of_a_dead_builder_is_replaced(
     prepared = prepare(spec, settings=settings)
     assert not stale.exists()
     assert (folder / prepared.key / "runtime.json").is_file()
+
+
+def test_two_workers_preparing_one_runtime_build_it_once(
+    settings: RuntimeSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    calls: list[str] = []
+    real_uv = python_env._uv
+
+    def counting_uv(args: list[str], **kwargs: object) -> object:
+        calls.append(args[0])
+        return real_uv(args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(python_env, "_uv", counting_uv)
+    spec = PythonRuntime(
+        version=VERSION, requirements=("jiebang-tiny==1.0.0", "jiebang-tiny-base==2.0.0")
+    )
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(lambda _: prepare(spec, settings=settings), range(2))
+    assert first == second
+    assert calls.count("venv") == 1
