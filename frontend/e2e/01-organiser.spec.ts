@@ -97,7 +97,7 @@ test('organiser publishes a challenge list and a contest', async ({ page }) => {
   await expect(page.getByTestId(`contest-card-mls-${tag}`)).toBeVisible()
   await shot(page, 'home')
   await page.getByTestId(`item-card-AV-${tag}`).click()
-  await expect(page.getByTestId('targets-table')).toContainText('bd_rate')
+  await expect(page.getByTestId('targets-table')).toContainText('BD-rate')
   await shot(page, 'challenge-item')
   await page.goto('/')
   await page.getByTestId(`contest-card-mls-${tag}`).click()

@@ -1,11 +1,11 @@
-/** Journey 3: a judge verifies a submission with a reason; an organiser publishes the results. */
+/** Journey 3: a judge flags a submission with a reason (verifying is for scored ones, see 07); an organiser publishes the results. */
 import { expect, test } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { JUDGE, ORGANISER, apiToken, field, login, makePdf, seedContest, seedItem, seedSubmission, shot, uid } from './helpers'
 
-test('judge verifies, organiser publishes', async ({ page, request }) => {
+test('judge flags, organiser publishes', async ({ page, request }) => {
   test.setTimeout(120_000)
   const tag = uid()
   const seeded = await seedContest(request, tag)
@@ -23,17 +23,19 @@ test('judge verifies, organiser publishes', async ({ page, request }) => {
   await login(page, JUDGE)
   await page.goto(`/judge?phase=${seeded.phaseId}`)
   await expect(page.getByTestId('judge-submissions')).toContainText(team)
-  await page.getByTestId(`verify-${submissionId}`).first().click()
+  // this track has no reference data, so the entry never scores: it can be flagged, not verified
+  await expect(page.getByTestId(`verify-${submissionId}`)).toHaveCount(0, { timeout: 30_000 })
+  await page.getByTestId(`flag-${submissionId}`).first().click()
   // the reason is required: the form says so before anything is sent
   await page.getByTestId('action-confirm').click()
   await expect(page.locator('.el-dialog .el-form-item__error')).toBeVisible()
   await field(page, 'action-reason').first().fill('Re-ran locally; matches the logs.')
   await page.getByTestId('action-confirm').click()
-  await expect(page.getByTestId('judge-submissions').getByTestId('tag-verified')).toBeVisible()
+  await expect(page.getByTestId('judge-submissions').getByTestId('tag-flagged')).toBeVisible()
   await shot(page, 'judge-review')
 
   await page.getByRole('link', { name: `#${submissionId}` }).click()
-  await expect(page.getByTestId('review-verified')).toBeVisible()
+  await expect(page.getByTestId('review-flagged')).toBeVisible()
   await shot(page, 'judge-submission')
 
   await page.getByTestId('nav-audit').click()
@@ -106,6 +108,6 @@ test('judge verifies, organiser publishes', async ({ page, request }) => {
   await shot(page, 'admin-applications')
   await page.goto('/admin/health')
   await expect(page.getByTestId('health')).toBeVisible()
-  await expect(page.getByTestId('readiness')).toContainText('database')
+  await expect(page.getByTestId('readiness')).toContainText('数据库')
   await shot(page, 'admin-health')
 })

@@ -242,6 +242,7 @@ export default {
     uploading: 'Uploading…',
     completing: 'Checking the archive…',
     done: 'Uploaded: your submission is queued for scoring.',
+    refused: 'The file arrived, but the submission was refused (no scoring quota used).',
     paused: 'Upload interrupted',
     resume: 'Resume upload',
     cancel: 'Cancel submission',

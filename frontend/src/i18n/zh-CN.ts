@@ -246,6 +246,7 @@ const zh: Messages = {
     uploading: '上传中…',
     completing: '正在检查压缩包…',
     done: '上传完成：提交已进入评测队列。',
+    refused: '文件已收到，但提交被拒绝（不占用计分配额）。',
     paused: '上传中断',
     resume: '继续上传',
     cancel: '取消提交',
