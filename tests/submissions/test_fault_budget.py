@@ -82,3 +82,18 @@ def test_team_input_failures_do_not_use_the_budget(
         submit(client, team, ids["phase"], b"not a score line %d\n" % i)
     drain(client, tmp_path)
     assert submit(client, team, ids["phase"], GOOD).json()["status"] == "queued"
+
+
+def test_a_held_submission_can_be_withdrawn_and_is_refunded(
+    client: TestClient, organiser, make_user, tmp_path: Path, budget_of_two: None
+) -> None:
+    ids = setup_phase(client, organiser, daily_quota=10, concurrent_quota=5)
+    team = team_headers(client, make_user, ids["contest"])
+    for i in range(2):
+        submit(client, team, ids["phase"], b"crash\n#%d" % i)
+    drain(client, tmp_path)
+    held = submit(client, team, ids["phase"], GOOD).json()
+    assert held["status"] == "held"
+    cancelled = client.post(f"/api/v1/submissions/{held['id']}/cancel", headers=team).json()
+    assert cancelled["status"] == "cancelled" and cancelled["refunded"]
+    assert client.get("/api/v1/admin/held", headers=organiser).json() == []
