@@ -187,7 +187,7 @@ def get_for_member(*, db: Session, submission_id: int, user: User) -> Submission
 
 
 def cancel(*, db: Session, store: ObjectStore, sub: Submission, actor: str) -> Submission:
-    """Cancel an upload or a queued submission; a cancelled queued submission is refunded.
+    """Cancel an upload or a queued (or held) submission; a queued one is refunded.
 
     Runs under the team's quota lock, on the submission's current state, so that it cannot
     interleave with the charge of a complete."""
@@ -199,20 +199,20 @@ def cancel(*, db: Session, store: ObjectStore, sub: Submission, actor: str) -> S
     if sub.status == SubmissionStatus.uploading and completing:
         db.rollback()
         raise completion.CompleteConflict(sub)
-    if sub.status == SubmissionStatus.uploading:
-        with contextlib.suppress(
-            ObjectMissing, StorageUnavailable
-        ):  # the janitor removes leftovers
-            store.abort_multipart(sub.upload_key, sub.upload_id)
-    elif sub.status != SubmissionStatus.queued:
+    was_uploading = sub.status == SubmissionStatus.uploading
+    if not was_uploading and sub.status not in (SubmissionStatus.queued, SubmissionStatus.held):
+        db.rollback()
         raise DomainError("not_cancellable")
     for job in queue.active_jobs(db, submission_id=sub.id or 0):
         queue.cancel_job(db, job=job)
     lifecycle.move(db, sub, SubmissionStatus.cancelled, actor=actor)
     if sub.charged:
         lifecycle.refund(sub)
-    db.commit()
+    db.commit()  # releases the lock before storage is called
     db.refresh(sub)
+    if was_uploading:
+        with contextlib.suppress(ObjectMissing, StorageUnavailable):  # best effort
+            store.abort_multipart(sub.upload_key, sub.upload_id)
     return sub
 
 
