@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import Text, cast, delete, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col
@@ -180,7 +180,7 @@ def read_rows(conn: Connection, *, phase_id: int, split: str) -> list[Standing]:
         select(  # type: ignore[call-overload]
             BoardEntry.team_id,
             BoardEntry.submission_id,
-            BoardEntry.scores,
+            cast(BoardEntry.scores, Text),  # decoded below in one go, not once per row
             BoardEntry.rank_key,
             Team.name,
         )
@@ -188,10 +188,12 @@ def read_rows(conn: Connection, *, phase_id: int, split: str) -> list[Standing]:
         .where(BoardEntry.phase_id == phase_id, BoardEntry.split == split)
         .order_by(col(BoardEntry.rank_key))
     )
+    found = conn.execute(query).all()
+    scores = json.loads("[" + ",".join(row[2] for row in found) + "]")
     at = ranking.submitted_at_of
     return [
-        Standing(team, sub, at(key), scores, key, name)
-        for team, sub, scores, key, name in conn.execute(query).all()
+        Standing(team, sub, at(key), values, key, name)
+        for (team, sub, _, key, name), values in zip(found, scores, strict=True)
     ]
 
 
