@@ -156,3 +156,22 @@ def test_unwrapping_only_when_unambiguous(tmp_path: Path) -> None:
     assert (code / "jiebang.json").is_file()
     plain = unpacked("plain-code", "lib/util.py")
     assert unwrap_single_folder(plain, no_reference, markers=("jiebang.json",)) is None
+
+
+def test_encrypted_and_unreadable_compression_are_refused_not_crashed(tmp_path: Path) -> None:
+    plain = _zip(tmp_path / "plain.zip", [("scores.txt", b"a 1\n")]).read_bytes()
+    encrypted = bytearray(plain)
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):  # set the "encrypted" flag bit in both
+        at = encrypted.find(header)
+        flags = 6 if header == b"PK\x03\x04" else 8
+        encrypted[at + flags] |= 0x1
+    (tmp_path / "enc.zip").write_bytes(bytes(encrypted))
+    with pytest.raises(ArchiveRejected, match=r"entry scores\.txt is encrypted"):
+        ArchivePolicy().check(tmp_path / "enc.zip", filename="enc.zip")
+    deflate64 = bytearray(plain)
+    for header, method in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = deflate64.find(header)
+        deflate64[at + method : at + method + 2] = (9).to_bytes(2, "little")  # deflate64
+    (tmp_path / "d64.zip").write_bytes(bytes(deflate64))
+    with pytest.raises(ArchiveRejected, match="compression method the platform cannot read"):
+        ArchivePolicy().check(tmp_path / "d64.zip", filename="d64.zip")

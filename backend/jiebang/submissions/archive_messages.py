@@ -16,6 +16,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the archive is damaged ({detail}); pack it again and upload the new file",
         "压缩包已损坏（{detail}）；请重新打包并上传",
     ),
+    "encrypted": (
+        "entry {name} is encrypted; pack the archive without a password",
+        "条目 {name} 已加密；请不设密码重新打包",
+    ),
+    "unsupported": (
+        "the archive uses a compression method the platform cannot read ({detail}); "
+        "pack it again with zip's standard deflate or as a tar",
+        "压缩包使用了平台无法读取的压缩方式（{detail}）；请改用 zip 标准 deflate 或 tar 重新打包",
+    ),
     "nul_in_name": (
         "entry {name} has a NUL byte in its name",
         "条目 {name} 的名称含有 NUL 字节",

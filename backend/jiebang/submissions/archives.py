@@ -39,7 +39,6 @@ DATA_ERRORS = (
     zlib.error,
     lzma.LZMAError,
     gzip.BadGzipFile,
-    NotImplementedError,  # e.g. a zip compression method Python cannot read
 )
 
 
@@ -190,6 +189,8 @@ def _zip_entries(zf: zipfile.ZipFile) -> Iterator[_Entry]:
         kind = stat.S_IFMT(mode)  # zero when the archiver recorded permissions only
         if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
             raise ArchiveRejected("special", name=info.filename)
+        if info.flag_bits & 0x1:
+            raise ArchiveRejected("encrypted", name=info.filename)
         path = entry_path(info.filename, is_dir=info.is_dir())
         yield _Entry(path, info.is_dir(), info.file_size, partial(zf.open, info))
 
@@ -245,6 +246,8 @@ class ArchivePolicy:
             with tarfile.open(path) as tf:
                 self._headers(list(_tar_entries(tf)), packed)
                 return self._read(_tar_entries(tf), kind, dest)
+        except NotImplementedError as exc:  # e.g. deflate64, which Python cannot read
+            raise ArchiveRejected("unsupported", detail=str(exc)[:200]) from exc
         except DATA_ERRORS as exc:
             raise ArchiveRejected("damaged", detail=str(exc)[:200] or type(exc).__name__) from exc
 
