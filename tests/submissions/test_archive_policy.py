@@ -175,3 +175,10 @@ def test_encrypted_and_unreadable_compression_are_refused_not_crashed(tmp_path: 
     (tmp_path / "d64.zip").write_bytes(bytes(deflate64))
     with pytest.raises(ArchiveRejected, match="compression method the platform cannot read"):
         ArchivePolicy().check(tmp_path / "d64.zip", filename="d64.zip")
+
+
+def test_folders_count_too(tmp_path: Path) -> None:
+    archive = _zip(tmp_path / "dirs.zip", [(f"d{i}/", b"") for i in range(101)])
+    limits = ArchivePolicy.from_mapping({"max_files": 100})
+    with pytest.raises(ArchiveRejected, match="more than 100 folders"):
+        limits.check(archive, filename="dirs.zip")

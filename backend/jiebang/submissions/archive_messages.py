@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the archive holds more than {limit} files",
         "压缩包内文件超过 {limit} 个",
     ),
+    "too_many_folders": (
+        "the archive holds more than {limit} folders",
+        "压缩包内文件夹超过 {limit} 个",
+    ),
     "too_big": (
         "unpacked size {size} exceeds {limit}",
         "解压后大小 {size} 超过上限 {limit}",

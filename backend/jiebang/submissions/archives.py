@@ -258,6 +258,8 @@ class ArchivePolicy:
         for entry in entries:
             if entry.path is not None:
                 tree.add(entry.path, is_dir=entry.is_dir)
+                if len(tree.dirs) > self.limits.max_files:  # folders cost inodes too
+                    raise ArchiveRejected("too_many_folders", limit=self.limits.max_files)
             if entry.is_dir:
                 continue
             files += 1
