@@ -182,3 +182,28 @@ def test_folders_count_too(tmp_path: Path) -> None:
     limits = ArchivePolicy.from_mapping({"max_files": 100})
     with pytest.raises(ArchiveRejected, match="more than 100 folders"):
         limits.check(archive, filename="dirs.zip")
+
+
+def test_a_compressed_tar_is_decompressed_only_up_to_the_limit(tmp_path: Path) -> None:
+    """Listing a .tar.gz decompresses everything between headers; that work is bounded too."""
+    archive = tmp_path / "zeros.tar.gz"
+    with tarfile.open(archive, "w:gz") as tf:
+        for i in range(4):
+            info = tarfile.TarInfo(f"zeros{i}.bin")
+            info.size = 4 * 1024 * 1024
+            tf.addfile(info, io.BytesIO(bytes(info.size)))
+    small = ArchivePolicy.from_mapping(
+        {"max_unpacked_bytes": 1024 * 1024, "max_files": 1, "max_ratio": 1e9}
+    )
+    with pytest.raises(ArchiveRejected, match="unpacks to more than 1 MiB"):
+        small.check(archive, filename="zeros.tar.gz")
+    report = ArchivePolicy.from_mapping({"max_ratio": 1e9}).extract(
+        archive, tmp_path / "out", filename="zeros.tar.gz"
+    )
+    assert report.files == 4 and (tmp_path / "out" / "zeros3.bin").stat().st_size == 4 << 20
+    for suffix, mode in ((".tar.bz2", "w:bz2"), (".tar.xz", "w:xz")):
+        other = _tar(tmp_path / f"ok{suffix}.src", [("scores.txt", b"a 1\n")])
+        packed = tmp_path / f"ok{suffix}"
+        with tarfile.open(packed, mode) as tf:
+            tf.add(other, arcname="scores.txt")
+        assert ArchivePolicy().check(packed, filename=packed.name).files == 1

@@ -70,6 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the archive holds more than {limit} folders",
         "压缩包内文件夹超过 {limit} 个",
     ),
+    "stream_too_big": (
+        "the archive unpacks to more than {limit}",
+        "压缩包解压后超过 {limit}",
+    ),
     "too_big": (
         "unpacked size {size} exceeds {limit}",
         "解压后大小 {size} 超过上限 {limit}",

@@ -10,6 +10,7 @@ lie, so reading counts the bytes actually produced and stops at the same limits.
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import lzma
 import shutil
@@ -19,6 +20,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -205,6 +207,60 @@ def _tar_entries(tf: tarfile.TarFile) -> Iterator[_Entry]:
         yield _Entry(path, member.isdir(), member.size, partial(tf.extractfile, member))
 
 
+class _CappedStream:
+    """A decompressed stream that refuses to go past ``cap`` bytes.
+
+    Listing a compressed tar's members means decompressing everything between their
+    headers, before any declared size can be checked; this bounds that work."""
+
+    def __init__(self, raw: IO[bytes], cap: int, limit: int) -> None:
+        self.raw, self.cap, self.limit = raw, cap, limit
+
+    def _check(self) -> None:
+        if self.raw.tell() > self.cap:
+            raise ArchiveRejected("stream_too_big", limit=human_bytes(self.limit))
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size if size >= 0 else CHUNK)
+        self._check()
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        position = self.raw.seek(offset, whence)
+        self._check()
+        return position
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+@contextmanager
+def _open_tar(path: Path, limits: ArchiveLimits) -> Iterator[tarfile.TarFile]:
+    with path.open("rb") as fh:
+        head = fh.read(6)
+    openers: dict[bytes, Callable[[Path], Any]] = {
+        b"\x1f\x8b": gzip.GzipFile,
+        b"BZh": bz2.BZ2File,
+        b"\xfd7zXZ": lzma.LZMAFile,
+    }
+    for magic, open_compressed in openers.items():
+        if head.startswith(magic):
+            # tar adds a 512-byte header per entry and pads data to 512 bytes
+            cap = limits.max_unpacked_bytes + 1024 * (2 * limits.max_files + 16)
+            raw = _CappedStream(open_compressed(path), cap, limits.max_unpacked_bytes)
+            try:
+                with tarfile.open(fileobj=raw, mode="r:") as tf:  # type: ignore[call-overload]
+                    yield tf
+            finally:
+                raw.close()
+            return
+    with tarfile.open(path) as tf:
+        yield tf
+
+
 @dataclass(frozen=True)
 class ArchivePolicy:
     """The track's archive rules, applied identically on arrival and in the worker."""
@@ -243,7 +299,7 @@ class ArchivePolicy:
                 with zipfile.ZipFile(path) as zf:
                     self._headers(list(_zip_entries(zf)), packed)
                     return self._read(_zip_entries(zf), kind, dest)
-            with tarfile.open(path) as tf:
+            with _open_tar(path, self.limits) as tf:
                 self._headers(list(_tar_entries(tf)), packed)
                 return self._read(_tar_entries(tf), kind, dest)
         except NotImplementedError as exc:  # e.g. deflate64, which Python cannot read
