@@ -171,6 +171,9 @@ class PhaseBase(SQLModel):
     public_item_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     private_item_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     verify_top_k: int = Field(default=0, ge=0, le=1000)
+    # Ladder mode (Blum & Hardt 2015) for the public board: a team's public score moves only
+    # when it beats its previous one by more than this, rounded to it. None: off.
+    ladder_threshold: float | None = Field(default=None, gt=0, le=1_000_000)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> PhaseBase:
@@ -215,6 +218,7 @@ class PhaseUpdate(SQLModel):
     submission_rule: SubmissionRule | None = None
     max_selected: int | None = Field(default=None, ge=1, le=20)
     verify_top_k: int | None = Field(default=None, ge=0, le=1000)
+    ladder_threshold: float | None = Field(default=None, gt=0, le=1_000_000)  # null: off
 
 
 class PhasePublic(SQLModel):
@@ -236,6 +240,7 @@ class PhasePublic(SQLModel):
     submission_rule: SubmissionRule
     max_selected: int
     verify_top_k: int
+    ladder_threshold: float | None = None  # set: the public board is in Ladder mode
     published_at: datetime | None
     stage: Literal["running", "upcoming", "past"] = "upcoming"
     timezone: str = "UTC"  # the contest's: show dates in it

@@ -181,6 +181,38 @@ def choose(
     return min(candidates, key=lambda ev: sort_key(ev[1], ev[0], order))
 
 
+def ladder(
+    team_entries: list[tuple[Entry, dict[str, float | None]]],
+    *,
+    column: Column,
+    step: float,
+) -> tuple[Entry, dict[str, float | None]] | None:
+    """The team's entry on a Ladder board (Blum & Hardt 2015), its primary value laddered.
+
+    Going through the team's entries in submission order, the shown score moves only when an
+    entry beats it by more than `step`, and then to that entry's score rounded to a multiple
+    of `step`; the entry that last moved it is the one shown. Probing the public split one
+    submission at a time then learns little more than whether it crossed a step.
+
+    References
+    ----------
+    A. Blum and M. Hardt, "The Ladder: A Reliable Leaderboard for Machine Learning
+    Competitions", Proc. 32nd ICML, PMLR 37:1006-1014, 2015. arXiv:1502.04585.
+    """
+    shown: tuple[Entry, dict[str, float | None]] | None = None
+    best: float | None = None
+    sign = 1.0 if column.direction == "higher" else -1.0
+    for entry, values in sorted(
+        team_entries, key=lambda ev: (ev[0].submitted_at, ev[0].submission_id)
+    ):
+        value = values[column.key]
+        assert value is not None  # entries without a primary value never reach a board
+        if best is None or sign * (value - best) > step:
+            best = round(round(value / step) * step, column.precision)
+            shown = (entry, values | {column.key: best})
+    return shown
+
+
 def scored_by_team(
     entries: Sequence[Entry], *, columns: Sequence[Column], primary: str
 ) -> dict[int, list[tuple[Entry, dict[str, float | None]]]]:

@@ -64,6 +64,7 @@ class Spec:
     max_selected: int
     freeze_at: datetime | None
     definition: str  # hash of everything the live splits' rows depend on
+    ladder_threshold: float | None = None  # Ladder mode for the public board (and its freeze)
 
     @property
     def order(self) -> list[ranking.Column]:
@@ -104,6 +105,7 @@ def spec_for(*, db: Session, phase: Phase) -> Spec:
         "max_selected": phase.max_selected,
         "public_item_ids": list(phase.public_item_ids or []),
         "private_item_ids": list(phase.private_item_ids or []),
+        "ladder_threshold": phase.ladder_threshold,
     }
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
     return Spec(
@@ -114,6 +116,7 @@ def spec_for(*, db: Session, phase: Phase) -> Spec:
         max_selected=phase.max_selected,
         freeze_at=phase.freeze_at,
         definition=digest,
+        ladder_threshold=phase.ladder_threshold,
     )
 
 
@@ -140,9 +143,16 @@ def computed_rows(
     rows = []
     by_team = ranking.scored_by_team(entries, columns=spec.columns, primary=spec.primary)
     for team_entries in by_team.values():
-        picked = ranking.choose(
-            team_entries, order=order, rule=spec.rule, final=final, max_selected=spec.max_selected
-        )
+        if spec.ladder_threshold and not final:  # the public board in Ladder mode
+            picked = ranking.ladder(team_entries, column=order[0], step=spec.ladder_threshold)
+        else:
+            picked = ranking.choose(
+                team_entries,
+                order=order,
+                rule=spec.rule,
+                final=final,
+                max_selected=spec.max_selected,
+            )
         if picked is not None:
             entry, values = picked
             rows.append(

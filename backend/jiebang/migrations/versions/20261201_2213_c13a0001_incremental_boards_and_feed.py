@@ -22,6 +22,8 @@ log = logging.getLogger("alembic.runtime.migration")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("phase", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ladder_threshold", sa.Float(), nullable=True))
     op.create_table(
         "board_entry",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -107,3 +109,5 @@ def downgrade() -> None:
     with op.batch_alter_table("board_entry", schema=None) as batch_op:
         batch_op.drop_index("ix_board_entry_phase_id_split_rank_key")
     op.drop_table("board_entry")
+    with op.batch_alter_table("phase", schema=None) as batch_op:
+        batch_op.drop_column("ladder_threshold")
