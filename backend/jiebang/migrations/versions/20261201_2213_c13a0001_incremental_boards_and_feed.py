@@ -94,10 +94,10 @@ def _backfill() -> None:
         with Session(bind=bind) as db:
             built = standings.rebuild_all(db=db)
             db.flush()
-    except sa.exc.SQLAlchemyError:
+    except Exception:  # the back-fill saves the first reads some time; it is not required
         if savepoint is not None:
             savepoint.rollback()
-        log.warning("leaderboards not back-filled; each is built on its first read")
+        log.warning("leaderboards not back-filled; each is built on its first read", exc_info=True)
         return
     if savepoint is not None:
         savepoint.commit()
