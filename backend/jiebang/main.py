@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from jiebang.api import API_PREFIX, include_api
@@ -30,6 +32,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     await feed.start()
     await events.start()
+    await run_in_threadpool(publish_installed_evaluators)
     duties: list[Housekeeper | EmbeddedPool] = []
 
     def take_duties() -> None:
@@ -59,6 +62,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             duty.stop()
         await events.stop()
         await feed.stop()
+
+
+def publish_installed_evaluators() -> None:
+    """The installed evaluators enter the scoring-program registry (idempotent, by hash)."""
+    from sqlmodel import Session
+
+    from jiebang.artifacts.builtins import publish_builtins
+    from jiebang.db import get_engine
+    from jiebang.storage.config import get_store
+
+    try:
+        with Session(get_engine(), expire_on_commit=False) as db:
+            publish_builtins(db=db, store=get_store())
+    except Exception:  # a database not yet migrated must not stop the API from starting
+        logging.getLogger(__name__).exception("publishing the installed evaluators failed")
 
 
 def _embedded_pool() -> EmbeddedPool:

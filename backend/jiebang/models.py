@@ -1,5 +1,6 @@
 """Imports every table so that metadata (Alembic, tests) sees the whole schema."""
 
+from jiebang.artifacts.models import ScoringProgram
 from jiebang.auth.models import User
 from jiebang.challenge_lists.models import (
     Application,
@@ -13,6 +14,7 @@ from jiebang.feed.models import StreamTicket
 from jiebang.judging.models import AuditLog, SubmissionReview
 from jiebang.leaderboards.models import ResultVersion
 from jiebang.ops.models import ReadinessProbe
+from jiebang.readiness.models import TrackCheck
 from jiebang.storage.models import StoredObject
 from jiebang.submissions.models import QuotaCounter, Submission, SubmissionEvent
 from jiebang.teams.models import Team, TeamMember
@@ -31,6 +33,7 @@ __all__ = [
     "ReadinessProbe",
     "ResultVersion",
     "Score",
+    "ScoringProgram",
     "StoredObject",
     "StreamTicket",
     "Submission",
@@ -39,6 +42,7 @@ __all__ = [
     "Team",
     "TeamMember",
     "Track",
+    "TrackCheck",
     "User",
     "WorkerHeartbeat",
 ]

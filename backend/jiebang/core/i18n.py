@@ -37,15 +37,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Too many attempts to join a team; try again in {seconds} s",
         "加入队伍的尝试过于频繁，请在 {seconds} 秒后重试",
     ),
-    "email_lookalike": (
-        "This address looks like an existing account's address (look-alike letters); "
-        "sign in with that account or use another address",
-        "该邮箱与已有账户的邮箱形似（含形近字符），请登录该账户或改用其他邮箱",
-    ),
-    "join_rate_limited": (
-        "Too many attempts to join a team; try again in {seconds} s",
-        "加入队伍的尝试过于频繁，请在 {seconds} 秒后重试",
-    ),
     "rate_limited": (
         "Too many login attempts; try again in {seconds} s",
         "登录尝试过于频繁，请在 {seconds} 秒后重试",
@@ -87,6 +78,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "validation_message": ("{message}", "{message}"),
     "unknown_evaluator": ("Unknown evaluator {key}", "未知的评测器 {key}"),
+    "scoring_program_rejected": (
+        "Scoring program rejected: {file}: {problem}",
+        "评分程序被拒绝：{file}：{problem}",
+    ),
+    "scoring_program_version_taken": (
+        "{key} {version} is already published with other content: give the new upload "
+        "another version",
+        "{key} {version} 已以不同内容发布：请为新上传指定另一个版本号",
+    ),
+    "contest_not_ready": (
+        "The contest cannot be published: some tracks are not ready (see missing)",
+        "比赛无法发布：部分赛道尚未就绪（见 missing 列表）",
+    ),
+    "track_check_running": (
+        "A check of this track is already running",
+        "该赛道的检查正在进行中",
+    ),
     "proposal_not_pdf": ("The proposal must be a PDF file", "申请材料必须是 PDF 文件"),
     "quota_total": (
         "Your team has used all {limit} submissions of this phase",
@@ -282,9 +290,6 @@ VALIDATION_ZH: dict[str, str] = {
     "timezone_aware": "应包含时区",
     "string_nul_character": "文本不能包含 NUL（0x00）字符",
     "int_out_of_range": "整数须在 64 位有符号整数范围内",
-    "email_mixed_scripts": "邮箱的某一部分混用了不同文字中形近的字母，请按服务商的写法填写",
-    "display_name_characters": "名称不能包含控制字符、改变文字方向的字符或不可见字符",
-    "display_name_blank": "名称不能为空白",
     "email_mixed_scripts": "邮箱的某一部分混用了不同文字中形近的字母，请按服务商的写法填写",
     "display_name_characters": "名称不能包含控制字符、改变文字方向的字符或不可见字符",
     "display_name_blank": "名称不能为空白",

@@ -6,10 +6,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from jiebang.artifacts import service as artifact_service
+from jiebang.artifacts.models import ProgramRef
 from jiebang.contests.models import Phase, Track
 from jiebang.core.errors import Conflict
 from jiebang.core.i18n import translate
-from jiebang.evaluation import queue
+from jiebang.evaluation import queue, registry
 from jiebang.evaluation.models import EvaluationJob, JobResult, JobSpec, JobStatus, Score
 from jiebang.sandbox import SCORE_STAGE_DEFAULTS
 from jiebang.storage.backend import ObjectStore
@@ -100,7 +102,16 @@ def spec_for(db: Session, *, store: ObjectStore, job: EvaluationJob, lease_secon
         reference_sha256=reference.sha256 if reference else None,
         limits=limits_of(track),
         decoder_lock=decoder_lock_for(db, track=track, sub=sub),
+        program=program_ref(db, store=store, key=job.evaluator_key, version=job.evaluator_version),
     )
+
+
+def program_ref(db: Session, *, store: ObjectStore, key: str, version: str) -> ProgramRef | None:
+    """The pinned scoring program (an installed evaluator is published on first use)."""
+    program = artifact_service.get_version(db=db, key=key, version=version)
+    if program is None and registry.describe(key, version) is not None:
+        program = artifact_service.get_version(db=db, key=key, version=version)
+    return artifact_service.ref_for(db=db, store=store, program=program) if program else None
 
 
 def record(db: Session, *, job: EvaluationJob, body: JobResult) -> Submission:

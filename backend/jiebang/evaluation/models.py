@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from jiebang.artifacts.models import ProgramRef
 from jiebang.db import EnumString, UTCDateTime, utcnow
 
 
@@ -31,6 +32,7 @@ class EvaluationJob(SQLModel, table=True):
     evaluator_key: str = Field(max_length=64)
     evaluator_version: str = Field(max_length=32)
     purpose: str = Field(default="initial", max_length=16)  # initial | rescore
+    gpus: int = 0  # GPUs the scoring program or track asks for: only GPU workers claim it
     status: JobStatus = Field(
         default=JobStatus.queued,
         sa_column=Column(EnumString(JobStatus, 16), nullable=False, index=True),
@@ -93,6 +95,8 @@ class WorkerHeartbeat(SQLModel, table=True):
     seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     current_job_id: int | None = None
     sandbox: str = Field(default="", max_length=200)
+    gpu_count: int = 0
+    gpu_model: str = Field(default="", max_length=200)
 
 
 # ---------------------------------------------------------------- worker API shapes
@@ -100,6 +104,8 @@ class ClaimRequest(SQLModel):
     worker: str = Field(min_length=1, max_length=80)
     job_id: int | None = None  # Celery delivers a specific job; the embedded pool takes any
     sandbox: str = Field(default="", max_length=200)
+    gpu_count: int = Field(default=0, ge=0, le=64)  # what the worker has (nvidia-smi)
+    gpu_model: str = Field(default="", max_length=200)
 
 
 class JobSpec(SQLModel):
@@ -121,6 +127,7 @@ class JobSpec(SQLModel):
     reference_sha256: str | None
     limits: dict[str, Any]
     decoder_lock: list[str] | None = None  # allowed decoder hashes, when the track requires it
+    program: ProgramRef | None = None  # the pinned scoring program, fetched by sha256
 
 
 class LeaseRequest(SQLModel):

@@ -1,17 +1,18 @@
-"""Evaluator plugins found on disk, described by a subprocess (never imported here)."""
+"""The evaluator registry: scoring programs (artifacts), installed ones published into it.
+
+Nothing here imports evaluator code: specs come from a describe run in the sandbox.
+"""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+from sqlmodel import Session
 
 from jiebang.config import get_settings
+from jiebang.db import get_engine
 
 _KEY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -28,42 +29,51 @@ def evaluator_dirs() -> dict[str, Path]:
     return found
 
 
-@lru_cache(maxsize=64)
-def _describe_dir(path: str, mtime: float) -> dict[str, Any] | None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "jiebang_eval.describe", path],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if proc.returncode != 0:
-        return None
-    try:
-        spec: dict[str, Any] = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        return None
-    return spec
+def describe(key: str, version: str | None = None) -> dict[str, Any] | None:
+    """The evaluator's declared spec (metrics, formulas, formats, config schema), or None.
+
+    Read from the scoring-program registry (artifacts): the given version, or the newest.
+    An installed evaluator not yet published is published first (by content hash), so
+    installed and uploaded evaluators reach workers the same way.
+    """
+    from jiebang.artifacts import builtins, service
+    from jiebang.storage.config import get_store
+
+    with Session(get_engine(), expire_on_commit=False) as db:
+        if version is None:
+            program = service.latest(db=db, key=key)
+        else:
+            program = service.get_version(db=db, key=key, version=version)
+        installed = evaluator_dirs().get(key)
+        if installed is not None and (program is None or version is None):
+            # the installed copy may have changed since the last start: publish it (no-op
+            # when its hash is known) so that "newest" means what is on disk now
+            published = builtins.publish_builtin(db=db, store=get_store(), key=key)
+            if published is not None and (version is None or published.version == version):
+                program = published
+        return dict(program.spec) if program is not None else None
 
 
-def describe(key: str) -> dict[str, Any] | None:
-    """The evaluator's declared spec (metrics, formulas, formats, config schema), or None."""
-    folder = evaluator_dirs().get(key)
-    if folder is None:
-        return None
-    return _describe_dir(str(folder), (folder / "evaluator.py").stat().st_mtime)
+def known_keys() -> list[str]:
+    """Every evaluator key a track may use: installed ones and uploaded ones."""
+    from jiebang.artifacts import service
+
+    with Session(get_engine()) as db:
+        uploaded = {p.key for p in service.list_latest(db=db)}
+    return sorted(uploaded | set(evaluator_dirs()))
 
 
 def check_track_config(*, key: str, version: str, config: dict[str, Any]) -> tuple[str, str] | None:
     """(field, message) describing why a track's evaluator settings are unusable, or None."""
-    spec = describe(key)
+    spec = describe(key, version)
     if spec is None:
-        known = ", ".join(sorted(evaluator_dirs())) or "none"
-        return "evaluator_key", f"unknown evaluator {key!r} (known: {known})"
-    if spec.get("version") != version:
+        latest = describe(key)
+        if latest is None:
+            known = ", ".join(known_keys()) or "none"
+            return "evaluator_key", f"unknown evaluator {key!r} (known: {known})"
         return (
             "evaluator_version",
-            f"evaluator {key} is at version {spec.get('version')}, not {version}",
+            f"evaluator {key} has no version {version} (newest: {latest.get('version')})",
         )
     schema = spec.get("config_schema")
     if schema:

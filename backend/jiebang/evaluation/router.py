@@ -96,3 +96,12 @@ def reference_file(job_id: int, lease_owner: str, db: SessionDep) -> StreamingRe
     sub = db.get(Submission, job.submission_id)
     phase = db.get(Phase, sub.phase_id) if sub else None
     return _stream(db, phase.reference_object_id if phase else None)
+
+
+@router.get("/scoring-programs/{sha256}")
+def scoring_program_file(sha256: str, db: SessionDep) -> StreamingResponse:
+    """A scoring program's deterministic archive, by its sha256 (workers cache it by hash)."""
+    from jiebang.artifacts import service as artifact_service
+
+    program = artifact_service.by_sha256(db=db, sha256=sha256.lower())
+    return _stream(db, program.object_id if program else None)

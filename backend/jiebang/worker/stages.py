@@ -11,7 +11,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from jiebang.evaluation import registry
+from jiebang.artifacts.models import KIND_COMMAND
+from jiebang.runtimes import PreparedRuntime, RuntimeFailed, parse_runtime_spec, prepare
 from jiebang.sandbox import (
     RUN_STAGE_DEFAULTS,
     SCORE_STAGE_DEFAULTS,
@@ -26,7 +27,9 @@ from jiebang.sandbox.manifest import MANIFEST_NAMES, ManifestError, load_manifes
 from jiebang.sandbox.stages import run_stage, score_stage
 from jiebang.submissions.archive_messages import render
 from jiebang.submissions.archives import ArchivePolicy, ArchiveRejected, unwrap_single_folder
+from jiebang.worker.command_scorer import result_from_scores, run_command_scorer
 from jiebang.worker.context import JobContext, StageFailed, platform_fault, team_fault
+from jiebang.worker.program_cache import program_dir_for
 from jiebang.worker.reference_cache import reference_dir_for
 from jiebang_eval.contract import EvaluationResult
 
@@ -126,16 +129,25 @@ def run(ctx: JobContext) -> None:
 
 
 def score(ctx: JobContext) -> None:
-    """Run the organiser's evaluator in the score sandbox and check the result it writes."""
+    """Run the pinned scoring program in the score sandbox and check what it writes.
+
+    The program is the archive the job pins (fetched by sha256, cached by hash): a
+    Jiebang evaluator runs ``jiebang_eval.run``; a command scorer runs its own command on
+    its declared runtime and its scores.json becomes the same result.json.
+    """
     assert ctx.scored_dir is not None and ctx.reference_dir is not None
-    folder = registry.evaluator_dirs().get(ctx.spec.evaluator_key)
-    spec = registry.describe(ctx.spec.evaluator_key)
-    if folder is None or spec is None:
-        raise platform_fault(f"this worker has no evaluator {ctx.spec.evaluator_key}")
-    if spec.get("version") != ctx.spec.evaluator_version:
+    program = ctx.spec.program
+    if program is None:
         raise platform_fault(
-            f"this worker has {ctx.spec.evaluator_key} {spec.get('version')}, the job pins {ctx.spec.evaluator_version}"
+            f"the platform has no scoring program {ctx.spec.evaluator_key} "
+            f"{ctx.spec.evaluator_version}"
         )
+    if program.version != ctx.spec.evaluator_version or program.key != ctx.spec.evaluator_key:
+        raise platform_fault(
+            f"the job pins {ctx.spec.evaluator_key} {ctx.spec.evaluator_version}, "
+            f"the platform sent {program.key} {program.version}"
+        )
+    folder = program_dir_for(ctx, program)
     config = ctx.workdir / "config.json"
     config.write_text(
         json.dumps(
@@ -145,6 +157,27 @@ def score(ctx: JobContext) -> None:
         )
     )
     out = ctx.workdir / "score-out"
+    limits = _limits(ctx, "score", SCORE_STAGE_DEFAULTS)
+    if program.kind == KIND_COMMAND:
+        runtime = _prepared_runtime(program.runtime)
+        try:
+            result = run_command_scorer(
+                program=program,
+                program_dir=folder,
+                runtime=runtime,
+                submission_dir=ctx.scored_dir,
+                reference_dir=ctx.reference_dir,
+                config_path=config,
+                output_dir=out,
+                limits=limits,
+            )
+        except UnsafeOutputError as exc:
+            raise team_fault(str(exc)) from exc
+        except SandboxUnavailable as exc:
+            raise platform_fault(str(exc)) from exc
+        ctx.logs |= _tails(result, "score")
+        ctx.result = result_from_scores(out, program, result)
+        return
     try:
         result = score_stage(
             evaluator_dir=folder,
@@ -152,12 +185,27 @@ def score(ctx: JobContext) -> None:
             reference_dir=ctx.reference_dir,
             config_path=config,
             output_dir=out,
-            limits=_limits(ctx, "score", SCORE_STAGE_DEFAULTS),
+            limits=limits,
         )
     except UnsafeOutputError as exc:
         raise team_fault(str(exc)) from exc
     ctx.logs |= _tails(result, "score")
     ctx.result = _read_result(out / "result.json", result)
+
+
+def _prepared_runtime(declared: dict) -> PreparedRuntime:
+    """The scoring program's runtime, built or unpacked once per content key on this worker."""
+    try:
+        return prepare(parse_runtime_spec(declared))
+    except RuntimeFailed as exc:
+        raise StageFailed(
+            "evaluator_error",
+            f"the scoring program's runtime could not be prepared: {exc.message}",
+        ) from exc
+    except ValidationError as exc:
+        raise StageFailed(
+            "evaluator_error", f"the scoring program's runtime is invalid: {exc.errors()[:2]}"
+        ) from exc
 
 
 def _read_result(path: Path, sandbox: SandboxResult) -> dict:

@@ -1,0 +1,1 @@
+"""Scoring programs as content-addressed, immutable, versioned uploads (docs/artifacts.md)."""

@@ -1,0 +1,253 @@
+"""Publishing scoring programs: check, pack deterministically, describe, store, version."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from jiebang.artifacts.describe import DescribeFailed, describe_in_sandbox
+from jiebang.artifacts.manifest import ManifestRefused, find_manifest, read_manifest
+from jiebang.artifacts.models import KIND_COMMAND, KIND_EVALUATOR, ProgramRef, ScoringProgram
+from jiebang.artifacts.packing import PackingRefused, pack
+from jiebang.auth.models import User
+from jiebang.core.errors import DomainError
+from jiebang.core.i18n import current_locale
+from jiebang.storage.backend import ObjectStore, StorageUnavailable
+from jiebang.storage.models import StoredObject
+from jiebang.submissions.archives import (
+    ArchiveLimits,
+    ArchiveRejected,
+    extract_archive,
+)
+
+PROGRAM_LIMITS = ArchiveLimits(max_files=10_000, max_unpacked_bytes=2 * 1024**3, max_ratio=1000)
+WORKER_PATH = "/api/v1/worker/scoring-programs/{sha256}"
+_described: dict[str, dict[str, Any]] = {}  # sha256 -> spec: describing is pure per content
+
+
+class ProgramRejected(DomainError):
+    """422: the upload is not a usable scoring program; names the file and the problem."""
+
+    status_code = 422
+
+    def __init__(self, file: str, en: str, zh: str) -> None:
+        super().__init__("scoring_program_rejected", file=file, problem=en)
+        self.extra = {"file": file, "problem_en": en, "problem_zh": zh}
+        self.zh = zh
+
+    def message(self) -> str:
+        if current_locale.get() == "zh-CN":
+            return f"评分程序被拒绝：{self.params['file']}：{self.zh}"
+        return super().message()
+
+
+class VersionTaken(DomainError):
+    status_code = 409
+
+    def __init__(self, key: str, version: str) -> None:
+        super().__init__("scoring_program_version_taken", key=key, version=version)
+
+
+def upload_archive(
+    *, db: Session, store: ObjectStore, archive: Path, filename: str, user: User | None
+) -> tuple[ScoringProgram, bool]:
+    """Unpack an uploaded archive and publish the program in it; (program, created)."""
+    with tempfile.TemporaryDirectory(prefix="jiebang-program-") as work:
+        folder = Path(work) / "program"
+        try:
+            extract_archive(archive, folder, PROGRAM_LIMITS, filename=filename)
+        except ArchiveRejected as exc:
+            raise ProgramRejected(filename, str(exc), exc.zh or str(exc)) from exc
+        if not _has_entry_point(folder):
+            children = [c for c in folder.iterdir() if not c.name.startswith(".")]
+            if len(children) == 1 and children[0].is_dir() and _has_entry_point(children[0]):
+                folder = children[0]
+        return publish_folder(db=db, store=store, folder=folder, user=user)
+
+
+def _has_entry_point(folder: Path) -> bool:
+    return (folder / "evaluator.py").is_file() or find_manifest(folder) is not None
+
+
+def publish_folder(
+    *,
+    db: Session,
+    store: ObjectStore,
+    folder: Path,
+    user: User | None,
+    builtin: bool = False,
+    key: str | None = None,
+) -> tuple[ScoringProgram, bool]:
+    """Publish ``folder`` as a new version of its key (or return the identical one)."""
+    with tempfile.TemporaryDirectory(prefix="jiebang-pack-") as work:
+        tar = Path(work) / "program.tar"
+        try:
+            sha256 = pack(folder, tar)
+        except PackingRefused as exc:
+            raise ProgramRejected(exc.file, exc.en, exc.zh) from exc
+        fields = _describe(folder, sha256, key=key)
+        found = db.exec(
+            select(ScoringProgram).where(
+                ScoringProgram.key == fields["key"], ScoringProgram.sha256 == sha256
+            )
+        ).first()
+        if found is not None:
+            return found, False
+        revision = 1 + len(versions(db=db, key=fields["key"]))
+        version = fields.pop("version") or str(revision)
+        if db.exec(
+            select(ScoringProgram.id).where(
+                ScoringProgram.key == fields["key"], ScoringProgram.version == version
+            )
+        ).first():
+            raise VersionTaken(fields["key"], version)
+        fields["spec"]["version"] = version
+        obj = _store(db=db, store=store, tar=tar, sha256=sha256, key=fields["key"], user=user)
+        program = ScoringProgram(
+            **fields,
+            version=version,
+            revision=revision,
+            sha256=sha256,
+            size=obj.size,
+            object_id=obj.id or 0,
+            builtin=builtin,
+            created_by=user.id if user else None,
+        )
+        db.add(program)
+        try:
+            db.flush()
+        except IntegrityError:  # another process published the same version meanwhile
+            db.rollback()
+            again = get_version(db=db, key=fields["key"], version=version)
+            if again is None or again.sha256 != sha256:
+                raise VersionTaken(fields["key"], version) from None
+            return again, False
+        return program, True
+
+
+def _describe(folder: Path, sha256: str, *, key: str | None) -> dict[str, Any]:
+    """Kind, key, version (None: numbered), spec, manifest, runtime and GPUs of a folder."""
+    if (folder / "evaluator.py").is_file():
+        spec = _described.get(sha256)
+        if spec is None:
+            try:
+                spec = describe_in_sandbox(folder)
+            except DescribeFailed as exc:
+                zh = f"运行 describe 失败（需要 SPEC 与 evaluate(ctx)）：{exc.detail}"
+                raise ProgramRejected("evaluator.py", exc.detail, zh) from exc
+            _described[sha256] = spec
+        program_key = key or str(spec["key"])
+        return {
+            "kind": KIND_EVALUATOR,
+            "key": program_key,
+            "version": str(spec.get("version") or "") or None,
+            "spec": dict(spec) | {"key": program_key},
+            "manifest": {},
+            "runtime": {"kind": "platform"},
+            "gpus": 0,
+        }
+    path = find_manifest(folder)
+    if path is None:
+        raise ProgramRejected(
+            "scorer.yaml",
+            "missing: a scoring program needs evaluator.py (a Jiebang evaluator) or "
+            "scorer.yaml / scorer.json (a command scorer)",
+            "缺少该文件：评分程序需要 evaluator.py（揭榜评测器）或 scorer.yaml / scorer.json（命令评分程序）",
+        )
+    try:
+        manifest = read_manifest(path)
+    except ManifestRefused as exc:
+        raise ProgramRejected(exc.file, exc.en, exc.zh) from exc
+    program = manifest.command[0]
+    if not program.startswith("/") and "/" in program and not (folder / program).is_file():
+        raise ProgramRejected(
+            path.name,
+            f"command: {program} is not a file of the program",
+            f"command：{program} 不是程序中的文件",
+        )
+    return {
+        "kind": KIND_COMMAND,
+        "key": key or manifest.key,
+        "version": manifest.version,
+        "spec": manifest.described(manifest.version or ""),
+        "manifest": manifest.model_dump(mode="json", include={"command", "metrics"}),
+        "runtime": manifest.runtime,
+        "gpus": manifest.gpus,
+    }
+
+
+def _store(
+    *, db: Session, store: ObjectStore, tar: Path, sha256: str, key: str, user: User | None
+) -> StoredObject:
+    object_key = f"programs/{sha256}/{key}.tar"
+    existing = db.exec(select(StoredObject).where(StoredObject.key == object_key)).first()
+    if existing is not None:
+        return existing
+    try:
+        with tar.open("rb") as fh:
+            put = store.put_stream(object_key, fh)
+    except StorageUnavailable as exc:
+        from jiebang.core.errors import ServiceUnavailable
+
+        raise ServiceUnavailable("storage_unavailable") from exc
+    obj = StoredObject(
+        key=put.key,
+        sha256=put.sha256,
+        size=put.size,
+        filename=f"{key}.tar",
+        content_type="application/x-tar",
+        owner_id=user.id if user else None,
+    )
+    db.add(obj)
+    db.flush()
+    return obj
+
+
+def versions(*, db: Session, key: str) -> list[ScoringProgram]:
+    """Every version of ``key``, oldest first."""
+    query = select(ScoringProgram).where(ScoringProgram.key == key)
+    return list(db.exec(query.order_by(col(ScoringProgram.revision))))
+
+
+def latest(*, db: Session, key: str) -> ScoringProgram | None:
+    query = select(ScoringProgram).where(ScoringProgram.key == key)
+    return db.exec(query.order_by(col(ScoringProgram.revision).desc()).limit(1)).first()
+
+
+def get_version(*, db: Session, key: str, version: str) -> ScoringProgram | None:
+    query = select(ScoringProgram).where(
+        ScoringProgram.key == key, ScoringProgram.version == version
+    )
+    return db.exec(query).first()
+
+
+def by_sha256(*, db: Session, sha256: str) -> ScoringProgram | None:
+    return db.exec(select(ScoringProgram).where(ScoringProgram.sha256 == sha256)).first()
+
+
+def list_latest(*, db: Session) -> list[ScoringProgram]:
+    """The newest version of every key, by key."""
+    newest: dict[str, ScoringProgram] = {}
+    for program in db.exec(select(ScoringProgram).order_by(col(ScoringProgram.revision))):
+        newest[program.key] = program
+    return [newest[k] for k in sorted(newest)]
+
+
+def ref_for(*, db: Session, store: ObjectStore, program: ScoringProgram) -> ProgramRef:
+    """What a worker is told about a pinned program: hash, where to fetch it, how to run it."""
+    obj = db.get(StoredObject, program.object_id)
+    url = store.presign_get(obj.key, expires_seconds=6 * 3600) if obj else None
+    return ProgramRef(
+        key=program.key,
+        version=program.version,
+        kind=program.kind,
+        sha256=program.sha256,
+        url=url or WORKER_PATH.format(sha256=program.sha256),
+        manifest=dict(program.manifest),
+        runtime=dict(program.runtime) or {"kind": "platform"},
+        gpus=program.gpus,
+    )
