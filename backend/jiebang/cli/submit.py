@@ -22,7 +22,9 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-console = Console(stderr=True)
+from jiebang.cli import session
+
+console = Console(stderr=True, soft_wrap=True)  # one message, one line
 TERMINAL = {"scored", "failed", "cancelled"}
 
 
@@ -62,17 +64,27 @@ def _check(response: httpx.Response) -> Any:
     return response.json() if response.content else None
 
 
-def _open_phase(http: httpx.Client, track: int) -> int:
-    now = datetime.now(UTC)
-    for phase in _check(http.get(f"/api/v1/tracks/{track}/phases")):
-        if (
-            datetime.fromisoformat(phase["starts_at"])
-            <= now
-            < datetime.fromisoformat(phase["ends_at"])
-        ):
-            return int(phase["id"])
-    console.print(f"[red]track {track} has no open phase[/]")
-    raise typer.Exit(1)
+def _resolve(http: httpx.Client, target: str) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """(contest, track, open phase id) of a track id or a ``contest-slug/track-slug``."""
+    if target.isdigit():
+        track = _check(http.get(f"/api/v1/tracks/{target}"))
+        contest = _check(http.get(f"/api/v1/contests/{track['contest_id']}"))
+        phases = _check(http.get(f"/api/v1/tracks/{target}/phases"))
+        phase = session._open_phase(phases, datetime.now(UTC))
+    else:
+        found = [
+            row
+            for row in session.catalogue(http)
+            if f"{row['contest']['slug']}/{row['track']['slug']}" == target.strip("/")
+        ]
+        if not found:
+            console.print(f"[red]no track {target}; `jiebang tracks` lists them[/]")
+            raise typer.Exit(1)
+        contest, track, phase = found[0]["contest"], found[0]["track"], found[0]["phase"]
+    if phase is None:
+        console.print(f"[red]track {contest['slug']}/{track['slug']} has no open phase[/]")
+        raise typer.Exit(1)
+    return contest, track, int(phase["id"])
 
 
 def _state_file(phase: int, sha: str) -> Path:
@@ -82,6 +94,7 @@ def _state_file(phase: int, sha: str) -> Path:
 
 
 IN_FLIGHT = 4  # parts uploading at once: keeps the link busy while a part is read or acked
+progress: dict[str, int] = {"parts": 0, "total": 0}  # what the server holds, for the last word
 
 
 def _send_part(
@@ -126,6 +139,7 @@ def upload_parts(
     stops the upload; the parts that arrived stay on the server, so running the same
     command again resumes."""
     done = {p["number"]: p["etag"] for p in plan.get("parts_received", [])}
+    progress["parts"], progress["total"] = len(done), len(plan["parts"])
     size, part_size = path.stat().st_size, plan["part_size"]
     todo = [p for p in plan["parts"] if p["number"] not in done]
     failed = []
@@ -145,6 +159,8 @@ def upload_parts(
             for p in todo
         }
         for future in as_completed(pending):
+            if future.cancelled():
+                continue  # another part failed first; this one never started
             sent = future.result()
             if sent is None:
                 failed.append(pending[future]["number"])
@@ -153,21 +169,20 @@ def upload_parts(
                 continue
             number, etag, length = sent
             done[number] = etag
+            progress["parts"] = len(done)
             bar.advance(task, length)
     if failed:
-        console.print(
-            f"[red]part {min(failed)} failed 5 times; run the same command again to resume[/]"
-        )
-        raise typer.Exit(2)
+        raise httpx.TransportError(f"part {min(failed)} failed 5 times")
     return [{"number": n, "etag": e} for n, e in sorted(done.items())]
 
 
 def submit(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-    track: int = typer.Option(..., help="Track id; the submission goes to its open phase."),
-    api: str = typer.Option("http://127.0.0.1:8000", envvar="JIEBANG_API_URL"),
-    token: str = typer.Option(
-        ..., envvar="JIEBANG_TOKEN", prompt=True, hide_input=True, help="Your access token."
+    first: str = typer.Argument(..., help="contest-slug/track-slug or a track id (or FILE)."),
+    second: Path | None = typer.Argument(None, help="FILE, after the track."),
+    track: str | None = typer.Option(None, help="Track id or contest-slug/track-slug."),
+    api: str | None = typer.Option(None, envvar="JIEBANG_API_URL", help="The platform's address."),
+    token: str | None = typer.Option(
+        None, envvar="JIEBANG_TOKEN", help="An access token (default: the `jiebang login` one)."
     ),
     description: str = typer.Option("", help="A note for yourself."),
     wait: bool = typer.Option(True, help="Wait for the evaluation and print the scores."),
@@ -175,50 +190,106 @@ def submit(
         IN_FLIGHT, min=1, max=16, help="Parts uploading at once (memory: this many parts)."
     ),
 ) -> None:
-    """Submit FILE to a track. Interrupted? Run the same command again: it resumes."""
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=api.rstrip("/"), headers=headers, timeout=60) as http:
-        phase = _open_phase(http, track)
-        sha = _sha256(file)
-        state = _state_file(phase, sha)
-        plan = None
-        if state.exists():
-            sub_id = json.loads(state.read_text())["submission"]
-            response = http.get(f"/api/v1/submissions/{sub_id}/upload")
-            if response.status_code == 200:
-                plan = response.json()
-                console.print(
-                    f"resuming submission {sub_id}: {len(plan['parts_received'])} part(s) already uploaded"
-                )
-        if plan is None:
-            created = _check(
-                http.post(
-                    f"/api/v1/phases/{phase}/submissions",
-                    json={
-                        "filename": file.name,
-                        "size": file.stat().st_size,
-                        "sha256": sha,
-                        "description": description,
-                    },
-                )
-            )
-            sub_id, plan = created["submission"]["id"], created["upload"]
-            state.write_text(json.dumps({"submission": sub_id}))
-        parts = upload_parts(http, file, plan, headers, in_flight=parallel)
-        sub = _check(
-            http.post(f"/api/v1/submissions/{sub_id}/complete", json={"parts": parts}, timeout=3600)
+    """Submit FILE to a track's open phase: `jiebang submit contest/track FILE`.
+    Interrupted? Run the same command again: it resumes."""
+    target, file = (track, Path(first)) if second is None else (first, second)
+    if target is None:
+        console.print("[red]which track? `jiebang submit contest-slug/track-slug FILE`[/]")
+        raise typer.Exit(2)
+    if not file.is_file():
+        console.print(f"[red]{file} is not a file[/]")
+        raise typer.Exit(2)
+    base = session.api_url(api)
+    headers = {
+        "Authorization": f"Bearer {session.token_for(token, base)}",
+        "Accept-Language": session.cli_locale(),
+    }
+    try:
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
+            code = _submit(http, target, file, description, wait, parallel, headers)
+    except httpx.TransportError as exc:
+        kept = (
+            f"{progress['parts']} of {progress['total']} part(s) are kept on the server"
+            if progress["total"]
+            else "nothing was uploaded yet"
         )
-        state.unlink(missing_ok=True)
-        console.print(f"submission {sub_id} is {sub['status']}")
-        quota = _check(http.get(f"/api/v1/phases/{phase}/quota"))
         console.print(
-            f"left today: {quota['remaining_today']}, in total: {quota['remaining_total']} (resets {quota['resets_at']})"
+            f"[red]connection to {base} lost ({type(exc).__name__}): {kept}; "
+            "run the same command again to resume[/]"
         )
-        while wait and sub["status"] not in TERMINAL:
-            time.sleep(2)
-            sub = _check(http.get(f"/api/v1/submissions/{sub_id}"))
-        if wait:
-            console.print(f"status: {sub['status']}")
-            if sub.get("failure_message"):
-                console.print(f"[yellow]{sub['failure_category']}: {sub['failure_message']}[/]")
-            typer.echo(json.dumps(sub.get("scores", {}), indent=2))
+        raise typer.Exit(3) from None
+    raise typer.Exit(code)
+
+
+def _submit(
+    http: httpx.Client,
+    target: str,
+    file: Path,
+    description: str,
+    wait: bool,
+    parallel: int,
+    headers: dict[str, str],
+) -> int:
+    """Upload, complete, report; 0 when scored (or not waited for), 1 when it failed."""
+    contest, track, phase = _resolve(http, target)
+    zone = contest.get("timezone", "UTC")
+    console.print(f"track {contest['slug']}/{track['slug']} (id {track['id']}), phase {phase}")
+    sha = _sha256(file)
+    state = _state_file(phase, sha)
+    plan = None
+    if state.exists():
+        sub_id = json.loads(state.read_text())["submission"]
+        response = http.get(f"/api/v1/submissions/{sub_id}/upload")
+        if response.status_code == 200:
+            plan = response.json()
+            console.print(
+                f"resuming submission {sub_id}: {len(plan['parts_received'])} part(s) already uploaded"
+            )
+    if plan is None:
+        created = _check(
+            http.post(
+                f"/api/v1/phases/{phase}/submissions",
+                json={
+                    "filename": file.name,
+                    "size": file.stat().st_size,
+                    "sha256": sha,
+                    "description": description,
+                },
+            )
+        )
+        sub_id, plan = created["submission"]["id"], created["upload"]
+        state.write_text(json.dumps({"submission": sub_id}))
+    parts = upload_parts(http, file, plan, headers, in_flight=parallel)
+    sub = _check(
+        http.post(f"/api/v1/submissions/{sub_id}/complete", json={"parts": parts}, timeout=3600)
+    )
+    state.unlink(missing_ok=True)
+    console.print(f"submission {sub_id} is {sub['status']}")
+    _print_quota(_check(http.get(f"/api/v1/phases/{phase}/quota")), zone)
+    while wait and sub["status"] not in TERMINAL:
+        time.sleep(2)
+        sub = _check(http.get(f"/api/v1/submissions/{sub_id}"))
+    if not wait and sub["status"] not in TERMINAL:
+        return 0
+    console.print(f"status: {sub['status']}")
+    if sub["status"] != "scored":
+        label = sub.get("failure_category_label") or sub.get("failure_category") or ""
+        reason = sub.get("failure_reason") or sub.get("failure_message") or ""
+        console.print(f"[red]{label}: {reason}[/]")
+        return 1
+    scores = sub.get("scores", {})
+    for key, value in scores.items():
+        console.print(f"  {key:<16} {value}")
+    typer.echo(json.dumps(scores, indent=2))
+    return 0
+
+
+def _print_quota(quota: dict[str, Any], zone: str) -> None:
+    resets = session.local_time(quota["resets_at"], quota.get("timezone") or zone)
+    line = (
+        f"left today: {quota['remaining_today']}, in total: {quota['remaining_total']}"
+        f" (resets {resets})"
+    )
+    if "failed_remaining_today" in quota:
+        line += f"; failed attempts left today: {quota['failed_remaining_today']}"
+    console.print(line)
