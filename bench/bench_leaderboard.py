@@ -430,10 +430,12 @@ def main() -> None:
             f"{base}/healthz", seconds=args.seconds, connections=args.connections, script=script
         )
         reporter = Reporter(base, jobs, args.scores_per_second)
-        reporter.start()
+        if args.scores_per_second > 0:
+            reporter.start()
         board = wrk(board_url, seconds=args.seconds, connections=args.connections, script=script)
         reporter.stop.set()
-        reporter.join(timeout=30)
+        if reporter.is_alive():
+            reporter.join(timeout=30)
         after = httpx.get(board_url, timeout=60).json()
         landed = sum(
             1 for r in after["rows"] if r["submission_id"] in set(range(jobs[0], jobs[-1] + 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from jiebang.contests.models import Phase, Track
 from jiebang.core.errors import DomainError
-from jiebang.db import UTCDateTime, utcnow
+from jiebang.db import UTCDateTime, get_engine, utcnow
 from jiebang.evaluation import registry
 from jiebang.evaluation.models import Score
 from jiebang.judging.models import SubmissionReview
@@ -34,9 +35,25 @@ def track_of(*, db: Session, phase: Phase) -> Track:
     return track
 
 
+_SPEC_SECONDS = 5.0  # how long an evaluator's spec is reused for boards (it rarely changes)
+_specs: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
+
+
+def evaluator_spec(key: str) -> dict[str, Any] | None:
+    """The evaluator's spec as boards read it: looked up at most every few seconds, since
+    every board read and every score's board upkeep needs it."""
+    memo = (str(get_engine().url), key)
+    now = time.monotonic()
+    found = _specs.get(memo)
+    if found is None or now - found[0] > _SPEC_SECONDS:
+        found = (now, registry.describe(key))
+        _specs[memo] = found
+    return found[1]
+
+
 def board_columns(*, track: Track) -> tuple[list[ranking.Column], str, list[str]]:
     """The track's leaderboard columns; a misconfigured board is an error the organiser sees."""
-    spec = registry.describe(track.evaluator_key) or {"metrics": [], "primary_metric": None}
+    spec = evaluator_spec(track.evaluator_key) or {"metrics": [], "primary_metric": None}
     try:
         return ranking.columns_for(spec, dict(track.leaderboard or {}))
     except ranking.BoardConfigError as exc:
