@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import httpx
@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from jiebang.api import API_PREFIX, include_api
 from jiebang.config import get_settings
 from jiebang.core.errors import install_error_handlers
-from jiebang.core.singleton import Singleton
+from jiebang.core.singleton import Singleton, one_at_a_time
 from jiebang.evaluation.housekeeping import Housekeeper
 from jiebang.feed import service as feed
 from jiebang.leaderboards import events
@@ -32,7 +32,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     await feed.start()
     await events.start()
-    await run_in_threadpool(publish_installed_evaluators)
+    await run_in_threadpool(_in_turn, publish_installed_evaluators)
     duties: list[Housekeeper | EmbeddedPool] = []
 
     def take_duties() -> None:
@@ -62,6 +62,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             duty.stop()
         await events.stop()
         await feed.stop()
+
+
+def _in_turn(work: Callable[[], None]) -> None:
+    """Start-up work that the API processes of one machine do one after the other."""
+    with one_at_a_time(get_settings().var_dir / "run" / "startup.lock"):
+        work()
 
 
 def publish_installed_evaluators() -> None:

@@ -280,7 +280,8 @@ async def stream(watcher: Watcher, max_seconds: float) -> AsyncIterator[dict[str
     with feed.subscribe(watcher.topics(), maxsize=WATCHER_QUEUE) as subscription:
         try:  # the thread finishes counting us in even if the client leaves meanwhile
             await anyio.to_thread.run_sync(_watch, watcher)
-            yield {"event": "ready", "data": json.dumps({"phases": list(watcher.phase_ids)})}
+            ready = {"phases": list(watcher.phase_ids), "process": feed.ORIGIN}
+            yield {"event": "ready", "data": json.dumps(ready)}
             while (remaining := deadline - loop.time()) > 0:
                 try:
                     message = await asyncio.wait_for(subscription.get(), remaining)
