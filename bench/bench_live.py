@@ -226,7 +226,8 @@ async def deliveries(
     with httpx.Client(base_url=server.url, timeout=120) as client:
         for n in range(scores):
             team = members.pop()
-            done = await asyncio.to_thread(submit, client, team, phase_id, b"a 1\nb 2\nc 3\nd 4\n")
+            data = b"a 1\nb 2\nc 3\nd 4\n"
+            done = await asyncio.to_thread(submit, client, team, phase_id, data)  # type: ignore[arg-type]
             done.raise_for_status()
             claim = client.post("/api/v1/worker/claim", json={"worker": "bench"}, headers=worker)
             spec = claim.json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -76,12 +76,12 @@ def test_memory_feed_delivers_what_another_thread_publishes(
 
 
 @pytest.fixture
-def on_postgres(pg_database: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def on_postgres(pg_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("JIEBANG_DATABASE_URL", pg_database)
     monkeypatch.setenv("JIEBANG_REDIS_URL", "")
     get_settings.cache_clear()
     get_engine.cache_clear()
-    yield pg_database  # type: ignore[misc]
+    yield pg_database
     get_engine().dispose()
     get_settings.cache_clear()
     get_engine.cache_clear()

@@ -183,9 +183,8 @@ def test_a_score_reported_through_one_process_reaches_watchers_on_the_others(
                 processes = {s.ready["process"] for s in streams}
                 assert len(processes) == 3, f"{len(streams)} streams on {len(processes)}"
                 with httpx.Client(base_url=live.url, timeout=TIMEOUT) as sync:
-                    done = await asyncio.to_thread(
-                        submit, sync, team, ids["phase"], b"a 1\nb 2\nc 3\nd 4\n"
-                    )
+                    data = b"a 1\nb 2\nc 3\nd 4\n"
+                    done = await asyncio.to_thread(submit, sync, team, ids["phase"], data)  # type: ignore[arg-type]
                 assert done.status_code == 200, done.text
                 sub_id = done.json()["id"]
                 # the embedded worker (in one process) reports the score over HTTP (to any);

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlmodel import Session, col, select
 
 from jiebang.core.errors import Unauthorized
@@ -45,7 +46,9 @@ def redeem(*, db: Session, ticket: str) -> int:
     if found is None:
         raise Unauthorized()
     # the delete decides: of two processes redeeming the same ticket at once, one removes it
-    spent = db.execute(delete(StreamTicket).where(col(StreamTicket.digest) == digest))
+    spent: CursorResult[Any] = db.execute(  # type: ignore[assignment]
+        delete(StreamTicket).where(col(StreamTicket.digest) == digest)
+    )
     db.commit()
     user_id, expires_at = found
     if spent.rowcount != 1 or expires_at <= utcnow():
