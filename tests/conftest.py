@@ -17,6 +17,8 @@ os.environ.setdefault("JIEBANG_SECRET_KEY", "test-secret-" + "x" * 40)
 # Cheap password hashing in tests only; production keeps the RFC 9106 parameters.
 os.environ.setdefault("JIEBANG_ARGON2_TIME_COST", "1")
 os.environ.setdefault("JIEBANG_ARGON2_MEMORY_KIB", "1024")
+# Tests publish contests freely; tests/readiness switch the publish gate on themselves.
+os.environ.setdefault("JIEBANG_READINESS_REQUIRED", "false")
 
 import jiebang.models  # noqa: F401 - registers the tables
 from jiebang.auth.ratelimit import reset_login_limits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from jiebang.artifacts.router import router as artifacts_router
 from jiebang.auth.dependencies import current_user
 from jiebang.auth.router import public_router as auth_public
 from jiebang.auth.router import router as auth_router
@@ -22,6 +23,7 @@ from jiebang.judging.router import public_router as judging_public
 from jiebang.judging.router import router as judging_router
 from jiebang.leaderboards.router import public_router as leaderboards_public
 from jiebang.leaderboards.router import router as leaderboards_router
+from jiebang.readiness.router import router as readiness_router
 from jiebang.submissions.router import router as submissions_router
 from jiebang.teams.router import public_router as teams_public
 from jiebang.teams.router import router as teams_router
@@ -49,6 +51,8 @@ AUTHENTICATED_ROUTERS = (
     bundles_router,
     health_router,
     holds_router,
+    artifacts_router,
+    readiness_router,
 )
 
 

@@ -107,9 +107,15 @@ def update_contest(contest_id: int, body: ContestUpdate, _: Organiser, db: Sessi
 
 
 @router.post("/contests/{contest_id}/publish", response_model=ContestPublic)
-def publish_contest(contest_id: int, _: Organiser, db: SessionDep) -> Contest:
-    """Make a contest visible to everyone."""
+def publish_contest(contest_id: int, organiser: Organiser, db: SessionDep) -> Contest:
+    """Make a contest visible to everyone; refused (409, ``missing`` per track) while a track
+    lacks reference data, a split, an evaluator or a passing readiness check."""
+    from jiebang.judging import audit
+    from jiebang.readiness.service import refuse_unready
+
     contest = service.get_contest(db=db, contest_id=contest_id, include_drafts=True)
+    refuse_unready(db, contest)
+    audit.record(db=db, user=organiser, action="contest.publish", details={"contest_id": contest.id})
     return service.set_contest_status(db=db, contest=contest, status=PublicationStatus.published)
 
 

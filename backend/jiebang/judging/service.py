@@ -196,7 +196,8 @@ def rescore(
     assert track is not None
     version = body.evaluator_version or track.evaluator_version
     installed = (registry.describe(track.evaluator_key) or {}).get("version")
-    if version != installed:  # a job pinned to a version no worker has would only fail later
+    # any published version of the scoring program may be pinned: workers fetch it by hash
+    if registry.describe(track.evaluator_key, version) is None:
         raise InvalidInput(
             "evaluator_version",
             "evaluator_version_unknown",

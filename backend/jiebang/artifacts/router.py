@@ -1,0 +1,89 @@
+"""Scoring-program endpoints: organisers upload archives and read versions."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Response, UploadFile
+
+from jiebang.artifacts import service
+from jiebang.artifacts.models import ScoringProgram, ScoringProgramPublic
+from jiebang.auth.dependencies import Judge, Organiser, SessionDep
+from jiebang.core.errors import NotFound
+from jiebang.judging import audit
+from jiebang.storage.config import get_store
+
+router = APIRouter(tags=["scoring programs"])
+MAX_PROGRAM_UPLOAD = 512 * 1024 * 1024
+
+
+@router.post(
+    "/scoring-programs",
+    response_model=ScoringProgramPublic,
+    status_code=201,
+    responses={200: {"description": "The same content was already published"}},
+)
+def upload_program(
+    archive: Annotated[
+        UploadFile, File(description="A zip or tar of evaluator.py or scorer.yaml and its files")
+    ],
+    organiser: Organiser,
+    db: SessionDep,
+    response: Response,
+) -> ScoringProgram:
+    """Publish a scoring program; each new content is a new version of its key."""
+    with tempfile.TemporaryDirectory(prefix="jiebang-upload-") as work:
+        path = Path(work) / "upload.bin"
+        with path.open("wb") as out:
+            shutil.copyfileobj(archive.file, out, 1024 * 1024)
+        program, created = service.upload_archive(
+            db=db,
+            store=get_store(),
+            archive=path,
+            filename=archive.filename or "program.zip",
+            user=organiser,
+        )
+    if created:
+        audit.record(
+            db=db,
+            user=organiser,
+            action="scoring_program.upload",
+            details={
+                "key": program.key,
+                "version": program.version,
+                "kind": program.kind,
+                "sha256": program.sha256,
+                "runtime": program.runtime,
+            },
+        )
+    db.commit()
+    db.refresh(program)
+    if not created:
+        response.status_code = 200
+    return program
+
+
+@router.get("/scoring-programs", response_model=list[ScoringProgramPublic])
+def list_programs(_: Judge, db: SessionDep) -> list[ScoringProgram]:
+    """The newest version of every scoring program, built-in and uploaded."""
+    return service.list_latest(db=db)
+
+
+@router.get("/scoring-programs/{key}/versions", response_model=list[ScoringProgramPublic])
+def list_versions(key: str, _: Judge, db: SessionDep) -> list[ScoringProgram]:
+    """Every version of one key, oldest first (tracks pin one of them)."""
+    found = service.versions(db=db, key=key)
+    if not found:
+        raise NotFound("scoring program")
+    return found
+
+
+@router.get("/scoring-programs/{key}/versions/{version}", response_model=ScoringProgramPublic)
+def read_version(key: str, version: str, _: Judge, db: SessionDep) -> ScoringProgram:
+    program = service.get_version(db=db, key=key, version=version)
+    if program is None:
+        raise NotFound("scoring program")
+    return program

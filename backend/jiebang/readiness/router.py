@@ -1,0 +1,84 @@
+"""Readiness endpoints: a track's sample submission, "check this track", what is missing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from pydantic import BaseModel
+
+from jiebang.auth.dependencies import Judge, Organiser, SessionDep
+from jiebang.bundles.trackdata import sample_prefix
+from jiebang.config import get_settings
+from jiebang.contests import service as contests
+from jiebang.contests.models import Contest
+from jiebang.judging import audit
+from jiebang.readiness import service
+from jiebang.readiness.models import MissingItem, TrackCheck, TrackCheckPublic
+from jiebang.storage import service as storage_service
+from jiebang.storage.config import get_store
+from jiebang.storage.models import StoredObject
+
+router = APIRouter(tags=["readiness"])
+
+
+class Readiness(BaseModel):
+    ready: bool
+    missing: list[MissingItem]
+
+
+@router.put("/tracks/{track_id}/sample", response_model=None)
+def upload_sample(
+    track_id: int,
+    file: Annotated[UploadFile, File(description="A submission that should score")],
+    organiser: Organiser,
+    db: SessionDep,
+) -> dict[str, object]:
+    """Store the track's sample submission (the Data tab offers it; the check scores it)."""
+    track = contests.get_track(db=db, track_id=track_id, include_drafts=True)
+    contest = db.get(Contest, track.contest_id)
+    assert contest is not None
+    obj: StoredObject = storage_service.save_stream(
+        db=db,
+        store=get_store(),
+        stream=file.file,
+        filename=file.filename or "sample.bin",
+        prefix=sample_prefix(contest.slug, track.slug),
+        owner_id=organiser.id,
+        max_bytes=track.max_submission_bytes,
+    )
+    db.commit()
+    return {"id": obj.id, "filename": obj.filename, "size": obj.size, "sha256": obj.sha256}
+
+
+@router.post("/tracks/{track_id}/check", response_model=TrackCheckPublic)
+def check_track(track_id: int, organiser: Organiser, db: SessionDep) -> TrackCheck:
+    """Run the real pipeline on the sample submission; the result and the scoring program's
+    stderr are kept for the organisers."""
+    track = contests.get_track(db=db, track_id=track_id, include_drafts=True)
+    settings = get_settings()
+    work = (settings.work_dir or settings.var_dir / "work") / "checks"
+    check = service.run_check(db=db, store=get_store(), track=track, user=organiser, work_root=work)
+    audit.record(
+        db=db,
+        user=organiser,
+        action="track.check",
+        details={"track_id": track.id, "status": check.status, "check_id": check.id},
+    )
+    db.commit()
+    return check
+
+
+@router.get("/tracks/{track_id}/checks", response_model=list[TrackCheckPublic])
+def list_checks(track_id: int, _: Judge, db: SessionDep) -> list[TrackCheck]:
+    """The track's checks, newest first."""
+    contests.get_track(db=db, track_id=track_id, include_drafts=True)
+    return service.list_checks(db=db, track_id=track_id)
+
+
+@router.get("/contests/{contest_id}/readiness", response_model=Readiness)
+def contest_readiness(contest_id: int, _: Judge, db: SessionDep) -> Readiness:
+    """What each track still lacks before the contest may be published."""
+    contest = contests.get_contest(db=db, contest_id=contest_id, include_drafts=True)
+    missing = service.missing_for_contest(db, contest)
+    return Readiness(ready=not missing, missing=missing)

@@ -1,0 +1,43 @@
+"""The check's stand-in for the worker API: objects are read from storage by sha256."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import httpx
+from sqlmodel import Session, select
+
+from jiebang.artifacts.models import ScoringProgram
+from jiebang.storage.backend import ObjectStore, StorageUnavailable
+from jiebang.storage.models import StoredObject
+from jiebang.worker.client import PlatformUnavailable, WorkerAPI
+
+
+class LocalFetcher(WorkerAPI):
+    """Serves ``object:<sha256>`` URLs straight from the store (a check runs in the API)."""
+
+    def __init__(self, *, db: Session, store: ObjectStore) -> None:
+        super().__init__(httpx.Client(), token="", name="readiness-check")
+        self.db, self.store = db, store
+
+    def download(self, url: str, dest: Path, *, sha256: str, lease_owner: str) -> None:
+        wanted = url.removeprefix("object:")
+        obj = self.db.exec(select(StoredObject).where(StoredObject.sha256 == wanted)).first()
+        if obj is None:
+            program = self.db.exec(
+                select(ScoringProgram).where(ScoringProgram.sha256 == wanted)
+            ).first()
+            obj = self.db.get(StoredObject, program.object_id) if program else None
+        if obj is None:
+            raise PlatformUnavailable(f"no stored object with sha256 {wanted}")
+        digest = hashlib.sha256()
+        try:
+            with dest.open("wb") as out:
+                for chunk in self.store.iter_chunks(obj.key):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except StorageUnavailable as exc:
+            raise PlatformUnavailable(str(exc)) from exc
+        if digest.hexdigest() != sha256:
+            raise PlatformUnavailable(f"object has sha256 {digest.hexdigest()}, expected {sha256}")
