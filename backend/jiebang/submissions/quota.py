@@ -46,7 +46,13 @@ def lock(db: Session, *, phase_id: int, team_id: int) -> None:
     The row is created if missing, then updated: PostgreSQL makes a concurrent UPDATE of the
     row wait for this transaction (READ COMMITTED: the counts read next see its commit);
     SQLite's first write takes the database write lock, and reads after it are current.
-    Call it before the transaction wrote anything else, and commit or roll back soon."""
+    Call it before the transaction wrote anything else, and commit or roll back soon; never
+    call storage while holding it (on SQLite it is the whole database's write lock).
+
+    SQLite relies on the driver's default transaction handling (BEGIN right before the first
+    write, reads before it outside any transaction), so the lock's write is the first thing
+    the transaction does and reads after it are current; PostgreSQL relies on READ COMMITTED.
+    Under a stricter isolation either one would fail with a conflict, never overcharge."""
     table = QuotaCounter.__table__  # type: ignore[attr-defined]
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.execute(
