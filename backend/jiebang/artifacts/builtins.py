@@ -25,7 +25,7 @@ def publish_builtin(*, db: Session, store: ObjectStore, key: str) -> ScoringProg
     folder = evaluator_dirs().get(key)
     if folder is None:
         return None
-    memo = (str(db.get_bind().url), key, _signature(folder))
+    memo = (str(db.get_bind().engine.url), key, _signature(folder))
     known = _published.get(memo)
     if known is not None:
         row = db.get(ScoringProgram, known)

@@ -33,12 +33,12 @@ def program_files(folder: Path) -> list[Path]:
         base = Path(current)
         for name in list(dirs):
             if (base / name).is_symlink():
-                rel = (base / name).relative_to(folder).as_posix()
-                raise PackingRefused(rel, "symbolic links are not allowed", "不允许符号链接")
-        for name in sorted(files):
-            path = base / name
+                link = (base / name).relative_to(folder).as_posix()
+                raise PackingRefused(link, "symbolic links are not allowed", "不允许符号链接")
+        for filename in sorted(files):
+            path = base / filename
             rel = path.relative_to(folder)
-            if name.endswith((".pyc", ".pyo")):
+            if filename.endswith((".pyc", ".pyo")):
                 continue
             mode = path.lstat().st_mode
             if not stat.S_ISREG(mode):

@@ -49,7 +49,7 @@ class VersionTaken(DomainError):
     status_code = 409
 
     def __init__(self, key: str, version: str) -> None:
-        super().__init__("scoring_program_version_taken", key=key, version=version)
+        super().__init__("scoring_program_version_taken", name=key, version=version)
 
 
 def upload_archive(
@@ -251,3 +251,15 @@ def ref_for(*, db: Session, store: ObjectStore, program: ScoringProgram) -> Prog
         runtime=dict(program.runtime) or {"kind": "platform"},
         gpus=program.gpus,
     )
+
+
+def gpus_for(db: Session, *, phase_id: int, key: str, version: str) -> int:
+    """GPUs a job of this phase asks for: the pinned program's, or the track's ``gpus`` limit."""
+    from jiebang.contests.models import Phase, Track
+
+    phase = db.get(Phase, phase_id)
+    track = db.get(Track, phase.track_id) if phase else None
+    limits = track.sandbox_limits if track and isinstance(track.sandbox_limits, dict) else {}
+    asked = limits.get("gpus", 0)
+    program = get_version(db=db, key=key, version=version)
+    return max(program.gpus if program else 0, asked if isinstance(asked, int) else 0)

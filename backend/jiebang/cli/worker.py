@@ -37,12 +37,18 @@ def worker(
     remote.RemoteConfig.token = token or get_settings().effective_worker_token
     remote.RemoteConfig.scratch = scratch
     remote.RemoteConfig.cache = cache
+    from jiebang.worker.celery_app import gpu_queue
+    from jiebang.worker.gpus import detect_gpus
+
+    queues = [get_settings().celery_queue]
+    if detect_gpus().count:  # only workers with a GPU consume the GPU queue
+        queues.append(gpu_queue())
     argv = [
         "worker",
         "--loglevel=INFO",
         f"--concurrency={concurrency}",
         "-Q",
-        get_settings().celery_queue,
+        ",".join(queues),
     ]
     # a unique node name per process: two workers on one host must not share a control queue
     argv += [

@@ -83,9 +83,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "评分程序被拒绝：{file}：{problem}",
     ),
     "scoring_program_version_taken": (
-        "{key} {version} is already published with other content: give the new upload "
+        "{name} {version} is already published with other content: give the new upload "
         "another version",
-        "{key} {version} 已以不同内容发布：请为新上传指定另一个版本号",
+        "{name} {version} 已以不同内容发布：请为新上传指定另一个版本号",
     ),
     "contest_not_ready": (
         "The contest cannot be published: some tracks are not ready (see missing)",

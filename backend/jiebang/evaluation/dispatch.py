@@ -36,12 +36,20 @@ def announce(job_ids: list[int], db: Session | None = None) -> None:
     try:
         from jiebang.worker.celery_app import send_evaluate
 
+        needing = _gpu_jobs(db, job_ids)
         for job_id in job_ids:
-            send_evaluate(job_id)
+            send_evaluate(job_id, gpus=needing.get(job_id, 0))
             sent.append(job_id)
     except Exception as exc:  # broker down: the jobs stay queued in the database
         log.warning("could not announce jobs %s: %s", job_ids[len(sent) :], exc)
     _mark(db, sent)
+
+
+def _gpu_jobs(db: Session | None, job_ids: list[int]) -> dict[int, int]:
+    if db is not None:
+        return queue.gpus_of(db, job_ids)
+    with Session(get_engine()) as own:
+        return queue.gpus_of(own, job_ids)
 
 
 def _mark(db: Session | None, job_ids: list[int]) -> None:

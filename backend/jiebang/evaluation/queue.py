@@ -9,6 +9,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from jiebang.artifacts import service as artifact_service
 from jiebang.db import utcnow
 from jiebang.evaluation import holds
 from jiebang.evaluation.models import EvaluationJob, JobStatus, Score, WorkerHeartbeat
@@ -33,6 +34,9 @@ def enqueue(
         evaluator_version=evaluator_version,
         purpose=purpose,
         max_attempts=max_attempts,
+        gpus=artifact_service.gpus_for(
+            db, phase_id=sub.phase_id, key=evaluator_key, version=evaluator_version
+        ),
     )
     db.add(job)
     db.flush()
@@ -42,15 +46,18 @@ def enqueue(
 
 
 def claim(
-    db: Session, *, worker: str, lease_seconds: int, job_id: int | None = None
+    db: Session, *, worker: str, lease_seconds: int, job_id: int | None = None, gpus: int = 0
 ) -> EvaluationJob | None:
     """Take a queued job (a given one, or the oldest) with a lease; None if there is none.
 
     The conditional UPDATE is the lock: of two workers racing for a job, one changes a row
-    and the other changes none, on SQLite and PostgreSQL alike.
+    and the other changes none, on SQLite and PostgreSQL alike. A job needing more GPUs
+    than the worker has (``gpus``) is left for a GPU worker.
     """
     for _ in range(5):
-        query = select(EvaluationJob.id).where(EvaluationJob.status == JobStatus.queued)
+        query = select(EvaluationJob.id).where(
+            EvaluationJob.status == JobStatus.queued, col(EvaluationJob.gpus) <= gpus
+        )
         if job_id is not None:
             query = query.where(EvaluationJob.id == job_id)
         candidate = db.exec(query.order_by(col(EvaluationJob.id)).limit(1)).first()
@@ -215,13 +222,33 @@ def mark_announced(db: Session, job_ids: list[int]) -> None:
         db.commit()
 
 
-def note_worker(db: Session, *, name: str, job_id: int | None, sandbox: str) -> None:
+def note_worker(
+    db: Session,
+    *,
+    name: str,
+    job_id: int | None,
+    sandbox: str,
+    gpu_count: int = 0,
+    gpu_model: str = "",
+) -> None:
     beat = db.get(WorkerHeartbeat, name) or WorkerHeartbeat(name=name)
     beat.seen_at = utcnow()
     beat.current_job_id = job_id
     beat.sandbox = sandbox[:200]
+    beat.gpu_count = gpu_count
+    beat.gpu_model = gpu_model[:200]
     db.add(beat)
     db.commit()
+
+
+def gpus_of(db: Session, job_ids: list[int]) -> dict[int, int]:
+    """Job id -> GPUs asked for, for the jobs among ``job_ids`` that need any."""
+    rows = db.exec(
+        select(EvaluationJob.id, EvaluationJob.gpus).where(
+            col(EvaluationJob.id).in_(job_ids), col(EvaluationJob.gpus) > 0
+        )
+    )
+    return {job_id or 0: gpus for job_id, gpus in rows}
 
 
 def active_jobs(db: Session, *, submission_id: int) -> list[EvaluationJob]:

@@ -41,9 +41,20 @@ def claim(body: ClaimRequest, db: SessionDep) -> JobSpec | Response:
     """Lease the given queued job, or the oldest one."""
     settings = get_settings()
     job = queue.claim(
-        db, worker=body.worker, lease_seconds=settings.lease_seconds, job_id=body.job_id
+        db,
+        worker=body.worker,
+        lease_seconds=settings.lease_seconds,
+        job_id=body.job_id,
+        gpus=body.gpu_count,
     )
-    queue.note_worker(db, name=body.worker, job_id=job.id if job else None, sandbox=body.sandbox)
+    queue.note_worker(
+        db,
+        name=body.worker,
+        job_id=job.id if job else None,
+        sandbox=body.sandbox,
+        gpu_count=body.gpu_count,
+        gpu_model=body.gpu_model,
+    )
     if job is None:
         return Response(status_code=204)
     return jobs.spec_for(db, store=get_store(), job=job, lease_seconds=settings.lease_seconds)

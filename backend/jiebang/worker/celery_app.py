@@ -13,6 +13,11 @@ from celery import Celery
 from jiebang.config import get_settings
 
 TASK = "jiebang.evaluate"
+TASK_GPU = "jiebang.evaluate_gpu"  # the same work, routed to the queue only GPU workers consume
+
+
+def gpu_queue() -> str:
+    return f"{get_settings().celery_queue}-gpu"
 
 
 @lru_cache
@@ -24,6 +29,10 @@ def celery_app() -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_default_queue=settings.celery_queue,
+        task_routes={
+            TASK: {"queue": settings.celery_queue},
+            TASK_GPU: {"queue": f"{settings.celery_queue}-gpu"},
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=5,
         task_serializer="json",
@@ -33,8 +42,8 @@ def celery_app() -> Celery:
     return app
 
 
-def send_evaluate(job_id: int) -> None:
-    queue = get_settings().celery_queue
+def send_evaluate(job_id: int, *, gpus: int = 0) -> None:
+    """Announce a job: on the GPU queue when its scoring needs GPUs (task_routes)."""
     celery_app().send_task(
-        TASK, args=[job_id], queue=queue, retry=True, retry_policy={"max_retries": 2}
+        TASK_GPU if gpus else TASK, args=[job_id], retry=True, retry_policy={"max_retries": 2}
     )

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from jiebang.evaluation.models import JobSpec
+from jiebang.worker.gpus import detect_gpus
 
 CHUNK = 1024 * 1024
 
@@ -40,7 +41,10 @@ class WorkerAPI:
         return response
 
     def claim(self, *, job_id: int | None = None, sandbox: str = "") -> JobSpec | None:
-        response = self._post("/claim", {"worker": self.name, "job_id": job_id, "sandbox": sandbox})
+        gpus = detect_gpus()
+        body = {"worker": self.name, "job_id": job_id, "sandbox": sandbox}
+        body |= {"gpu_count": gpus.count, "gpu_model": gpus.model}
+        response = self._post("/claim", body)
         return None if response.status_code == 204 else JobSpec.model_validate(response.json())
 
     def heartbeat(self, spec: JobSpec) -> None:

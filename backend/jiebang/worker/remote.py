@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from jiebang.sandbox.leftovers import reclaim_leftovers
-from jiebang.worker.celery_app import TASK, celery_app
+from jiebang.worker.celery_app import TASK, TASK_GPU, celery_app
 from jiebang.worker.client import WorkerAPI
 from jiebang.worker.pipeline import process
 
@@ -42,3 +42,9 @@ def evaluate_job(job_id: int) -> str:
     reclaim_leftovers([RemoteConfig.scratch])  # what a SIGKILLed sibling left behind
     process(spec, api=api, scratch_root=RemoteConfig.scratch, cache_dir=RemoteConfig.cache)
     return "done"
+
+
+@celery_app().task(name=TASK_GPU)
+def evaluate_gpu_job(job_id: int) -> str:
+    """The same as evaluate_job, delivered on the GPU queue."""
+    return str(evaluate_job(job_id))
