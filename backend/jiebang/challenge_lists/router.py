@@ -178,9 +178,25 @@ def review_application(
     application_id: int, body: ApplicationReview, organiser: Organiser, db: SessionDep
 ) -> ApplicationPublic:
     """Shortlist, award (挂帅) or reject, with notes."""
+    from jiebang.judging import audit
+
     app = service.get_application_for(
         db=db, application_id=application_id, user=organiser, staff=True
     )
-    return service.application_public(
-        db=db, app=service.review(db=db, app=app, reviewer=organiser, review_in=body)
+    before = str(app.status)
+    decided = service.review(db=db, app=app, reviewer=organiser, review_in=body)
+    audit.record(
+        db=db,
+        user=organiser,
+        action=f"application.{decided.status}"[:32],
+        reason=body.reviewer_notes,
+        details={
+            "application_id": decided.id,
+            "item_id": decided.item_id,
+            "team_id": decided.team_id,
+            "before": before,
+            "after": str(decided.status),
+        },
     )
+    db.commit()
+    return service.application_public(db=db, app=decided)

@@ -127,10 +127,15 @@ def create_track(contest_id: int, body: TrackCreate, _: Organiser, db: SessionDe
 
 
 @router.patch("/tracks/{track_id}", response_model=TrackPublic)
-def update_track(track_id: int, body: TrackUpdate, _: Organiser, db: SessionDep) -> object:
-    """Edit a track."""
+def update_track(track_id: int, body: TrackUpdate, organiser: Organiser, db: SessionDep) -> object:
+    """Edit a track (audited: the fields before and after)."""
+    from jiebang.judging import audit
+
     track = service.get_track(db=db, track_id=track_id, include_drafts=True)
-    return service.update_track(db=db, track=track, track_in=body)
+    before = audit.snapshot(track)
+    updated = service.update_track(db=db, track=track, track_in=body)
+    audit.record_edit(db=db, user=organiser, action="track.edit", before=before, row=updated)
+    return updated
 
 
 @router.post("/tracks/{track_id}/phases", response_model=PhasePublic, status_code=201)
@@ -141,10 +146,17 @@ def create_phase(track_id: int, body: PhaseCreate, _: Organiser, db: SessionDep)
 
 
 @router.patch("/phases/{phase_id}", response_model=PhasePublic)
-def update_phase(phase_id: int, body: PhaseUpdate, _: Organiser, db: SessionDep) -> object:
-    """Edit a phase."""
+def update_phase(phase_id: int, body: PhaseUpdate, organiser: Organiser, db: SessionDep) -> object:
+    """Edit a phase (audited: the fields before and after)."""
+    from jiebang.judging import audit
+
     phase = service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
-    return service.update_phase(db=db, phase=phase, phase_in=body)
+    before = audit.snapshot(phase)
+    updated = service.update_phase(db=db, phase=phase, phase_in=body)
+    audit.record_edit(
+        db=db, user=organiser, action="phase.edit", before=before, row=updated, phase_id=updated.id
+    )
+    return updated
 
 
 @router.put("/phases/{phase_id}/reference", response_model=StoredObjectPublic)

@@ -46,6 +46,34 @@ def record(
     return entry
 
 
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """``{field: {"before": old, "after": new}}`` for the fields an edit changed."""
+    return {
+        name: {"before": before.get(name), "after": value}
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def snapshot(row: Any) -> dict[str, Any]:
+    """A row's fields as JSON-ready values, to compare before and after an edit."""
+    return dict(row.model_dump(mode="json"))
+
+
+def record_edit(
+    *, db: Session, user: User, action: str, before: dict[str, Any], row: Any, **where: Any
+) -> AuditLog | None:
+    """Append an edit's fields before and after (nothing when nothing changed); commits."""
+    changed = changes(before, snapshot(row))
+    if not changed:
+        return None
+    entry = record(
+        db=db, user=user, action=action, details={"id": row.id, "changes": changed}, **where
+    )
+    db.commit()
+    return entry
+
+
 def entries(
     *,
     db: Session,
