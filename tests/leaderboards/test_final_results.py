@@ -126,3 +126,24 @@ def test_team_rows_show_public_scores_and_localised_failures(
     assert english[failed_id]["failure_reason"] == "scores.txt is missing"
     detail = client.get(f"/api/v1/submissions/{b.subs['alpha']}", headers=headers).json()
     assert detail["logs"] == {} and detail["warnings"] == []  # the evaluator's output is staff's
+
+
+def test_verify_is_for_scored_submissions_only(
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    judge: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> None:
+    b = constructed_board(client, db, organiser, make_user)
+    failed = db.get(Submission, b.subs["gamma"])
+    assert failed is not None
+    lifecycle.fail(
+        db, failed, FailureCategory.submission, "bad", actor="worker:test", message_zh="错误"
+    )
+    db.commit()
+    url = f"/api/v1/judge/submissions/{b.subs['gamma']}/actions"
+    refused = client.post(url, json={"action": "verify", "reason": "looks fine"}, headers=judge)
+    assert refused.status_code == 409 and refused.json()["code"] == "only_scored_verifiable"
+    flagged = client.post(url, json={"action": "flag", "reason": "check it"}, headers=judge)
+    assert flagged.status_code == 200

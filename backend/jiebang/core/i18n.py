@@ -179,6 +179,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Your team already selected {limit} submissions; unselect one first",
         "您的队伍已选择 {limit} 个提交，请先取消一个",
     ),
+    "only_scored_verifiable": (
+        "Only scored submissions can be verified",
+        "只有已评分的提交可以核验",
+    ),
     "only_scored_selectable": (
         "Only scored submissions can be selected",
         "只有已评分的提交可以被选择",

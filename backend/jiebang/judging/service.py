@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from jiebang.auth.models import User
 from jiebang.contests.models import Phase, Track
-from jiebang.core.errors import InvalidInput, NotFound
+from jiebang.core.errors import Conflict, InvalidInput, NotFound
 from jiebang.db import utcnow
 from jiebang.evaluation import queue, registry
 from jiebang.evaluation.models import EvaluationJob, Score
@@ -56,7 +56,10 @@ def review_of(*, db: Session, submission_id: int) -> ReviewState:
 def act(
     *, db: Session, sub: Submission, user: User, action: ReviewAction, reason: str
 ) -> ReviewState:
-    """Flag, unflag, verify, disqualify or reinstate, with the reason in the audit log."""
+    """Flag, unflag, verify, disqualify or reinstate, with the reason in the audit log.
+    Only a scored submission can be verified: there is nothing to check on a failed one."""
+    if action == ReviewAction.verify and sub.status != SubmissionStatus.scored:
+        raise Conflict("submission", key="only_scored_verifiable")
     review = db.get(SubmissionReview, sub.id) or SubmissionReview(
         submission_id=sub.id or 0, phase_id=sub.phase_id
     )
