@@ -225,7 +225,7 @@ export interface paths {
         head?: never;
         /**
          * Update Track
-         * @description Edit a track.
+         * @description Edit a track (audited: the fields before and after).
          */
         patch: operations["update_track_api_v1_tracks__track_id__patch"];
         trace?: never;
@@ -293,7 +293,7 @@ export interface paths {
         head?: never;
         /**
          * Update Phase
-         * @description Edit a phase.
+         * @description Edit a phase (audited: the fields before and after).
          */
         patch: operations["update_phase_api_v1_phases__phase_id__patch"];
         trace?: never;
@@ -655,7 +655,8 @@ export interface paths {
         put?: never;
         /**
          * Publish Contest
-         * @description Make a contest visible to everyone.
+         * @description Make a contest visible to everyone; refused (409, ``missing`` per track) while a track
+         *     lacks reference data, a split, an evaluator or a passing readiness check.
          */
         post: operations["publish_contest_api_v1_contests__contest_id__publish_post"];
         delete?: never;
@@ -1434,6 +1435,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scoring-programs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Programs
+         * @description The newest version of every scoring program, built-in and uploaded.
+         */
+        get: operations["list_programs_api_v1_scoring_programs_get"];
+        put?: never;
+        /**
+         * Upload Program
+         * @description Publish a scoring program; each new content is a new version of its key.
+         */
+        post: operations["upload_program_api_v1_scoring_programs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring-programs/{key}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description Every version of one key, oldest first (tracks pin one of them).
+         */
+        get: operations["list_versions_api_v1_scoring_programs__key__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring-programs/{key}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Version */
+        get: operations["read_version_api_v1_scoring_programs__key__versions__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload Sample
+         * @description Store the track's sample submission (the Data tab offers it; the check scores it).
+         */
+        put: operations["upload_sample_api_v1_tracks__track_id__sample_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Track
+         * @description Run the real pipeline on the sample submission; the result and the scoring program's
+         *     stderr are kept for the organisers.
+         */
+        post: operations["check_track_api_v1_tracks__track_id__check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Checks
+         * @description The track's checks, newest first.
+         */
+        get: operations["list_checks_api_v1_tracks__track_id__checks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contests/{contest_id}/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contest Readiness
+         * @description What each track still lacks before the contest may be published.
+         */
+        get: operations["contest_readiness_api_v1_contests__contest_id__readiness_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/worker/claim": {
         parameters: {
             query?: never;
@@ -1526,6 +1669,26 @@ export interface paths {
          * @description The phase's hidden reference archive, for the worker holding the lease.
          */
         get: operations["reference_file_api_v1_worker_jobs__job_id__reference_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worker/scoring-programs/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scoring Program File
+         * @description A scoring program's deterministic archive, by its sha256 (workers cache it by hash).
+         */
+        get: operations["scoring_program_file_api_v1_worker_scoring_programs__sha256__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1657,6 +1820,14 @@ export interface components {
              */
             bundle: string;
         };
+        /** Body_upload_program_api_v1_scoring_programs_post */
+        Body_upload_program_api_v1_scoring_programs_post: {
+            /**
+             * Archive
+             * @description A zip or tar of evaluator.py or scorer.yaml and its files
+             */
+            archive: string;
+        };
         /** Body_upload_reference_api_v1_phases__phase_id__reference_put */
         Body_upload_reference_api_v1_phases__phase_id__reference_put: {
             /**
@@ -1664,6 +1835,14 @@ export interface components {
              * @description Hidden reference data: a zip or tar archive
              */
             archive: string;
+        };
+        /** Body_upload_sample_api_v1_tracks__track_id__sample_put */
+        Body_upload_sample_api_v1_tracks__track_id__sample_put: {
+            /**
+             * File
+             * @description A submission that should score
+             */
+            file: string;
         };
         /** BundleImported */
         BundleImported: {
@@ -1875,6 +2054,16 @@ export interface components {
              * @default
              */
             sandbox?: string;
+            /**
+             * Gpu Count
+             * @default 0
+             */
+            gpu_count?: number;
+            /**
+             * Gpu Model
+             * @default
+             */
+            gpu_model?: string;
         };
         /**
          * Comparator
@@ -2276,6 +2465,7 @@ export interface components {
             };
             /** Decoder Lock */
             decoder_lock?: string[] | null;
+            program?: components["schemas"]["ProgramRef"] | null;
         };
         /**
          * JudgeSubmissionDetail
@@ -2598,6 +2788,26 @@ export interface components {
             /** Is Captain */
             is_captain: boolean;
         };
+        /**
+         * MissingItem
+         * @description One thing a track lacks before its contest may be published.
+         */
+        MissingItem: {
+            /** Track Id */
+            track_id: number;
+            /** Track Slug */
+            track_slug: string;
+            /** Code */
+            code: string;
+            /** Field */
+            field: string;
+            /** Phase Id */
+            phase_id?: number | null;
+            /** Message En */
+            message_en: string;
+            /** Message Zh */
+            message_zh: string;
+        };
         /** PartReceived */
         PartReceived: {
             /** Number */
@@ -2681,6 +2891,8 @@ export interface components {
              * @default 0
              */
             verify_top_k?: number;
+            /** Ladder Threshold */
+            ladder_threshold?: number | null;
         };
         /**
          * PhasePublic
@@ -2723,6 +2935,8 @@ export interface components {
             max_selected: number;
             /** Verify Top K */
             verify_top_k: number;
+            /** Ladder Threshold */
+            ladder_threshold?: number | null;
             /** Published At */
             published_at: string | null;
             /**
@@ -2772,6 +2986,45 @@ export interface components {
             max_selected?: number | null;
             /** Verify Top K */
             verify_top_k?: number | null;
+            /** Ladder Threshold */
+            ladder_threshold?: number | null;
+        };
+        /**
+         * ProgramRef
+         * @description What a worker needs to fetch and run a scoring program (no database access).
+         */
+        ProgramRef: {
+            /** Key */
+            key: string;
+            /** Version */
+            version: string;
+            /** Kind */
+            kind: string;
+            /** Sha256 */
+            sha256: string;
+            /** Url */
+            url: string;
+            /**
+             * Manifest
+             * @default {}
+             */
+            manifest?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Runtime
+             * @default {
+             *       "kind": "platform"
+             *     }
+             */
+            runtime?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Gpus
+             * @default 0
+             */
+            gpus?: number;
         };
         /**
          * PublicationStatus
@@ -2832,6 +3085,13 @@ export interface components {
             resets_at: string;
             /** Timezone */
             timezone: string;
+        };
+        /** Readiness */
+        Readiness: {
+            /** Ready */
+            ready: boolean;
+            /** Missing */
+            missing: components["schemas"]["MissingItem"][];
         };
         /** ReleaseRequest */
         ReleaseRequest: {
@@ -2975,6 +3235,44 @@ export interface components {
                     [key: string]: number;
                 };
             };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ScoringProgramPublic */
+        ScoringProgramPublic: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Version */
+            version: string;
+            /** Revision */
+            revision: number;
+            /** Kind */
+            kind: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Spec */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** Manifest */
+            manifest: {
+                [key: string]: unknown;
+            };
+            /** Runtime */
+            runtime: {
+                [key: string]: unknown;
+            };
+            /** Gpus */
+            gpus: number;
+            /** Builtin */
+            builtin: boolean;
             /**
              * Created At
              * Format: date-time
@@ -3422,6 +3720,40 @@ export interface components {
             token_type?: string;
             /** Expires In */
             expires_in: number;
+        };
+        /** TrackCheckPublic */
+        TrackCheckPublic: {
+            /** Id */
+            id: number;
+            /** Track Id */
+            track_id: number;
+            /** Status */
+            status: string;
+            /** Evaluator Key */
+            evaluator_key: string;
+            /** Evaluator Version */
+            evaluator_version: string;
+            /** Program Sha256 */
+            program_sha256: string;
+            /** Outcome */
+            outcome: string;
+            /** Message */
+            message: string;
+            /** Message Zh */
+            message_zh: string;
+            /** Result */
+            result: {
+                [key: string]: unknown;
+            };
+            /** Logs */
+            logs: {
+                [key: string]: string;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** TrackCreate */
         TrackCreate: {
@@ -6186,6 +6518,257 @@ export interface operations {
             };
         };
     };
+    list_programs_api_v1_scoring_programs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringProgramPublic"][];
+                };
+            };
+        };
+    };
+    upload_program_api_v1_scoring_programs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_program_api_v1_scoring_programs_post"];
+            };
+        };
+        responses: {
+            /** @description The same content was already published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringProgramPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_scoring_programs__key__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringProgramPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_version_api_v1_scoring_programs__key__versions__version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringProgramPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_sample_api_v1_tracks__track_id__sample_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_sample_api_v1_tracks__track_id__sample_put"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    check_track_api_v1_tracks__track_id__check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackCheckPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_checks_api_v1_tracks__track_id__checks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackCheckPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    contest_readiness_api_v1_contests__contest_id__readiness_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     claim_api_v1_worker_claim_post: {
         parameters: {
             query?: never;
@@ -6343,6 +6926,39 @@ export interface operations {
             };
             path: {
                 job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    scoring_program_file_api_v1_worker_scoring_programs__sha256__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                sha256: string;
             };
             cookie?: never;
         };
