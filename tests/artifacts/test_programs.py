@@ -147,3 +147,27 @@ def test_command_scorer_faults_are_the_programs(
     quota = client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team)
     assert quota.status_code == 200, quota.text
     assert quota.json()["used_today"] == 0, quota.json()  # the program's fault costs nothing
+
+
+def test_a_bundle_brings_its_own_scoring_program(
+    client: TestClient, organiser: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.bundles.test_bundles import CONTEST, write_bundle
+    from tests.bundles.test_console_import import _zip
+
+    contest = CONTEST.replace(
+        "{key: quality_assessment, version: 1.0.0, config: {fit: none}}",
+        "{key: bundled_auc, version: 1.0.0}",
+    ).replace("{columns: [srocc, plcc], sort_by: srocc}", "{columns: [auc], sort_by: auc}")
+    root = write_bundle(tmp_path / "b", contest=contest)
+    program = root / "scoring_programs" / "auc"
+    program.mkdir(parents=True)
+    manifest = scorer_manifest(key="bundled_auc", version="1.0.0", runtime=PLATFORM)
+    srocc = {"key": "srocc", "direction": "higher", "label_zh": "SROCC", "label_en": "SROCC"}
+    manifest["metrics"] = [*manifest["metrics"], srocc]  # the list's target names srocc
+    (program / "scorer.json").write_text(json.dumps(manifest))
+    files = {"bundle": ("bundle.zip", _zip(root), "application/zip")}
+    imported = client.post("/api/v1/admin/bundles", files=files, headers=organiser)
+    assert imported.status_code == 200, imported.text
+    versions = client.get("/api/v1/scoring-programs/bundled_auc/versions", headers=organiser)
+    assert [v["version"] for v in versions.json()] == ["1.0.0"]

@@ -263,3 +263,26 @@ def gpus_for(db: Session, *, phase_id: int, key: str, version: str) -> int:
     asked = limits.get("gpus", 0)
     program = get_version(db=db, key=key, version=version)
     return max(program.gpus if program else 0, asked if isinstance(asked, int) else 0)
+
+
+BUNDLE_PROGRAMS_DIR = "scoring_programs"
+
+
+def publish_bundle_programs(
+    *, db: Session, store: ObjectStore, root: Path, user: User | None
+) -> list[tuple[ScoringProgram, bool]]:
+    """Publish every folder under a bundle's ``scoring_programs/`` (caller commits), so that
+    its tracks may name them; a refused one names its folder and file."""
+    folder = root / BUNDLE_PROGRAMS_DIR
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    published = []
+    for child in sorted(folder.iterdir()):
+        if not child.is_dir() or child.is_symlink():
+            continue
+        try:
+            published.append(publish_folder(db=db, store=store, folder=child, user=user))
+        except ProgramRejected as exc:
+            where = f"{BUNDLE_PROGRAMS_DIR}/{child.name}/{exc.params['file']}"
+            raise ProgramRejected(where, exc.params["problem"], exc.zh) from exc
+    return published

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel
 
 from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep, is_staff
+from jiebang.auth.models import User
 from jiebang.bundles import downloads, trackdata
 from jiebang.bundles.importer import import_bundle
 from jiebang.bundles.schema import CONTEST_FILE, LIST_FILE
@@ -82,7 +83,9 @@ def import_bundle_zip(
             bundle_policy().extract(upload, Path(scratch) / "bundle", filename="bundle.zip")
         except ArchiveRejected as exc:
             raise InvalidInput("bundle", "archive_rejected", message=exc.text(locale)) from exc
-        loaded = load_bundle(_bundle_root(Path(scratch) / "bundle"))
+        root = _bundle_root(Path(scratch) / "bundle")
+        _publish_programs(db, root, organiser)
+        loaded = load_bundle(root)
         if not loaded.ok:
             problems = [
                 {
@@ -95,6 +98,21 @@ def import_bundle_zip(
             return JSONResponse({"detail": problems}, status_code=422)
         changes = import_bundle(db=db, store=get_store(), bundle=loaded, owner_id=organiser.id)
     return BundleImported(changes=changes)
+
+
+def _publish_programs(db: SessionDep, root: Path, organiser: User) -> None:
+    """A bundle's own scoring programs (``scoring_programs/<name>/``) enter the registry
+    first, so that its tracks validate against them; each upload is audited."""
+    from jiebang.artifacts.service import publish_bundle_programs
+    from jiebang.judging import audit
+
+    for program, created in publish_bundle_programs(
+        db=db, store=get_store(), root=root, user=organiser
+    ):
+        if created:
+            details = {"key": program.key, "version": program.version, "sha256": program.sha256}
+            audit.record(db=db, user=organiser, action="scoring_program.upload", details=details)
+    db.commit()
 
 
 def _visible_track(db: SessionDep, track_id: int, user: OptionalUser) -> Track:

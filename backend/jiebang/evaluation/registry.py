@@ -73,7 +73,7 @@ def check_track_config(*, key: str, version: str, config: dict[str, Any]) -> tup
             return "evaluator_key", f"unknown evaluator {key!r} (known: {known})"
         return (
             "evaluator_version",
-            f"evaluator {key} has no version {version} (newest: {latest.get('version')})",
+            f"evaluator {key} is at version {latest.get('version')}, not {version}",
         )
     schema = spec.get("config_schema")
     if schema:
