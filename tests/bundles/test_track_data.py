@@ -9,8 +9,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from .test_console_import import _zip
 from .test_bundles import write_bundle
+from .test_console_import import _zip
 
 
 def _track(client: TestClient, organiser: dict[str, str], tmp_path: Path) -> dict:

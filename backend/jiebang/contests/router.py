@@ -87,9 +87,7 @@ def read_phase(
 ) -> PhasePublic:
     """One phase, with its stage and whether results may be published yet (and from when)."""
     phase = service.get_phase(db=db, phase_id=phase_id, include_drafts=is_staff(user))
-    return schedule.phase_public(
-        phase, timezone=schedule.timezone_of(db, phase), locale=locale
-    )
+    return schedule.phase_public(phase, timezone=schedule.timezone_of(db, phase), locale=locale)
 
 
 # ---------------------------------------------------------------- organiser writes

@@ -35,9 +35,7 @@ def install_ops(app: FastAPI) -> None:
 
     if settings.metrics_enabled:
 
-        @app.get(
-            "/metrics", include_in_schema=False, dependencies=[Depends(require_metrics_token)]
-        )
+        @app.get("/metrics", include_in_schema=False, dependencies=[Depends(require_metrics_token)])
         async def metrics() -> Response:
             data = await run_in_threadpool(generate_latest, REGISTRY)
             return Response(data, media_type=CONTENT_TYPE_LATEST)

@@ -7,9 +7,9 @@ Create Date: 2026-12-01 22:00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-import sqlmodel  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
 
 import jiebang.db  # noqa: F401
 
