@@ -24,6 +24,7 @@ from typing import Any
 
 import anyio
 from sqlmodel import Session
+from sse_starlette.event import ServerSentEvent
 
 from jiebang.auth import service as user_service
 from jiebang.auth.dependencies import is_staff
@@ -224,22 +225,20 @@ class Switchboard:
                 remote.update(int(p) for p in ids)
             if message.payload.get("results") is not None:
                 published.update({int(p): int(message.payload["results"]) for p in ids})
-        if remote is None or remote:
-            cache.forget(remote)
-        changed = await anyio.to_thread.run_sync(self._changes, phases)
+        changed = await anyio.to_thread.run_sync(self._changes, phases, remote)
         for phase_id, staff, etag in changed:
-            feed.publish_local(
-                view_topic(phase_id, staff),
-                {"event": "leaderboard", "data": {"phase_id": phase_id, "etag": etag}},
-            )
+            told = sse("leaderboard", {"phase_id": phase_id, "etag": etag})
+            feed.publish_local(view_topic(phase_id, staff), {"sse": told})
         for phase_id, version in published.items():
+            told = sse("results", {"phase_id": phase_id, "version": version})
             for staff in self.views.visible(phase_id):
-                feed.publish_local(
-                    view_topic(phase_id, staff),
-                    {"event": "results", "data": {"phase_id": phase_id, "version": version}},
-                )
+                feed.publish_local(view_topic(phase_id, staff), {"sse": told})
 
-    def _changes(self, phases: set[int] | None) -> list[tuple[int, bool, str]]:
+    def _changes(
+        self, phases: set[int] | None, remote: set[int] | None
+    ) -> list[tuple[int, bool, str]]:
+        if remote is None or remote:  # another process's change: recompute our copies in place
+            cache.refresh(remote)
         with Session(get_engine(), expire_on_commit=False) as db:
             return self.views.changes(db=db, phase_ids=phases)
 
@@ -258,14 +257,21 @@ async def stop() -> None:
     await switchboard.stop()
 
 
-def _as_sse(message: Message) -> dict[str, str]:
+def sse(event: str, data: dict[str, Any]) -> bytes:
+    """One encoded server-sent event: encoded once, written to every stream that gets it."""
+    return ServerSentEvent(event=event, data=json.dumps(data)).encode()
+
+
+RESYNC_EVENT = sse("resync", {})
+
+
+def _as_sse(message: Message) -> bytes:
     if message.topic == feed.RESYNC:
-        return {"event": "resync", "data": "{}"}
+        return RESYNC_EVENT
     payload = message.payload
     if payload.get("kind") == "submission":
-        data = {k: payload[k] for k in ("submission_id", "phase_id", "status")}
-        return {"event": "submission", "data": json.dumps(data)}
-    return {"event": str(payload["event"]), "data": json.dumps(payload["data"])}
+        return sse("submission", {k: payload[k] for k in ("submission_id", "phase_id", "status")})
+    return bytes(payload["sse"])
 
 
 def _watch(watcher: Watcher) -> None:
@@ -273,22 +279,18 @@ def _watch(watcher: Watcher) -> None:
         switchboard.views.watch(db=db, watcher=watcher)
 
 
-async def stream(watcher: Watcher, max_seconds: float) -> AsyncIterator[dict[str, str]]:
+async def stream(watcher: Watcher, max_seconds: float) -> AsyncIterator[bytes]:
     """Yield events until the client leaves or max_seconds pass (the page then reconnects)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + max_seconds
     with feed.subscribe(watcher.topics(), maxsize=WATCHER_QUEUE) as subscription:
+        # the end is a timer closing the subscription: no timeout armed per event
+        ends = asyncio.get_running_loop().call_later(max_seconds, subscription.close)
         try:  # the thread finishes counting us in even if the client leaves meanwhile
             await anyio.to_thread.run_sync(_watch, watcher)
             ready = {"phases": list(watcher.phase_ids), "process": feed.ORIGIN}
-            yield {"event": "ready", "data": json.dumps(ready)}
-            while (remaining := deadline - loop.time()) > 0:
-                try:
-                    message = await asyncio.wait_for(subscription.get(), remaining)
-                except TimeoutError:
-                    return
-                if message is None:  # dropped for being too slow, or the process is stopping
-                    return
+            yield sse("ready", ready)
+            # None: the time is up, the client was too slow, or the process is stopping
+            while (message := await subscription.get()) is not None:
                 yield _as_sse(message)
         finally:
+            ends.cancel()
             switchboard.views.unwatch(watcher)
