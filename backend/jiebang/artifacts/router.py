@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile
+from pydantic import BaseModel
 
 from jiebang.artifacts import service
 from jiebang.artifacts.models import ScoringProgram, ScoringProgramPublic
 from jiebang.auth.dependencies import Judge, Organiser, SessionDep
 from jiebang.core.errors import NotFound
 from jiebang.judging import audit
+from jiebang.runtimes import parse_runtime_spec, runtime_state
 from jiebang.storage.config import get_store
 
 router = APIRouter(tags=["scoring programs"])
@@ -87,3 +89,21 @@ def read_version(key: str, version: str, _: Judge, db: SessionDep) -> ScoringPro
     if program is None:
         raise NotFound("scoring program")
     return program
+
+
+class RuntimeStatePublic(BaseModel):
+    status: str  # ready | failed | absent (not built on this machine yet)
+    message: str = ""
+    message_zh: str = ""
+
+
+@router.get("/scoring-programs/{key}/versions/{version}/runtime", response_model=RuntimeStatePublic)
+def read_runtime_state(key: str, version: str, _: Judge, db: SessionDep) -> RuntimeStatePublic:
+    """Whether the program's runtime is built here, or failed (with the resolver's words)."""
+    program = service.get_version(db=db, key=key, version=version)
+    if program is None:
+        raise NotFound("scoring program")
+    state = runtime_state(parse_runtime_spec(program.runtime or {"kind": "platform"}))
+    return RuntimeStatePublic(
+        status=state.status, message=state.message, message_zh=state.message_zh
+    )
