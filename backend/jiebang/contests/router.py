@@ -64,7 +64,7 @@ def read_track(track_id: int, db: SessionDep, user: OptionalUser) -> object:
 def read_track_evaluator(track_id: int, db: SessionDep, user: OptionalUser) -> dict[str, Any]:
     """The track's evaluator: metrics, directions, formulas and submission format, zh and en."""
     track = service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
-    spec = registry.describe(track.evaluator_key) or {}
+    spec = registry.describe(track.evaluator_key, track.evaluator_version) or {}
     return {"key": track.evaluator_key, "version": track.evaluator_version, "spec": spec}
 
 
@@ -190,4 +190,4 @@ def read_split(phase_id: int, _: Organiser, db: SessionDep) -> dict[str, list[st
 @router.get("/evaluators")
 def list_evaluators(_: Organiser) -> list[dict[str, Any]]:
     """Installed evaluator plugins and their specs, for the track form."""
-    return [registry.describe(key) or {"key": key} for key in registry.evaluator_dirs()]
+    return [registry.describe(key) or {"key": key} for key in registry.known_keys()]

@@ -40,18 +40,21 @@ def describe(key: str, version: str | None = None) -> dict[str, Any] | None:
     from jiebang.storage.config import get_store
 
     with Session(get_engine(), expire_on_commit=False) as db:
-        if version is None:
-            program = service.latest(db=db, key=key)
-        else:
-            program = service.get_version(db=db, key=key, version=version)
-        installed = evaluator_dirs().get(key)
-        if installed is not None and (program is None or version is None):
-            # the installed copy may have changed since the last start: publish it (no-op
-            # when its hash is known) so that "newest" means what is on disk now
-            published = builtins.publish_builtin(db=db, store=get_store(), key=key)
-            if published is not None and (version is None or published.version == version):
-                program = published
+        program = _find(db, key, version)
+        if evaluator_dirs().get(key) is not None and (program is None or version is None):
+            # the installed copy may have changed since the last start: publish it (a no-op
+            # when its hash is known), so that it is in the registry before anyone asks
+            builtins.publish_builtin(db=db, store=get_store(), key=key)
+            program = _find(db, key, version)
         return dict(program.spec) if program is not None else None
+
+
+def _find(db: Session, key: str, version: str | None) -> Any:
+    from jiebang.artifacts import service
+
+    if version is None:
+        return service.latest(db=db, key=key)
+    return service.get_version(db=db, key=key, version=version)
 
 
 def known_keys() -> list[str]:

@@ -17,7 +17,7 @@ from jiebang.submissions.models import Submission, SubmissionRow
 
 def board_columns(track: Track) -> tuple[list[ranking.Column], str | None]:
     """The leaderboard's columns (in its order) and primary key; none if misconfigured."""
-    spec = registry.describe(track.evaluator_key) or {}
+    spec = registry.describe(track.evaluator_key, track.evaluator_version) or {}
     try:
         columns, primary, _ = ranking.columns_for(spec, track.leaderboard or {})
     except ranking.BoardConfigError:

@@ -44,6 +44,13 @@ def celery_app() -> Celery:
 
 def send_evaluate(job_id: int, *, gpus: int = 0) -> None:
     """Announce a job: on the GPU queue when its scoring needs GPUs (task_routes)."""
+    # the queue is also named here, read from the settings of now: task_routes were fixed
+    # when the app was made, and a process may change JIEBANG_CELERY_QUEUE after that
+    queue = gpu_queue() if gpus else get_settings().celery_queue
     celery_app().send_task(
-        TASK_GPU if gpus else TASK, args=[job_id], retry=True, retry_policy={"max_retries": 2}
+        TASK_GPU if gpus else TASK,
+        args=[job_id],
+        queue=queue,
+        retry=True,
+        retry_policy={"max_retries": 2},
     )
