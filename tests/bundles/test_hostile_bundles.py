@@ -4,6 +4,7 @@ names the file or entry, and nothing left behind."""
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import tempfile
 import warnings
@@ -18,7 +19,7 @@ from jiebang.config import get_settings
 # nine levels of nine: 9**9 (387 million) strings once expanded, from about 400 bytes
 LEVELS = "abcdefghi"
 BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"{key}: &{key} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, key in zip(LEVELS, LEVELS[1:])
+    f"{key}: &{key} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, key in itertools.pairwise(LEVELS)
 )
 
 

@@ -67,7 +67,9 @@ def unpack(ctx: JobContext) -> None:
         folder = unwrap_single_folder(ctx.submission_dir, ctx.reference_dir, markers=markers)
         if folder is not None:
             params = {"folder": folder}
-            ctx.logs["unpack"] = "\n".join(render("unwrapped", lo, params) for lo in ("en", "zh-CN"))
+            ctx.logs["unpack"] = "\n".join(
+                render("unwrapped", lo, params) for lo in ("en", "zh-CN")
+            )
 
 
 def _limits(ctx: JobContext, stage: str, base: SandboxLimits) -> SandboxLimits:
