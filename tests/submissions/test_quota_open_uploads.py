@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -48,12 +49,23 @@ def test_open_uploads_are_limited_and_counted(client: TestClient, organiser, mak
     assert start(client, team, ids["phase"], b"a 9\n").status_code == 201
 
 
-def test_declared_bytes_of_open_uploads_are_capped(
-    client: TestClient, organiser, make_user, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def bytes_cap_300_mib(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("JIEBANG_MAX_OPEN_UPLOAD_BYTES", str(300 * MiB))
     get_settings.cache_clear()
     get_submission_settings.cache_clear()
+    yield
+    get_submission_settings.cache_clear()  # the next test reads the defaults again
+
+
+@pytest.fixture(autouse=True)
+def default_limits() -> None:
+    get_submission_settings.cache_clear()
+
+
+def test_declared_bytes_of_open_uploads_are_capped(
+    bytes_cap_300_mib: None, client: TestClient, organiser, make_user
+) -> None:
     ids = setup_phase(
         client,
         organiser,
@@ -70,7 +82,6 @@ def test_declared_bytes_of_open_uploads_are_capped(
     quota = client.get(f"/api/v1/phases/{ids['phase']}/quota", headers=team).json()
     assert quota["open_upload_bytes"] == 300 * MiB
     assert quota["open_upload_bytes_limit"] == 300 * MiB
-    get_submission_settings.cache_clear()
 
 
 def test_parallel_starts_take_exactly_the_free_slots(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -24,11 +25,13 @@ COMPLETES = 50
 
 
 @pytest.fixture
-def many_open_uploads(monkeypatch: pytest.MonkeyPatch) -> None:
+def many_open_uploads(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Allow the 50 prepared uploads this race needs (the default is a handful)."""
     monkeypatch.setenv("JIEBANG_MAX_OPEN_UPLOADS", str(COMPLETES))
     get_settings.cache_clear()
     get_submission_settings.cache_clear()
+    yield
+    get_submission_settings.cache_clear()  # the next test reads the defaults again
 
 
 def _prepared(client: TestClient, team: dict[str, str], phase: int, n: int) -> list[dict[str, Any]]:
