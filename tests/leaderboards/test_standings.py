@@ -327,3 +327,48 @@ def test_the_encoded_board_is_what_the_model_would_encode(
         model = Leaderboard.model_validate(data)
         assert to_json(data) == model.model_dump_json().encode()
         assert {r.team_name for r in model.rows} == {"team 0", "team 1", "team 2"}
+
+
+def test_concurrent_scores_for_one_team_leave_the_right_row(
+    client: TestClient,
+    db: Session,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> None:
+    """Writers of one team's row take turns (an advisory lock on PostgreSQL, the one writer
+    on SQLite): whatever the interleaving, the row reflects every committed score."""
+    import threading
+
+    from jiebang.db import get_engine
+
+    ids = setup_phase(client, organiser)
+    teams = _teams(client, make_user, ids["contest"], 2)
+    add_submission(db, phase_id=ids["phase"], team_id=teams[0], public=0.9, private=0.9, at=T0)
+    _build(db, phase_row(db, ids["phase"]))
+    failures: list[BaseException] = []
+
+    def writer(offset: int) -> None:
+        try:
+            with Session(get_engine(), expire_on_commit=False) as own:
+                for i in range(6):
+                    add_submission(
+                        own,
+                        phase_id=ids["phase"],
+                        team_id=teams[i % 2],
+                        public=round(0.5 - offset / 100 - i / 1000, 4),
+                        private=0.5,
+                        at=T0 + timedelta(minutes=i),
+                    )
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not failures, failures
+    phase = phase_row(db, ids["phase"])
+    db.rollback()
+    assert _kept(db, phase) == _recomputed(db, phase)
+    assert len(_kept(db, phase)["public"]) == 2

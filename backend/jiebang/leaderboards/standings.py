@@ -228,6 +228,17 @@ def rebuild_in(db: Session, *, phase_id: int, split: str) -> list[Standing]:
     """Rebuild one board inside `db`'s transaction (the caller commits); returns its rows."""
     conn = db.connection()
     _lock_phase(conn, phase_id, shared=False)
+    phase = db.get(Phase, phase_id)
+    if phase is None:
+        return []
+    spec = spec_for(db=db, phase=phase)
+    built = conn.execute(
+        select(BoardState.signature).where(  # type: ignore[call-overload]
+            BoardState.phase_id == phase_id, BoardState.split == split
+        )
+    ).scalar_one_or_none()
+    if built == spec.signature(split):  # another reader rebuilt it while this one waited
+        return read_rows(conn, phase_id=phase_id, split=split)
     # Deleting first takes SQLite's write lock, so nothing commits between the read and the
     # write; PostgreSQL writers of this phase wait on the advisory lock above.
     conn.execute(
@@ -240,10 +251,6 @@ def rebuild_in(db: Session, *, phase_id: int, split: str) -> list[Standing]:
             col(BoardState.phase_id) == phase_id, col(BoardState.split) == split
         )
     )
-    phase = db.get(Phase, phase_id)
-    if phase is None:
-        return []
-    spec = spec_for(db=db, phase=phase)
     rows = computed_rows(db=db, phase=phase, spec=spec, split=split)
     _insert(conn, phase_id=phase_id, split=split, rows=rows, primary=spec.primary)
     conn.execute(
