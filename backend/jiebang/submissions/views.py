@@ -79,7 +79,9 @@ def public_plots(score: Score, phase: Phase) -> dict[str, Any]:
     return {**score.plots, "rd_curves": curves}
 
 
-TEAM_LOG_PREFIX = "run_"  # what the team's own program printed; the evaluator's output is staff's
+# what the team's own program printed, and the platform's notes on unpacking its archive;
+# the evaluator's stdout, stderr and warnings are staff's
+TEAM_LOG_PREFIX = ("run_", "unpack")
 TEAM_NOTES = ("unpack",)  # what the worker's unpack says about the team's archive (zh and en)
 
 
