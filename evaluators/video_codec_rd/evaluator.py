@@ -166,6 +166,51 @@ SPEC = EvaluatorSpec(
                 f"与 bd_rate 相同，对照参考数据中第 {k} 个锚点（config.extra_anchors）。",
                 f"As bd_rate, against the reference's anchor {k} (config.extra_anchors).",
             )
+        # Measured by the worker in the run sandbox on code tracks that set
+        # sandbox_limits.complexity (backend/jiebang/worker/complexity.py).
+        _metric(
+            "dec_time_ratio",
+            "解码时间比",
+            "Decoding time ratio",
+            "lower",
+            "×",
+            "队伍解码器解码该序列的时间 ÷ 同一任务、同一沙箱与限制下 ffmpeg 解码锚点码流的时间"
+            "（墙钟或 CPU 时间，见赛道设置）；各序列平均。",
+            "Team decoder's time on the sequence ÷ ffmpeg decoding the anchor's bitstreams in "
+            "the same job, sandbox and limits (wall or CPU time, per the track); sequence mean.",
+            precision=2,
+        ),
+        _metric(
+            "dec_cpu_s",
+            "解码 CPU 时间",
+            "Decoding CPU time",
+            "lower",
+            "s",
+            "运行沙箱记录的队伍解码器 CPU 时间（每序列）。",
+            "CPU time of the team's decoder per sequence, from the run sandbox's record.",
+            precision=3,
+        ),
+        _metric(
+            "dec_wall_s",
+            "解码墙钟时间",
+            "Decoding wall time",
+            "lower",
+            "s",
+            "运行沙箱记录的队伍解码器墙钟时间（每序列）。",
+            "Wall time of the team's decoder per sequence, from the run sandbox's record.",
+            precision=3,
+        ),
+        _metric(
+            "decoder_bytes",
+            "解码器大小",
+            "Decoder size",
+            "lower",
+            "B",
+            "提交中程序文件的字节数（不含各序列文件夹中的码流）。",
+            "Bytes of the program files in the upload (the sequences' bitstream folders "
+            "excluded).",
+            precision=0,
+        ),
             for k in (2, 3)
         ),
     ],

@@ -47,6 +47,8 @@ def limits_of(track: Track) -> dict[str, Any]:
     }
     # the worker unpacks under the same archive policy the arrival check applied
     limits["archive"] = dict(stages.get("archive", {}))
+    if stages.get("complexity"):  # decoder timing on code tracks (worker/complexity.py)
+        limits["complexity"] = dict(stages["complexity"])
     files = ArchivePolicy.from_mapping(limits["archive"]).limits.max_files
     read_back = limits["score"].get("max_output_files", SCORE_STAGE_DEFAULTS.max_output_files)
     if isinstance(read_back, int) and read_back < 2 * files:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from jiebang.sandbox.limits import SandboxLimits
@@ -29,12 +29,14 @@ def run_stage(
     inputs_dir: Path,
     output_dir: Path,
     limits: SandboxLimits,
+    env: Mapping[str, str] | None = None,
 ) -> SandboxResult:
     """Run a team's program over the public inputs; it never sees reference data.
 
     The program's unpacked archive is read-only at ``/submission`` (also the working
     directory), the public inputs are read-only at ``/inputs`` and ``/output`` is the
-    only writable place besides ``/tmp``. Refuses to run without full isolation.
+    only writable place besides ``/tmp``; ``env`` adds variables (data the caller chose).
+    Refuses to run without full isolation.
     """
     require_isolation()
     _prepare_empty_output(output_dir)
@@ -44,12 +46,17 @@ def run_stage(
         Mount(inputs_dir, INPUTS_TARGET),
         Mount(output_dir, OUTPUT_TARGET, writable=True),
     ]
-    env = {**runtime_env(), "JIEBANG_INPUTS": INPUTS_TARGET, "JIEBANG_OUTPUT": OUTPUT_TARGET}
+    variables = {
+        **(env or {}),
+        **runtime_env(),
+        "JIEBANG_INPUTS": INPUTS_TARGET,
+        "JIEBANG_OUTPUT": OUTPUT_TARGET,
+    }
     return run_sandboxed(
         list(entrypoint_argv),
         limits=limits,
         mounts=mounts,
-        env=env,
+        env=variables,
         cwd=SUBMISSION_TARGET,
         scrub_paths=[str(program_dir.parent)],
     )

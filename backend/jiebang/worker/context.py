@@ -40,4 +40,5 @@ class JobContext:
     reference_dir: Path | None = None
     result: dict[str, Any] | None = None
     decoder_hash: str | None = None
+    complexity: dict[str, dict[str, float]] | None = None  # per item, from the run sandbox
     logs: dict[str, str] = field(default_factory=dict)

@@ -31,6 +31,7 @@ from jiebang.worker.command_scorer import result_from_scores, run_command_scorer
 from jiebang.worker.context import JobContext, StageFailed, platform_fault, team_fault
 from jiebang.worker.program_cache import program_dir_for
 from jiebang.worker.reference_cache import reference_dir_for
+from jiebang.worker.timed_run import complexity_rule, record_complexity, run_timed
 from jiebang_eval.contract import EvaluationResult
 
 TEAM_SUBMITTED_DIR = "submitted"  # code tracks: the team's own files, beside the outputs
@@ -105,22 +106,34 @@ def run(ctx: JobContext) -> None:
     # the evaluator reads the program's outputs at /submission, and the team's own files
     # (e.g. bitstreams, whose size gives the rate) under /submission/submitted
     ctx.scored_dir = ctx.workdir / "scored"
+    limits = _limits(ctx, "run", RUN_STAGE_DEFAULTS)
+    rule = complexity_rule(ctx)
+
+    def check(result: SandboxResult) -> None:
+        ctx.logs |= _tails(result, "run")
+        if not result.succeeded:
+            raise team_fault(
+                f"your program failed: {result.reason('en')}",
+                f"您的程序运行失败：{result.reason('zh')}",
+            )
+
     try:
-        result = run_stage(
-            program_dir=ctx.submission_dir,
-            entrypoint_argv=manifest.entrypoint,
-            inputs_dir=inputs,
-            output_dir=ctx.scored_dir,
-            limits=_limits(ctx, "run", RUN_STAGE_DEFAULTS),
-        )
+        if rule is not None:  # once per sequence, each timed against the anchor decoder
+            run_timed(
+                ctx, rule, entrypoint=manifest.entrypoint, inputs=inputs, limits=limits, check=check
+            )
+        else:
+            check(
+                run_stage(
+                    program_dir=ctx.submission_dir,
+                    entrypoint_argv=manifest.entrypoint,
+                    inputs_dir=inputs,
+                    output_dir=ctx.scored_dir,
+                    limits=limits,
+                )
+            )
     except SandboxUnavailable as exc:
         raise platform_fault(str(exc)) from exc
-    ctx.logs |= _tails(result, "run")
-    if not result.succeeded:
-        raise team_fault(
-            f"your program failed: {result.reason('en')}",
-            f"您的程序运行失败：{result.reason('zh')}",
-        )
     reserved = ctx.scored_dir / TEAM_SUBMITTED_DIR
     if reserved.exists() or reserved.is_symlink():
         raise team_fault(
@@ -232,4 +245,4 @@ def _read_result(path: Path, sandbox: SandboxResult) -> dict:
     return result.model_dump(mode="json")
 
 
-STAGES = (fetch, unpack, run, score)
+STAGES = (fetch, unpack, run, score, record_complexity)
