@@ -36,7 +36,7 @@ def describe(key: str, version: str | None = None) -> dict[str, Any] | None:
     An installed evaluator not yet published is published first (by content hash), so
     installed and uploaded evaluators reach workers the same way.
     """
-    from jiebang.artifacts import builtins, service
+    from jiebang.artifacts import builtins
     from jiebang.storage.config import get_store
 
     with Session(get_engine(), expire_on_commit=False) as db:
