@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test'
 import { statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { apiToken, login, shot, uid } from './helpers'
+import { apiToken, field, login, shot, uid } from './helpers'
 
 const SCORE_WAIT_MS = Number(process.env.E2E_SCORE_WAIT_MS ?? 180_000)
 
@@ -49,7 +49,7 @@ test('participant: Data tab downloads, the sample scores, a fake zip is refused 
   await expect(page.getByTestId('quota-scoring')).toBeVisible()
   await expect(page.getByTestId('quota-rule')).toContainText('失败尝试')
   await page.getByTestId('dropzone').locator('input[type=file]').setInputFiles(samplePath)
-  await page.getByTestId('submit-description').locator('input').fill('基线原样提交')
+  await field(page, 'submit-description').first().fill('基线原样提交')
   await page.getByTestId('submit-start').click()
   await expect(page.getByTestId('view-submission')).toBeVisible({ timeout: 60_000 })
   await page.getByTestId('view-submission').click()

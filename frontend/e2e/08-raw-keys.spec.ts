@@ -71,7 +71,9 @@ async function saveLocale(request: APIRequestContext, locale: string): Promise<v
 }
 
 async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle').catch(() => undefined)
+  // no 'networkidle': signed-in pages hold an event stream open
+  await page.locator('main').first().waitFor()
+  await page.waitForTimeout(500)
   await page.locator('.el-skeleton').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined)
   await page.waitForTimeout(300)
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { i18n } from '@/i18n'
-import { actorLabel, auditActionLabel, categoryLabel, healthFieldLabel, humanise, metricLabel, metricUnit, workerLabel } from '@/utils/labels'
+import { actorLabel, auditActionLabel, categoryLabel, healthFieldLabel, historyNote, humanise, metricLabel, metricUnit, workerLabel } from '@/utils/labels'
 import { contestStage, dateSpan, phaseState } from '@/utils/stage'
 import { finalBoard, shownRank, tiedRanks } from '@/utils/board'
 import { layoutColumns } from '@/utils/trackData'
@@ -51,6 +51,12 @@ describe('labels never show raw keys', () => {
       expect(healthFieldLabel('current_job_id')).toBe(zh ? '当前任务' : 'Current job')
     })
   }
+  it('puts pipeline notes in words and leaves people\'s notes alone', () => {
+    i18n.global.locale.value = 'zh-CN'
+    expect(historyNote('initial by video_codec_rd 1.0.0')).toBe('首次评测（评测器版本 1.0.0）')
+    expect(historyNote('submission: 缺少片段 foreman')).toBe('提交的文件有问题: 缺少片段 foreman')
+    expect(historyNote('Re-ran locally')).toBe('Re-ran locally')
+  })
   it('humanises separators', () => {
     expect(humanise('current_job_id')).toBe('Current job id')
   })

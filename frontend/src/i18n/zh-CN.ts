@@ -504,6 +504,8 @@ const zh: Messages = {
     check: { database: '数据库', storage: '对象存储', broker: '消息队列', redis: 'Redis', feed: '变更推送' },
     ok: '正常',
     item: '项目 {code}',
+    noteInitial: '首次评测（评测器版本 {version}）',
+    noteRescore: '重新评测（评测器版本 {version}）',
     submission: '提交 {id}',
   },
   stage: {

@@ -79,3 +79,14 @@ export function workerLabel(name: string): string {
 export function auditActor(entry: { actor: string; actor_name?: string | null }): string {
   return entry.actor_name || actorLabel(entry.actor)
 }
+
+/** A status-history note in words: the pipeline writes "initial by <evaluator> <version>" and
+ * "<failure category>: <message>"; other notes are people's own text and pass through. */
+export function historyNote(note: string | null | undefined): string {
+  if (!note) return ''
+  const scored = /^(initial|rescore) by \S+ (\S+)$/.exec(note)
+  if (scored) return say(scored[1] === 'initial' ? 'labels.noteInitial' : 'labels.noteRescore', { version: scored[2] })
+  const failed = /^(rejected|submission|infrastructure|evaluator|disqualified): ([\s\S]*)$/.exec(note)
+  if (failed) return `${failureCategoryLabel(failed[1])}: ${failed[2]}`
+  return note
+}
