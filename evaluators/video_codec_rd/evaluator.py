@@ -163,9 +163,11 @@ SPEC = EvaluatorSpec(
                 f"BD-rate (anchor {k})",
                 "lower",
                 "%",
-                f"与 bd_rate 相同，对照参考数据中第 {k} 个锚点（config.extra_anchors）。",
-                f"As bd_rate, against the reference's anchor {k} (config.extra_anchors).",
+                f"与 BD-rate 相同，对照参考数据中第 {k} 个锚点（评测器配置的额外锚点）。",
+                f"As BD-rate, against the reference's anchor {k} (an extra anchor of the evaluator's configuration).",
             )
+            for k in (2, 3)
+        ),
         # Measured by the worker in the run sandbox on code tracks that set
         # sandbox_limits.complexity (backend/jiebang/worker/complexity.py).
         _metric(
@@ -210,8 +212,6 @@ SPEC = EvaluatorSpec(
             "Bytes of the program files in the upload (the sequences' bitstream folders "
             "excluded).",
             precision=0,
-        ),
-            for k in (2, 3)
         ),
     ],
     primary_metric="bd_rate",
