@@ -29,9 +29,14 @@ class YAMLBudget:
     max_bytes: int = 4 * 1024 * 1024
     max_nodes: int = 200_000
     max_depth: int = 64
+    # Codabench v1.5 bundles use anchors (``leaderboard: *RESULTS``); with this set, an alias
+    # is expanded and every value it stands for counts against ``max_nodes``, so a
+    # "billion laughs" file is refused at the alias that crosses the budget.
+    allow_aliases: bool = False
 
 
 DEFAULT_BUDGET = YAMLBudget()
+ALIAS_BUDGET = YAMLBudget(allow_aliases=True)
 
 
 class YAMLRefused(ValueError):
@@ -66,8 +71,46 @@ class _BoundedLoader(yaml.SafeLoader):
         self.budget = budget
         self.node_count = 0
         self.depth = 0
+        self.sizes: dict[int, int] = {}
+        self.open_anchors: list[str] = []
+
+    def _expanded_size(self, node: yaml.Node, line: int) -> int:
+        """Values ``node`` stands for once expanded (memoised; a node inside itself refused)."""
+        known = self.sizes.get(id(node))
+        if known is not None:
+            if known < 0:
+                raise YAMLRefused(self.file_name, line, "a YAML alias refers to itself")
+            return known
+        self.sizes[id(node)] = -1
+        size = 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                size += self._expanded_size(key, line) + self._expanded_size(value, line)
+                if size > self.budget.max_nodes:
+                    break
+        elif isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                size += self._expanded_size(child, line)
+                if size > self.budget.max_nodes:
+                    break
+        self.sizes[id(node)] = size
+        return size
 
     def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent) and self.budget.allow_aliases:
+            event = self.peek_event()
+            line = _line(event)
+            if event.anchor in self.open_anchors:
+                raise YAMLRefused(self.file_name, line, "a YAML alias refers to itself")
+            node = super().compose_node(parent, index)
+            self.node_count += self._expanded_size(node, line)
+            if self.node_count > self.budget.max_nodes:
+                raise YAMLRefused(
+                    self.file_name,
+                    line,
+                    f"YAML aliases expand to more than {self.budget.max_nodes} values",
+                )
+            return node
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise YAMLRefused(
@@ -90,7 +133,12 @@ class _BoundedLoader(yaml.SafeLoader):
                     _line(self.peek_event()),
                     f"nested deeper than {self.budget.max_depth} levels",
                 )
-            return super().compose_node(parent, index)
+            anchor = getattr(self.peek_event(), "anchor", None)
+            self.open_anchors.append(anchor or "")
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.open_anchors.pop()
         finally:
             self.depth -= 1
 
