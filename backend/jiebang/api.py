@@ -19,6 +19,7 @@ from jiebang.evaluation.health import router as health_router
 from jiebang.evaluation.holds_router import router as holds_router
 from jiebang.evaluation.router import router as worker_router
 from jiebang.halloffame.router import public_router as halloffame_public
+from jiebang.integrity.router import router as integrity_router
 from jiebang.judging.router import public_router as judging_public
 from jiebang.judging.router import router as judging_router
 from jiebang.leaderboards.router import public_router as leaderboards_public
@@ -48,6 +49,7 @@ AUTHENTICATED_ROUTERS = (
     submissions_router,
     leaderboards_router,
     judging_router,
+    integrity_router,
     bundles_router,
     health_router,
     holds_router,

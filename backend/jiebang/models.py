@@ -11,6 +11,7 @@ from jiebang.challenge_lists.models import (
 from jiebang.contests.models import Contest, Phase, Track
 from jiebang.evaluation.models import EvaluationJob, FaultRelease, Score, WorkerHeartbeat
 from jiebang.feed.models import StreamTicket
+from jiebang.integrity.models import Fingerprint
 from jiebang.judging.models import AuditLog, SubmissionReview
 from jiebang.leaderboards.models import ResultVersion
 from jiebang.ops.models import ReadinessProbe
@@ -28,6 +29,7 @@ __all__ = [
     "Contest",
     "EvaluationJob",
     "FaultRelease",
+    "Fingerprint",
     "Phase",
     "QuotaCounter",
     "ReadinessProbe",

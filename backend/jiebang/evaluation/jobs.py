@@ -13,6 +13,7 @@ from jiebang.core.errors import Conflict
 from jiebang.core.i18n import translate
 from jiebang.evaluation import queue, registry
 from jiebang.evaluation.models import EvaluationJob, JobResult, JobSpec, JobStatus, Score
+from jiebang.integrity import service as integrity_service
 from jiebang.sandbox import SCORE_STAGE_DEFAULTS
 from jiebang.storage.backend import ObjectStore
 from jiebang.storage.models import StoredObject
@@ -128,6 +129,8 @@ def record(db: Session, *, job: EvaluationJob, body: JobResult) -> Submission:
     job.logs = {k: v[-20_000:] for k, v in body.logs.items()}
     if body.decoder_hash:
         sub.decoder_hash = body.decoder_hash
+    if body.file_hashes is not None:
+        sub.file_hashes = dict(body.file_hashes)
     if body.outcome == "scored" and body.result is not None:
         _record_score(db, job=job, sub=sub, result=body.result, actor=actor)
     elif body.outcome == "invalid_submission":
@@ -171,7 +174,8 @@ def _record_score(
         warnings=list(result.get("warnings", [])),
         logs=dict(job.logs),
     )
-    queue.record_score(db, job=job, score=score)
+    recorded = queue.record_score(db, job=job, score=score)
+    integrity_service.record_fingerprints(db, sub=sub, items=recorded.items)
     if sub.status == SubmissionStatus.running:
         lifecycle.move(
             db,

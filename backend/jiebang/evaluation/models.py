@@ -146,3 +146,4 @@ class JobResult(SQLModel):
     result: dict[str, Any] | None = None
     logs: dict[str, str] = {}
     decoder_hash: str | None = None
+    file_hashes: dict[str, str] | None = None  # sha256 by path, from the unpack

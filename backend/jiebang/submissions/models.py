@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 from jiebang.db import EnumString, UTCDateTime, utcnow
@@ -62,6 +62,8 @@ class Submission(SQLModel, table=True):
     failure_message_zh: str | None = Field(default=None, max_length=4000)  # the same, zh-CN
     selected: bool = False  # final selection for the private leaderboard
     decoder_hash: str | None = Field(default=None, max_length=64)
+    # sha256 by path of the files in the upload, from the worker's unpack (integrity/)
+    file_hashes: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     queued_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -40,5 +40,6 @@ class JobContext:
     reference_dir: Path | None = None
     result: dict[str, Any] | None = None
     decoder_hash: str | None = None
+    file_hashes: dict[str, str] | None = None  # sha256 by path of the unpacked upload
     complexity: dict[str, dict[str, float]] | None = None  # per item, from the run sandbox
     logs: dict[str, str] = field(default_factory=dict)

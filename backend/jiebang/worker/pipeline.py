@@ -45,7 +45,11 @@ def evaluate(
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return report | {"logs": ctx.logs, "decoder_hash": ctx.decoder_hash}
+    return report | {
+        "logs": ctx.logs,
+        "decoder_hash": ctx.decoder_hash,
+        "file_hashes": ctx.file_hashes,
+    }
 
 
 def process(spec: JobSpec, *, api: WorkerAPI, scratch_root: Path, cache_dir: Path) -> None:

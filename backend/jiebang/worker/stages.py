@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from jiebang.artifacts.models import KIND_COMMAND
+from jiebang.integrity.fingerprints import file_hashes
 from jiebang.runtimes import PreparedRuntime, RuntimeFailed, parse_runtime_spec, prepare
 from jiebang.sandbox import (
     RUN_STAGE_DEFAULTS,
@@ -63,6 +64,7 @@ def unpack(ctx: JobContext) -> None:
     except ArchiveRejected as exc:
         raise team_fault(str(exc), exc.zh) from exc
     ctx.upload.unlink()
+    ctx.file_hashes = file_hashes(ctx.submission_dir)  # for judges: copies across teams
     if report.kind != "file":
         markers = MANIFEST_NAMES if ctx.spec.submission_kind == "code" else ()
         folder = unwrap_single_folder(ctx.submission_dir, ctx.reference_dir, markers=markers)

@@ -1,0 +1,1 @@
+"""Copied entries: fingerprints of scored submissions and the pairs that share one (judges only)."""
