@@ -4,13 +4,16 @@ published into the registry like any upload: idempotent, by content hash."""
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
 from jiebang.artifacts import service
+from jiebang.artifacts.describe import DescribeFailed
 from jiebang.artifacts.models import ScoringProgram
-from jiebang.artifacts.packing import PackingRefused, program_files
+from jiebang.artifacts.packing import PackingRefused, pack, program_files
 from jiebang.core.errors import DomainError
 from jiebang.evaluation.registry import evaluator_dirs
 from jiebang.storage.backend import ObjectStore
@@ -64,3 +67,20 @@ def publish_builtins(*, db: Session, store: ObjectStore) -> list[ScoringProgram]
         if program is not None:
             published.append(program)
     return published
+
+
+def describe_installed(key: str) -> dict[str, Any] | None:
+    """The spec of the installed evaluator ``key`` without any registry (described in the
+    sandbox, once per content hash), for tools that run without a database."""
+    folder = evaluator_dirs().get(key)
+    if folder is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="jiebang-describe-") as work:
+        try:
+            sha256 = pack(folder, Path(work) / "program.tar")
+        except PackingRefused:
+            return None
+    try:
+        return service.described_spec(folder, sha256)
+    except DescribeFailed:
+        return None

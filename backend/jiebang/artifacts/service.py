@@ -129,17 +129,23 @@ def publish_folder(
         return program, True
 
 
+def described_spec(folder: Path, sha256: str) -> dict[str, Any]:
+    """The evaluator's spec, described in the sandbox once per content hash."""
+    spec = _described.get(sha256)
+    if spec is None:
+        spec = describe_in_sandbox(folder)
+        _described[sha256] = spec
+    return dict(spec)
+
+
 def _describe(folder: Path, sha256: str, *, key: str | None) -> dict[str, Any]:
     """Kind, key, version (None: numbered), spec, manifest, runtime and GPUs of a folder."""
     if (folder / "evaluator.py").is_file():
-        spec = _described.get(sha256)
-        if spec is None:
-            try:
-                spec = describe_in_sandbox(folder)
-            except DescribeFailed as exc:
-                zh = f"运行 describe 失败（需要 SPEC 与 evaluate(ctx)）：{exc.detail}"
-                raise ProgramRejected("evaluator.py", exc.detail, zh) from exc
-            _described[sha256] = spec
+        try:
+            spec = described_spec(folder, sha256)
+        except DescribeFailed as exc:
+            zh = f"运行 describe 失败（需要 SPEC 与 evaluate(ctx)）：{exc.detail}"
+            raise ProgramRejected("evaluator.py", exc.detail, zh) from exc
         program_key = key or str(spec["key"])
         return {
             "kind": KIND_EVALUATOR,

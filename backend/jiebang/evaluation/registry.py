@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from jiebang.config import get_settings
@@ -37,6 +38,16 @@ def describe(key: str, version: str | None = None) -> dict[str, Any] | None:
     installed and uploaded evaluators reach workers the same way.
     """
     from jiebang.artifacts import builtins
+
+    try:
+        return _describe_registered(key, version)
+    except SQLAlchemyError:  # no registry database here (e.g. `jiebang bundle validate`)
+        spec = builtins.describe_installed(key)
+        return spec if spec is not None and version in (None, spec.get("version")) else None
+
+
+def _describe_registered(key: str, version: str | None) -> dict[str, Any] | None:
+    from jiebang.artifacts import builtins
     from jiebang.storage.config import get_store
 
     with Session(get_engine(), expire_on_commit=False) as db:
@@ -61,8 +72,11 @@ def known_keys() -> list[str]:
     """Every evaluator key a track may use: installed ones and uploaded ones."""
     from jiebang.artifacts import service
 
-    with Session(get_engine()) as db:
-        uploaded = {p.key for p in service.list_latest(db=db)}
+    try:
+        with Session(get_engine()) as db:
+            uploaded = {p.key for p in service.list_latest(db=db)}
+    except SQLAlchemyError:
+        uploaded = set()
     return sorted(uploaded | set(evaluator_dirs()))
 
 
