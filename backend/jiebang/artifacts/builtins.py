@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from jiebang.artifacts import service
@@ -42,6 +43,9 @@ def publish_builtin(*, db: Session, store: ObjectStore, key: str) -> ScoringProg
         db.rollback()
         log.warning("built-in evaluator %s not published: %s", key, exc.message())
         return None
+    except IntegrityError:  # another process published the same content at the same moment
+        db.rollback()
+        return service.latest(db=db, key=key)
     if created:
         db.commit()
         log.info("published built-in evaluator %s %s (%s)", key, program.version, program.sha256)
