@@ -3,6 +3,8 @@ same per-item metrics from different files; never readable by a team."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -58,3 +60,37 @@ def test_copies_across_teams_are_flagged_to_judges_only(
     mine = client.get(f"/api/v1/phases/{ids['phase']}/submissions/mine", headers=teams["A"])
     assert mine.status_code == 200
     assert "file_hashes" not in mine.text and "similar" not in mine.text
+
+
+PREDICT = b"""
+import pathlib
+ids = pathlib.Path("/inputs/ids.txt").read_text().split()
+pathlib.Path("/output/scores.txt").write_text("".join(f"{i} {n + 1}\\n" for n, i in enumerate(ids)))
+"""
+
+
+def test_code_tracks_compare_the_program_files(
+    client: TestClient, organiser, judge, make_user, tmp_path: Path
+) -> None:
+    reference = {"truth.txt": b"a 1\nb 2\nc 3\nd 4\n", "inputs/ids.txt": b"a b c d\n"}
+    ids = setup_phase(
+        client, organiser, track_overrides={"submission_kind": "code"}, reference=reference
+    )
+    program = tar_bytes(
+        {
+            "jiebang.json": json.dumps({"entrypoint": ["python3", "predict.py"]}).encode(),
+            "predict.py": PREDICT,
+        }
+    )
+    for name, data, filename in [
+        ("P", program, "p.tar"),
+        ("Q", gzip.compress(program, mtime=0), "q.tar.gz"),  # another upload, the same files
+    ]:
+        headers = team_headers(client, make_user, ids["contest"], name)
+        response = submit(client, headers, ids["phase"], data, filename)
+        assert response.status_code == 200, response.text
+    assert drain(client, tmp_path) == 2
+
+    (pair,) = _pairs(client, judge, ids["phase"]).values()
+    kinds = {m["kind"] for m in pair["matches"]}
+    assert "program" in kinds and "upload" not in kinds
