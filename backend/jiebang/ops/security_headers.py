@@ -38,7 +38,9 @@ def content_security_policy(
     *, connect: tuple[str, ...] = (), script_hashes: tuple[str, ...] = ()
 ) -> str:
     """The policy; ``script_hashes`` admit inline scripts by their 'sha256-…' source."""
-    scripts = " ".join(("'self'", *(f"'{h}'" for h in script_hashes)))
+    # 'wasm-unsafe-eval' lets the upload page compile its SHA-256 WebAssembly (hash-wasm, in a
+    # worker) without admitting eval() of strings
+    scripts = " ".join(("'self'", "'wasm-unsafe-eval'", *(f"'{h}'" for h in script_hashes)))
     directives = [
         "default-src 'self'",
         f"script-src {scripts}",
