@@ -117,3 +117,28 @@ def test_a_runtime_that_does_not_resolve_blocks_publishing(
     codes = {m["code"] for m in refused.json()["missing"]}
     assert {"runtime", "check"} <= codes
     get_runtime_settings.cache_clear()
+
+
+def test_a_check_goes_stale_when_the_track_changes(
+    client: TestClient, organiser: dict[str, str]
+) -> None:
+    ids = setup_phase(client, organiser)
+    sample = client.put(
+        f"/api/v1/tracks/{ids['track']}/sample",
+        files={"file": ("scores.txt", b"a 1\nb 2\nc 3\nd 4\n", "text/plain")},
+        headers=organiser,
+    )
+    assert sample.status_code == 200, sample.text
+    check = client.post(f"/api/v1/tracks/{ids['track']}/check", headers=organiser)
+    assert check.json()["status"] == "passed", check.json()
+    assert check.json()["result"]["metrics"]
+    url = f"/api/v1/contests/{ids['contest']}/readiness"
+    assert client.get(url, headers=organiser).json() == {"ready": True, "missing": []}
+    edited = client.patch(
+        f"/api/v1/tracks/{ids['track']}", json={"time_limit_seconds": 300}, headers=organiser
+    )
+    assert edited.status_code == 200, edited.text
+    [stale] = client.get(url, headers=organiser).json()["missing"]
+    assert stale["code"] == "check" and "changed since its last check" in stale["message_en"]
+    assert client.post(f"/api/v1/tracks/{ids['track']}/check", headers=organiser).status_code == 200
+    assert client.get(url, headers=organiser).json()["ready"] is True

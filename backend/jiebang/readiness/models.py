@@ -22,6 +22,8 @@ class TrackCheck(SQLModel, table=True):
     evaluator_key: str = Field(max_length=64)
     evaluator_version: str = Field(max_length=32)
     program_sha256: str = Field(default="", max_length=64)
+    # what was checked: sample, reference, split, config and limits (a change makes it stale)
+    inputs_sha256: str = Field(default="", max_length=64)
     outcome: str = Field(default="", max_length=32)  # the pipeline's: scored, evaluator_error…
     message: str = Field(default="", max_length=4000)
     message_zh: str = Field(default="", max_length=4000)
@@ -38,6 +40,7 @@ class TrackCheckPublic(SQLModel):
     evaluator_key: str
     evaluator_version: str
     program_sha256: str
+    inputs_sha256: str
     outcome: str
     message: str
     message_zh: str

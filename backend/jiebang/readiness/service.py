@@ -3,6 +3,8 @@ the track's sample submission, in the sandbox, with no queue in between)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -66,6 +68,26 @@ def _program(db: Session, track: Track) -> ScoringProgram | None:
     return program
 
 
+def inputs_digest(db: Session, track: Track) -> str:
+    """sha256 of what a check depends on besides the program: the sample submission, the
+    checked phase's reference data and split, the track's configuration and limits."""
+    contest = db.get(Contest, track.contest_id)
+    sample = (
+        latest_sample(db, contest_slug=contest.slug, track_slug=track.slug) if contest else None
+    )
+    phase = _check_phase(db, track)
+    reference = db.get(StoredObject, phase.reference_object_id) if phase else None
+    document = {
+        "sample": sample.sha256 if sample else None,
+        "reference": reference.sha256 if reference else None,
+        "splits": jobs.splits_of(phase) if phase else None,
+        "config": track.evaluator_config,
+        "limits": jobs.limits_of(track),
+        "kind": str(track.submission_kind),
+    }
+    return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def missing_for_track(db: Session, track: Track) -> list[MissingItem]:
     """What keeps this track from being published, each naming the field to fix."""
     missing: list[MissingItem] = []
@@ -105,6 +127,10 @@ def missing_for_track(db: Session, track: Track) -> list[MissingItem]:
     )
     if check is None or not current:
         en, zh = "the track has not been checked yet", "该赛道尚未通过检查"
+        missing.append(_item(track, "check", "check", en, zh))
+    elif check.inputs_sha256 != inputs_digest(db, track):
+        en = "the track changed since its last check (sample, data, split or settings)"
+        zh = "该赛道自上次检查后已有变更（示例提交、数据、划分或设置），请重新检查"
         missing.append(_item(track, "check", "check", en, zh))
     elif check.status != "passed":
         en = f"the last check failed: {check.message}"
@@ -179,6 +205,7 @@ def run_check(
         check = _run(db=db, store=store, track=track, phase=phase, sample=sample, work=work_root)
         check.program_sha256 = program.sha256
         check.created_by = user.id if user else None
+    check.inputs_sha256 = inputs_digest(db, track)
     db.add(check)
     db.commit()
     db.refresh(check)

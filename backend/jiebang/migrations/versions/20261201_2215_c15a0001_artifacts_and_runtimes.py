@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("evaluator_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("evaluator_version", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("program_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("inputs_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("message", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
         sa.Column("message_zh", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
