@@ -4,6 +4,7 @@ Organisers and judges also see the hidden reference listed; it is never served t
 
 from __future__ import annotations
 
+import json
 import tarfile
 
 from sqlmodel import Session, SQLModel, col, select
@@ -16,6 +17,8 @@ from jiebang.storage.backend import ObjectStore, StorageUnavailable
 from jiebang.storage.models import StoredObject
 
 SAMPLE_PREFIX = "samples"
+# layout tables by (devkit, reference, evaluator, config): probing headers once per archive
+_LAYOUTS: dict[tuple[str, str, str, str], list[layout_mod.LayoutRow]] = {}
 
 
 class DataFile(SQLModel):
@@ -146,14 +149,24 @@ def track_data(
             for m in members
         ]
         reference = _first_reference(db, track)
-        rows = layout_mod.layout(
-            members,
-            _reader(store, devkit),
-            evaluator=track.evaluator_key,
-            config=track.evaluator_config,
-            reference=tar_members(store, reference) if reference else None,
-            read_reference=_reader(store, reference) if reference else None,
+        cache_key = (
+            devkit.sha256,
+            reference.sha256 if reference else "",
+            track.evaluator_key,
+            json.dumps(track.evaluator_config, sort_keys=True, default=str),
         )
+        if cache_key not in _LAYOUTS:
+            if len(_LAYOUTS) >= 64:
+                _LAYOUTS.pop(next(iter(_LAYOUTS)))
+            _LAYOUTS[cache_key] = layout_mod.layout(
+                members,
+                _reader(store, devkit),
+                evaluator=track.evaluator_key,
+                config=track.evaluator_config,
+                reference=tar_members(store, reference) if reference else None,
+                read_reference=_reader(store, reference) if reference else None,
+            )
+        rows = [row.model_copy() for row in _LAYOUTS[cache_key]]
         archive = DataArchive(
             filename=f"{track.slug}-public.tar",
             size=devkit.size,
