@@ -17,6 +17,13 @@ then the evaluator (PSNR + SSIM + VMAF, MS-SSIM off) through
 usable (else it falls back to a plain subprocess and says so).
 Target: evaluator / bare libvmaf ≤ 1.15.
 
+With ``--ms-ssim`` it times instead the evaluator (plain subprocess, default
+``parallel_jobs``) three ways: PSNR + SSIM + VMAF (MS-SSIM off), plus MS-SSIM by
+libvmaf's ``float_ms_ssim`` (``ms_ssim_libvmaf``), and plus MS-SSIM by
+``jiebang_eval.metrics.ms_ssim`` on the decoded frames (the default); it prints the
+time MS-SSIM adds each way and its ratio to the PSNR + SSIM + VMAF time
+(target: the numpy path adds ≤ 1.0×).
+
 The machine may be shared, so every variant runs ``--repeats`` times,
 interleaved, and the minimum wall time is kept (and printed with the CPU
 seconds of the children, which contention disturbs less).
@@ -109,11 +116,25 @@ def prepare(root: Path, frames: int) -> tuple[Path, Path]:
 
 
 def run_evaluator(
-    root: Path, reference: Path, submission: Path, parallel_jobs: int, *, sandboxed: bool
+    root: Path,
+    reference: Path,
+    submission: Path,
+    parallel_jobs: int,
+    *,
+    sandboxed: bool,
+    ms_ssim: str | None = None,
 ) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds, how it ran) of one evaluator run."""
-    config = root / f"config_{parallel_jobs}.json"
-    settings = {"compute_ms_ssim": False, "n_threads": 2, "parallel_jobs": parallel_jobs}
+    """(wall seconds, CPU seconds, how it ran) of one evaluator run.
+
+    ``ms_ssim``: None (off), ``"libvmaf"`` or ``"numpy"``.
+    """
+    config = root / f"config_{parallel_jobs}_{ms_ssim}.json"
+    settings = {
+        "compute_ms_ssim": ms_ssim is not None,
+        "ms_ssim_libvmaf": ms_ssim == "libvmaf",
+        "n_threads": 2,
+        "parallel_jobs": parallel_jobs,
+    }
     config.write_text(json.dumps(settings))
     evaluator = Path(__file__).resolve().parents[1] / "evaluators" / "video_codec_rd"
     out = root / f"out_{parallel_jobs}_{time.monotonic_ns()}"  # the sandbox wants a fresh dir
@@ -177,7 +198,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--ms-ssim", action="store_true", help="time the MS-SSIM paths only")
     args = parser.parse_args()
+    if args.ms_ssim:
+        bench_ms_ssim(args.frames, args.repeats)
+        return
     with tempfile.TemporaryDirectory(prefix="bench_codec_") as work:
         root = Path(work)
         reference, submission = prepare(root, args.frames)
@@ -223,6 +248,36 @@ def main() -> None:
             cpu = best[label][1] / best[base][1]
             mark = " (target ≤ 1.15)" if base == bases[0] else ""
             print(f"{label} / {base}: wall {wall:5.2f}×, CPU {cpu:5.2f}×{mark}")
+
+
+def bench_ms_ssim(frames: int, repeats: int) -> None:
+    """The ``--ms-ssim`` mode of the module docstring."""
+    with tempfile.TemporaryDirectory(prefix="bench_codec_") as work:
+        root = Path(work)
+        reference, submission = prepare(root, frames)
+        variants = {"PSNR+SSIM+VMAF": None, "+ MS-SSIM libvmaf": "libvmaf"}
+        variants["+ MS-SSIM numpy"] = "numpy"
+        best: dict[str, tuple[float, float, str]] = {}
+        for _ in range(repeats):
+            for label, mode in variants.items():
+                outcome = run_evaluator(
+                    root, reference, submission, 2, sandboxed=False, ms_ssim=mode
+                )
+                if label not in best or outcome[0] < best[label][0]:
+                    best[label] = outcome
+    print(f"evaluator, 1080p × {frames} frames × {len(QPS)} rate points, best of {repeats}")
+    for label, (seconds, cpu, _) in best.items():
+        print(f"{label:20s}: {seconds:7.2f} s wall, {cpu:7.2f} s CPU")
+    base_wall, base_cpu, _ = best["PSNR+SSIM+VMAF"]
+    for label in list(variants)[1:]:
+        wall, cpu = best[label][0] - base_wall, best[label][1] - base_cpu
+        print(
+            f"MS-SSIM {label[10:]:7s} adds {wall:7.2f} s wall ({wall / base_wall:5.2f}× PSNR+SSIM+VMAF),"
+            f" {cpu:7.2f} s CPU ({cpu / base_cpu:5.2f}×)  (target numpy ≤ 1.00×)"
+        )
+    numpy_add = best["+ MS-SSIM numpy"][0] - base_wall
+    libvmaf_add = best["+ MS-SSIM libvmaf"][0] - base_wall
+    print(f"libvmaf MS-SSIM time / numpy MS-SSIM time: {libvmaf_add / numpy_add:5.2f}×")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ reference are split into one branch per analysis filter of a single filter
 graph: ``psnr`` (per-frame values via ``metadata=print``, because its
 ``stats_file`` rounds to 2 decimals), ``ssim`` with ``stats_file`` and
 ``libvmaf`` with ``log_fmt=json`` (built-in models such as
-``version=vmaf_v0.6.1``; MS-SSIM from the ``float_ms_ssim`` feature). Both
+``version=vmaf_v0.6.1``). MS-SSIM is computed from the decoded frames themselves
+(:mod:`jiebang_eval.metrics.ffmpeg_ms_ssim`: the graph's output carries them, as raw
+luma on ffmpeg's standard output, to a numpy equal of libvmaf's ``float_ms_ssim``,
+which is ~10× faster), or, with ``ms_ssim_libvmaf``, by that libvmaf feature. Both
 inputs are re-timed to ``pts = N`` so frames pair by index whatever the
 container claims. Every analysis stops at the shorter input (``shortest=1``)
 and the reference gets one padding frame (``tpad=stop=1``), so the number of
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jiebang_eval.media.rawvideo import RawVideoFormat
+from jiebang_eval.metrics.ffmpeg_ms_ssim import check_ms_ssim_size, run_scoring_luma
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
 VMAF_MODEL_NAMES = {
@@ -64,6 +68,9 @@ class QualityOptions:
     # Scale both videos (bicubic) to this size before VMAF only; PSNR, SSIM and MS-SSIM
     # stay at the native size.
     vmaf_scale: tuple[int, int] | None = None
+    # MS-SSIM by libvmaf's float_ms_ssim feature instead of jiebang_eval.metrics.ms_ssim
+    # on the decoded frames (the same values, ~10× slower).
+    ms_ssim_libvmaf: bool = False
 
 
 @dataclass
@@ -109,22 +116,30 @@ def build_filter_graph(options: QualityOptions, log_dir: Path) -> str:
         for version in options.vmaf_models
     ]
     scaled = bool(models) and options.vmaf_scale is not None
+    libvmaf_ms_ssim = options.ms_ssim and options.ms_ssim_libvmaf
     prefix = f":n_threads={options.n_threads}"
     scaled_branch = -1
-    if models or options.ms_ssim:
+    if models or libvmaf_ms_ssim:
         vmaf = f"libvmaf=shortest=1:log_path={_filter_path(log_dir / 'vmaf.json')}:log_fmt=json"
         vmaf += prefix
         if models:
             vmaf += ":model=" + "|".join(models)
-        if options.ms_ssim and not scaled:
+        if libvmaf_ms_ssim and not scaled:
             vmaf += ":feature=name=float_ms_ssim"
         scaled_branch = len(branches) if scaled else -1
         branches.append(vmaf)
-    if options.ms_ssim and scaled:
+    if libvmaf_ms_ssim and scaled:
         ms_log = _filter_path(log_dir / "ms_ssim.json")
         branches.append(
             f"libvmaf=shortest=1:log_path={ms_log}:log_fmt=json{prefix}:feature=name=float_ms_ssim"
         )
+    out_branch = len(branches) - 1
+    if options.ms_ssim and not libvmaf_ms_ssim:  # [out]: the native-size decoded luma
+        unscaled = [i for i in range(len(branches)) if i != scaled_branch]
+        if not unscaled:  # a filter that only pairs the frames (shortest=1)
+            branches.append("psnr=shortest=1")
+            unscaled = [len(branches) - 1]
+        out_branch = unscaled[-1]
     if not branches:
         raise ValueError("no analysis requested")
     n = len(branches)
@@ -135,7 +150,9 @@ def build_filter_graph(options: QualityOptions, log_dir: Path) -> str:
         f"[1:v:0]settb=1/25,setpts=N,tpad=stop=1,split={n}{ref_labels}",
     ]
     for i, branch in enumerate(branches):
-        sink = "[out]" if i == n - 1 else ",nullsink"
+        sink = "[out]" if i == out_branch else ",nullsink"
+        if i == out_branch and options.ms_ssim and not libvmaf_ms_ssim:
+            sink = ",extractplanes=y[out]"
         inputs = f"[d{i}][r{i}]"
         if i == scaled_branch and options.vmaf_scale is not None:
             width, height = options.vmaf_scale
@@ -181,25 +198,39 @@ def measure_quality(
         build_filter_graph(options, log_dir),
         "-map",
         "[out]",
-        "-f",
-        "null",
-        "-",
     ]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
-    if completed.returncode != 0:
-        tail = " | ".join(completed.stderr.strip().splitlines()[-3:])
-        raise FfmpegError("ffmpeg quality pass failed", tail)
     log = FrameQualityLog()
+    if options.ms_ssim and not options.ms_ssim_libvmaf:
+        check_ms_ssim_size(fmt)
+        stderr_path = log_dir / "ffmpeg_stderr.log"
+        returncode, log.ms_ssim = run_scoring_luma(
+            [*command, "-f", "rawvideo", "-"],
+            reference=reference,
+            fmt=fmt,
+            stderr_path=stderr_path,
+            timeout_s=timeout_s,
+        )
+        stderr_text = stderr_path.read_text(errors="replace")
+    else:
+        completed = subprocess.run(
+            [*command, "-f", "null", "-"], capture_output=True, text=True, timeout=timeout_s
+        )
+        returncode, stderr_text = completed.returncode, completed.stderr
+    if returncode != 0:
+        tail = " | ".join(stderr_text.strip().splitlines()[-3:])
+        raise FfmpegError("ffmpeg quality pass failed", tail)
     if options.psnr:
         log.mse = parse_psnr_metadata((log_dir / "psnr_metadata.log").read_text())
     if options.ssim:
         log.ssim = parse_ssim_stats((log_dir / "ssim.log").read_text())
-    separate_ms_ssim = options.ms_ssim and bool(options.vmaf_models) and options.vmaf_scale
-    if options.vmaf_models or options.ms_ssim:
+    libvmaf_ms_ssim = options.ms_ssim and options.ms_ssim_libvmaf
+    separate_ms_ssim = libvmaf_ms_ssim and bool(options.vmaf_models) and options.vmaf_scale
+    if options.vmaf_models or libvmaf_ms_ssim:
         vmaf_text = (log_dir / "vmaf.json").read_text()
-        log.vmaf, log.ms_ssim = parse_vmaf_json(
-            vmaf_text, options.vmaf_models, options.ms_ssim and not separate_ms_ssim
+        log.vmaf, ms_ssim = parse_vmaf_json(
+            vmaf_text, options.vmaf_models, libvmaf_ms_ssim and not separate_ms_ssim
         )
+        log.ms_ssim = ms_ssim or log.ms_ssim
     if separate_ms_ssim:
         _, log.ms_ssim = parse_vmaf_json((log_dir / "ms_ssim.json").read_text(), (), True)
     return log
