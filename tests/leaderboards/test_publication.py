@@ -104,7 +104,9 @@ def test_publish_versions_exports_and_rescore_diff(
     assert old_csv == exported.text
 
     audit = client.get("/api/v1/judge/audit", params={"phase_id": phase}, headers=organiser).json()
-    assert [a["action"] for a in audit][:2] == ["publish", "publish"]
+    # phase edits (end_phase) are audited too since issue 15; the two publications lead
+    assert [a["action"] for a in audit if a["action"] == "publish"][:2] == ["publish", "publish"]
+    assert "phase.edit" in {a["action"] for a in audit}
 
     # Versions are immutable through the ORM as well.
     stored = publication.latest(db=db, phase_id=phase)
@@ -183,7 +185,9 @@ def test_audit_log_is_append_only(
     assert (
         client.post(f"/api/v1/phases/{b.ids['phase']}/freeze", headers=organiser).status_code == 200
     )
-    entry = db.exec(__import__("sqlmodel").select(AuditLog)).first()
+    entry = db.exec(
+        __import__("sqlmodel").select(AuditLog).where(AuditLog.action == "freeze")
+    ).first()
     assert entry is not None and entry.action == "freeze"
     entry.reason = "rewritten"
     db.add(entry)
