@@ -12,6 +12,7 @@ the same one-pass filter graph as submissions, and written to
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,8 +60,11 @@ def build_anchor(
     preset: str,
     definition: QualityDefinition,
     n_threads: int,
+    keep_bitstreams: Path | None = None,
 ) -> AnchorFile:
-    """Encode and measure every sequence at every QP."""
+    """Encode and measure every sequence at every QP; ``keep_bitstreams`` keeps each
+    bitstream as ``<dir>/<sequence>/qp<QP><ext>`` (what a code track's complexity gate
+    decodes with ffmpeg as the anchor decoder)."""
     demuxer, suffix = _ENCODERS[encoder]
     sequences: dict[str, list[RdPoint]] = {}
     with tempfile.TemporaryDirectory(prefix="jiebang_anchor_") as work:
@@ -82,6 +86,10 @@ def build_anchor(
                     log_dir=Path(work) / f"logs_{seq.name}_{qp}",
                 )
                 points.append(point)
+                if keep_bitstreams is not None:
+                    kept = keep_bitstreams / seq.name / f"qp{qp}{suffix}"
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(bitstream, kept)
             sequences[seq.name] = sorted(points, key=lambda p: p.kbps)
     return AnchorFile(encoder=encoder, qps=qps, definition=definition, sequences=sequences)
 
@@ -100,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vmaf-scale-to-model", action="store_true")
     parser.add_argument("--n-threads", type=int, default=2)
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--keep-bitstreams", type=Path, help="e.g. REFERENCE/anchor_bitstreams")
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {
         "compute_vmaf": not args.no_vmaf,
@@ -120,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         preset=args.preset,
         definition=QualityDefinition.model_validate(overrides),
         n_threads=args.n_threads,
+        keep_bitstreams=args.keep_bitstreams,
     )
     output = args.output or args.reference / "anchor.json"
     output.write_text(anchor.model_dump_json(indent=1), encoding="utf-8")

@@ -67,6 +67,7 @@ def codec_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
             *(sys.executable, "-m", "jiebang_eval.anchors", "--reference", str(ref)),
             *("--encoder", "libx265", "--preset", "ultrafast", "--qp", "40", "30"),
             *("--no-vmaf", "--no-ms-ssim", "--n-threads", "1"),
+            *("--keep-bitstreams", str(ref / "anchor_bitstreams")),
         ],
         capture_output=True,
         text=True,
@@ -77,8 +78,10 @@ def codec_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
         "sequences.json": (ref / "sequences.json").read_bytes(),
         "seqA.yuv": raw.read_bytes(),
         "anchor.json": (ref / "anchor.json").read_bytes(),
-        "anchor_bitstreams/seqA/r1.hevc": _hevc(raw, work / "a1.hevc", 40),
-        "anchor_bitstreams/seqA/r2.hevc": _hevc(raw, work / "a2.hevc", 30),
+        **{
+            f"anchor_bitstreams/seqA/{kept.name}": kept.read_bytes()
+            for kept in (ref / "anchor_bitstreams" / "seqA").iterdir()
+        },
     }
     team = {
         "seqA/r1.hevc": _hevc(raw, work / "t1.hevc", 38),
