@@ -6,6 +6,7 @@ import hashlib
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -124,6 +125,29 @@ class Settings(BaseSettings):
     )
     bundle_max_files: int = Field(
         100_000, ge=1, description="Most files (entries) a bundle archive may hold."
+    )
+    codabench_image_runtimes: dict[str, dict[str, Any]] = Field(
+        {
+            # Codabench's image carries the scientific stack; so does this runtime (on the
+            # workers' Python 3.11: map other images and versions for your workers)
+            "codalab/codalab-legacy:py312": {
+                "kind": "python",
+                "version": "3.11",
+                "requirements": [
+                    "numpy==2.2.6",
+                    "pandas==2.2.3",
+                    "scikit-learn==1.6.1",
+                    "scipy==1.15.3",
+                    "pillow==11.2.1",
+                    "pyyaml==6.0.2",
+                ],
+            },
+            "": {"kind": "platform"},  # no docker_image: the platform's Python
+        },
+        description="Codabench docker_image name -> runtime of imported scoring programs "
+        '(JSON, e.g. {"org/img:tag": {"kind": "python", "version": "3.11", '
+        '"requirements": ["numpy==2.1.0"]}}); an unknown image imports with a warning '
+        "and an editable python runtime.",
     )
     fault_budget_per_day: int = Field(
         3,

@@ -60,6 +60,10 @@ class ScorerManifest(BaseModel):
     submission_format_en: str = Field(default="", max_length=4000)
     reference_format_en: str = Field(default="", max_length=4000)
     config_schema: dict[str, Any] = Field(default_factory=dict)
+    # "codabench": run as Codabench does (/app/program, /app/input/{ref,res}, /app/output,
+    # scores.json or scores.txt); ``codabench`` holds the leaderboard columns and ingestion
+    contract: Literal["jiebang", "codabench"] = "jiebang"
+    codabench: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("command", mode="before")
     @classmethod

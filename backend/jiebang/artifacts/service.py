@@ -26,6 +26,10 @@ from jiebang.submissions.archives import (
 
 PROGRAM_LIMITS = ArchiveLimits(max_files=10_000, max_unpacked_bytes=2 * 1024**3, max_ratio=1000)
 WORKER_PATH = "/api/v1/worker/scoring-programs/{sha256}"
+_MANIFEST_FIELDS = {
+    "jiebang": {"command", "metrics"},
+    "codabench": {"command", "metrics", "contract", "codabench"},  # issue 16
+}
 _described: dict[str, dict[str, Any]] = {}  # sha256 -> spec: describing is pure per content
 
 
@@ -180,7 +184,7 @@ def _describe(folder: Path, sha256: str, *, key: str | None) -> dict[str, Any]:
         "key": key or manifest.key,
         "version": manifest.version,
         "spec": manifest.described(manifest.version or ""),
-        "manifest": manifest.model_dump(mode="json", include={"command", "metrics"}),
+        "manifest": manifest.model_dump(mode="json", include=_MANIFEST_FIELDS[manifest.contract]),
         "runtime": manifest.runtime,
         "gpus": manifest.gpus,
     }

@@ -58,10 +58,12 @@ class Document:
         return Problem(self.file, self.line_of(key), key_text(key), message)
 
 
-def read_document(path: Path, *, name: str) -> tuple[Document | None, list[Problem]]:
+def read_document(
+    path: Path, *, name: str, budget: safe_yaml.YAMLBudget = safe_yaml.DEFAULT_BUDGET
+) -> tuple[Document | None, list[Problem]]:
     """Parse ``path`` with the platform's bounded YAML loader; a refusal becomes a problem."""
     try:
-        parsed = safe_yaml.read_document(path, name=name)
+        parsed = safe_yaml.read_document(path, name=name, budget=budget)
     except safe_yaml.YAMLRefused as exc:
         return None, [Problem(name, exc.line, "", exc.message)]
     if not isinstance(parsed.data, dict):

@@ -12,8 +12,9 @@ from sqlmodel import SQLModel
 
 from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep, is_staff
 from jiebang.auth.models import User
-from jiebang.bundles import downloads, trackdata
+from jiebang.bundles import downloads, formats, trackdata
 from jiebang.bundles.importer import import_bundle
+from jiebang.bundles.loader import Problem
 from jiebang.bundles.schema import CONTEST_FILE, LIST_FILE
 from jiebang.bundles.trackdata import TrackData
 from jiebang.bundles.validate import load_bundle
@@ -69,7 +70,8 @@ def _bundle_root(unpacked: Path) -> Path:
 )
 def import_bundle_zip(
     bundle: Annotated[
-        UploadFile, File(description="A zip (or tar) of a challenge bundle directory")
+        UploadFile,
+        File(description="A zip (or tar) of a challenge bundle, or of a Codabench bundle"),
     ],
     organiser: Organiser,
     db: SessionDep,
@@ -83,21 +85,33 @@ def import_bundle_zip(
             bundle_policy().extract(upload, Path(scratch) / "bundle", filename="bundle.zip")
         except ArchiveRejected as exc:
             raise InvalidInput("bundle", "archive_rejected", message=exc.text(locale)) from exc
+        if formats.detect(Path(scratch) / "bundle") == "codabench":
+            found, changes = formats.import_path(
+                db=db,
+                store=get_store(),
+                path=Path(scratch) / "bundle",
+                work=Path(scratch),
+                user=organiser,
+                publish=lambda folder: _publish_programs(db, folder, organiser),
+            )
+            if found:
+                return _problems(found)
+            return BundleImported(changes=changes)
         root = _bundle_root(Path(scratch) / "bundle")
         _publish_programs(db, root, organiser)
         loaded = load_bundle(root)
         if not loaded.ok:
-            problems = [
-                {
-                    "loc": ["body", "bundle", p.file, p.line, p.key],
-                    "msg": p.message,
-                    "type": "bundle",
-                }
-                for p in loaded.problems
-            ]
-            return JSONResponse({"detail": problems}, status_code=422)
+            return _problems(loaded.problems)
         changes = import_bundle(db=db, store=get_store(), bundle=loaded, owner_id=organiser.id)
     return BundleImported(changes=changes)
+
+
+def _problems(found: list[Problem]) -> JSONResponse:
+    problems = [
+        {"loc": ["body", "bundle", p.file, p.line, p.key], "msg": p.message, "type": "bundle"}
+        for p in found
+    ]
+    return JSONResponse({"detail": problems}, status_code=422)
 
 
 def _publish_programs(db: SessionDep, root: Path, organiser: User) -> None:

@@ -33,10 +33,13 @@ class YAMLBudget:
     # is expanded and every value it stands for counts against ``max_nodes``, so a
     # "billion laughs" file is refused at the alias that crosses the budget.
     allow_aliases: bool = False
+    # PyYAML (and so Codabench) keeps the last of two equal keys; Codabench bundles rely on it
+    last_duplicate_wins: bool = False
 
 
 DEFAULT_BUDGET = YAMLBudget()
 ALIAS_BUDGET = YAMLBudget(allow_aliases=True)
+CODABENCH_BUDGET = YAMLBudget(allow_aliases=True, last_duplicate_wins=True)
 
 
 class YAMLRefused(ValueError):
@@ -163,7 +166,7 @@ def _plain(node: yaml.Node, key: Key, lines: dict[Key, int], loader: _BoundedLoa
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YAMLRefused(name, _line(key_node), "a key must be a plain value")
             field = str(_plain(key_node, (*key, "\0key"), {}, loader))
-            if field in result:
+            if field in result and not loader.budget.last_duplicate_wins:
                 raise YAMLRefused(
                     name,
                     _line(key_node),

@@ -28,6 +28,7 @@ from jiebang.sandbox.manifest import MANIFEST_NAMES, ManifestError, load_manifes
 from jiebang.sandbox.stages import run_stage, score_stage
 from jiebang.submissions.archive_messages import render
 from jiebang.submissions.archives import ArchivePolicy, ArchiveRejected, unwrap_single_folder
+from jiebang.worker import codabench
 from jiebang.worker.command_scorer import result_from_scores, run_command_scorer
 from jiebang.worker.context import JobContext, StageFailed, platform_fault, team_fault
 from jiebang.worker.program_cache import program_dir_for
@@ -94,6 +95,9 @@ def run(ctx: JobContext) -> None:
     if ctx.spec.submission_kind != "code":
         ctx.scored_dir = ctx.submission_dir
         return
+    if codabench.ingestion_command(ctx.spec.program):
+        _run_ingestion(ctx)
+        return
     try:
         manifest = load_manifest(ctx.submission_dir)
         ctx.decoder_hash = decoder_archive_hash(ctx.submission_dir)
@@ -145,6 +149,37 @@ def run(ctx: JobContext) -> None:
     shutil.copytree(ctx.submission_dir, ctx.scored_dir / TEAM_SUBMITTED_DIR, symlinks=True)
 
 
+def _run_ingestion(ctx: JobContext) -> None:
+    """A Codabench task's ingestion program runs the team's code (worker/codabench.py)."""
+    assert ctx.submission_dir is not None and ctx.reference_dir is not None
+    program = ctx.spec.program
+    assert program is not None
+    inputs = ctx.reference_dir / "inputs"
+    if not inputs.is_dir():
+        inputs = ctx.workdir / "no-inputs"
+        inputs.mkdir()
+    ctx.scored_dir = ctx.workdir / "scored"
+    try:
+        result = codabench.run_ingestion(
+            program=program,
+            program_dir=program_dir_for(ctx, program),
+            runtime=_prepared_runtime(program.runtime),
+            code_dir=ctx.submission_dir,
+            input_dir=inputs,
+            output_dir=ctx.scored_dir,
+            shared_dir=ctx.workdir / "shared",
+            limits=_limits(ctx, "run", RUN_STAGE_DEFAULTS),
+        )
+    except SandboxUnavailable as exc:
+        raise platform_fault(str(exc)) from exc
+    ctx.logs |= _tails(result, "run")
+    if not result.succeeded:
+        raise team_fault(
+            f"the ingestion program running your code failed: {result.reason('en')}",
+            f"运行您代码的 ingestion 程序失败：{result.reason('zh')}",
+        )
+
+
 def score(ctx: JobContext) -> None:
     """Run the pinned scoring program in the score sandbox and check what it writes.
 
@@ -175,6 +210,25 @@ def score(ctx: JobContext) -> None:
     )
     out = ctx.workdir / "score-out"
     limits = _limits(ctx, "score", SCORE_STAGE_DEFAULTS)
+    if codabench.is_codabench(program):
+        try:
+            run = codabench.run_scorer(
+                program=program,
+                program_dir=folder,
+                runtime=_prepared_runtime(program.runtime),
+                submission_dir=ctx.scored_dir,
+                reference_dir=ctx.reference_dir,
+                output_dir=out,
+                shared_dir=ctx.workdir / "shared",
+                limits=limits,
+            )
+        except UnsafeOutputError as exc:
+            raise team_fault(str(exc)) from exc
+        except SandboxUnavailable as exc:
+            raise platform_fault(str(exc)) from exc
+        ctx.logs |= _tails(run, "score")
+        ctx.result = codabench.result_from_output(out, program, run)
+        return
     if program.kind == KIND_COMMAND:
         runtime = _prepared_runtime(program.runtime)
         try:

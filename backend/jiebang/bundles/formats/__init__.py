@@ -1,0 +1,148 @@
+"""Bundle formats: Jiebang's own, Codabench v2 and CodaLab/Codabench v1.5.
+
+Every format is turned into a Jiebang bundle folder first, then validated and imported by the
+one importer (:mod:`jiebang.bundles.importer`), so import logic exists once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from jiebang.auth.models import User
+from jiebang.bundles.formats import codabench
+from jiebang.bundles.formats.codabench_read import COMPETITION_FILE
+from jiebang.bundles.loader import Problem, read_document
+from jiebang.core import safe_yaml
+from jiebang.storage.backend import ObjectStore
+
+
+@dataclass
+class Prepared:
+    """A bundle ready for the Jiebang validator: its folder, format and what came with it."""
+
+    root: Path
+    format: str  # jiebang | codabench
+    samples: dict[str, Path] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    contest_slug: str = ""
+
+
+def codabench_root(path: Path) -> Path | None:
+    """The folder holding ``competition.yaml``: ``path`` or its single sub-folder."""
+    if (path / COMPETITION_FILE).is_file():
+        return path
+    children = [c for c in path.iterdir() if c.is_dir() and not c.name.startswith(("_", "."))]
+    if len(children) == 1 and (children[0] / COMPETITION_FILE).is_file():
+        return children[0]
+    return None
+
+
+def detect(path: Path) -> str:
+    """``codabench`` when the bundle has a competition.yaml, else ``jiebang``."""
+    return "codabench" if path.is_dir() and codabench_root(path) is not None else "jiebang"
+
+
+def prepare(path: Path, work: Path) -> Prepared:
+    """``path`` as a Jiebang bundle folder (a Codabench bundle is converted under ``work``)."""
+    root = codabench_root(path) if path.is_dir() else None
+    if root is None:
+        return Prepared(root=path, format="jiebang")
+    from jiebang.config import get_settings
+
+    doc, problems = read_document(
+        root / COMPETITION_FILE, name=COMPETITION_FILE, budget=safe_yaml.CODABENCH_BUDGET
+    )
+    if doc is None:
+        return Prepared(root=root, format="codabench", problems=problems)
+    staging = work / "staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    converted = codabench.convert(root, staging, doc, get_settings().codabench_image_runtimes)
+    return Prepared(
+        root=staging,
+        format="codabench",
+        samples=converted.samples,
+        warnings=converted.warnings,
+        problems=converted.problems,
+        contest_slug=converted.contest_slug,
+    )
+
+
+def store_samples(
+    *, db: Session, store: ObjectStore, prepared: Prepared, owner_id: int | None
+) -> list[str]:
+    """Each Codabench solution becomes its track's sample submission (the readiness check
+    scores it); unchanged content is not stored twice. The caller commits."""
+    import io
+
+    from jiebang.bundles.data import deterministic_tar
+    from jiebang.bundles.importer import _sha
+    from jiebang.bundles.trackdata import latest_sample, sample_prefix
+    from jiebang.storage import service as storage_service
+
+    changes = []
+    for track_slug, folder in sorted(prepared.samples.items()):
+        data = deterministic_tar(folder)
+        current = latest_sample(db, contest_slug=prepared.contest_slug, track_slug=track_slug)
+        if current is not None and current.sha256 == _sha(data):
+            continue
+        storage_service.save_stream(
+            db=db,
+            store=store,
+            stream=io.BytesIO(data),
+            filename="solution.tar",
+            prefix=sample_prefix(prepared.contest_slug, track_slug),
+            owner_id=owner_id,
+            content_type="application/x-tar",
+        )
+        changes.append(f"track {prepared.contest_slug}/{track_slug}: sample submission stored")
+    return changes
+
+
+def validate(path: Path, work: Path) -> list[Problem]:
+    """Every problem of a bundle of either format, without touching the database."""
+    from jiebang.bundles.loader import validate_model
+    from jiebang.bundles.schema import CONTEST_FILE, ContestBundle
+    from jiebang.bundles.validate import load_bundle
+
+    prepared = prepare(path, work)
+    if prepared.format == "jiebang":
+        return load_bundle(path).problems
+    if prepared.problems:
+        return prepared.problems
+    doc, problems = read_document(prepared.root / CONTEST_FILE, name=CONTEST_FILE)
+    if doc is not None:
+        problems += validate_model(doc, ContestBundle)[1]
+    return problems
+
+
+def import_path(
+    *,
+    db: Session,
+    store: ObjectStore,
+    path: Path,
+    work: Path,
+    user: User | None,
+    publish: Callable[[Path], None],
+) -> tuple[list[Problem], list[str]]:
+    """Convert, publish the bundle's programs (``publish``), validate and import; (problems,
+    changes). Nothing is imported when there is a problem."""
+    from jiebang.bundles.importer import import_bundle
+    from jiebang.bundles.validate import load_bundle
+
+    prepared = prepare(path, work)
+    if prepared.problems:
+        return prepared.problems, []
+    publish(prepared.root)
+    loaded = load_bundle(prepared.root)
+    if not loaded.ok:
+        return loaded.problems, []
+    owner = user.id if user is not None else None
+    changes = import_bundle(db=db, store=store, bundle=loaded, owner_id=owner)
+    changes += store_samples(db=db, store=store, prepared=prepared, owner_id=owner)
+    db.commit()
+    return [], [*prepared.warnings, *changes]
