@@ -190,7 +190,13 @@ async def open_streams(server: Server, auth: list[str], phase_id: int, count: in
         async def one(n: int) -> Stream:
             async with gate:
                 headers = {"Authorization": auth[n % len(auth)]}
-                issued = await client.post("/api/v1/events/tickets", headers=headers)
+                for attempt in range(3):  # a kept-alive connection the server just closed
+                    try:
+                        issued = await client.post("/api/v1/events/tickets", headers=headers)
+                        break
+                    except httpx.TransportError:
+                        if attempt == 2:
+                            raise
                 issued.raise_for_status()
                 stream = Stream()
                 await stream.open(server.port, issued.json()["ticket"], phase_id)
