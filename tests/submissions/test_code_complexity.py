@@ -21,7 +21,7 @@ DECODE = b"""set -e
 seq="$JIEBANG_SEQUENCE"
 mkdir -p "/output/$seq"
 for f in "$seq"/r*.hevc; do
-  n=$(basename "$f" .hevc)
+  n=${f##*/}; n=${n%.hevc}
   /opt/jiebang/bin/ffmpeg -nostdin -loglevel error -y -i "$f" -f rawvideo -pix_fmt yuv420p \\
     "/output/$seq/$n.yuv"
 done
@@ -109,7 +109,8 @@ def test_slow_decoder_fails_the_gate_and_a_normal_one_reports_its_ratio(
             "compute_ms_ssim": False,
             "n_threads": 1,
         },
-        "sandbox_limits": {"complexity": {"max_time_ratio": 2.0, "clock": "cpu"}},
+        # 3×, not 2×: the tiny clip decodes in ~60 ms, where a process start is already noticeable
+        "sandbox_limits": {"complexity": {"max_time_ratio": 3.0, "clock": "cpu"}},
     }
     ids = setup_phase(
         client,
@@ -130,12 +131,12 @@ def test_slow_decoder_fails_the_gate_and_a_normal_one_reports_its_ratio(
     assert failed["status"] == "failed" and failed["failure_category"] == "submission"
     message = failed["failure_message"]
     assert "decoding seqA took" in message and "the anchor decoder's" in message, message
-    assert "over the track's limit of 2×" in message
+    assert "over the track's limit of 3×" in message
 
     scored = client.get(f"/api/v1/submissions/{normal.json()['id']}", headers=team).json()
     assert scored["status"] == "scored", scored.get("failure_message")
     scores = scored["scores"]
-    assert 0 < scores["dec_time_ratio"] <= 2.0
+    assert 0 < scores["dec_time_ratio"] <= 3.0
     assert scores["dec_cpu_s"] > 0 and scores["dec_wall_s"] > 0
     assert scores["decoder_bytes"] == len(DECODE) + len(
         json.dumps({"entrypoint": ["/bin/sh", "decode.sh"]})
