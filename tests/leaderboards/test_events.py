@@ -102,6 +102,7 @@ def test_events_follow_own_submissions_and_visible_board_changes_only(
             "status": "queued",
         }
     ]
+    assert heard(judge_view, seen) == []  # staff follow boards, not other teams' uploads
     changed = board_changes(views, phase)
     assert sorted((p, staff) for p, staff, _ in changed) == [(phase, False), (phase, True)]
     assert "0.0002" not in str(changed) and "0.0003" not in str(changed)
@@ -118,7 +119,7 @@ def test_no_board_event_for_participants_after_the_freeze(
     phase = b.ids["phase"]
     frozen = client.post(f"/api/v1/phases/{phase}/freeze", headers=organiser)
     assert frozen.status_code == 200, frozen.text
-    mine, _, views = watchers(client, db, organiser, b.headers["alpha"], phase)
+    _, _, views = watchers(client, db, organiser, b.headers["alpha"], phase)
 
     # A new public best after the freeze moment: staff see it live, participants never hear.
     add_submission(
