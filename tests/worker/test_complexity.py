@@ -4,6 +4,7 @@ result (the sandboxed path is tests/submissions/test_code_complexity.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,7 @@ def test_measurements_join_items_and_means(tmp_path: Path) -> None:
     assert size == 7
     rule = ComplexityRule(clock="wall")
     timings = [SequenceTiming("seqA", 1, 2, 1, 1), SequenceTiming("seqB", 1, 4, 1, 1)]
-    result = {
+    result: dict[str, Any] = {
         "metrics": {"bd_rate": 1.0},
         "metrics_by_split": {"public": {}, "private": {}},
         "items": [
