@@ -140,6 +140,7 @@ class Settings(BaseSettings):
                     "scipy==1.15.3",
                     "pillow==11.2.1",
                     "pyyaml==6.0.2",
+                    "matplotlib==3.10.3",
                 ],
             },
             "": {"kind": "platform"},  # no docker_image: the platform's Python

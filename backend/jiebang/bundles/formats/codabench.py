@@ -166,10 +166,16 @@ class _Builder:
         self.bad(key, "the program has no metadata.yaml (or metadata) naming its command")
         return None
 
+    @property
+    def warned_before(self) -> bool:
+        return any("docker image" in w for w in self.out.warnings)
+
     def runtime(self) -> dict[str, Any]:
         image = self.doc.data.get("docker_image") or ""
         if not image or image in self.images:
             return dict(self.images.get(image) or {"kind": "platform"})
+        if self.warned_before:
+            return {"kind": "python", "version": "3.11", "requirements": []}
         self.out.warnings.append(
             f"warning: docker image {image!r} has no runtime in JIEBANG_CODABENCH_IMAGE_RUNTIMES; "
             "the scoring program gets a python 3.11 runtime without requirements — edit it / "

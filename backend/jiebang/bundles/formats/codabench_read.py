@@ -295,6 +295,11 @@ def _read_v2(reader: _Reader, data: dict, comp: Competition) -> None:
                     computation_indexes=[int(i) for i in col.get("computation_indexes") or []],
                 )
             )
+        _unique(
+            reader,
+            [(c.index, (*key, "columns", i)) for i, c in enumerate(board.columns)],
+            "column index",
+        )
         comp.leaderboards.append(board)
     _unique(reader, [(t.index, t.key) for t in comp.tasks], "task index")
     _unique(reader, [(p.index, ("phases", i)) for i, p in enumerate(comp.phases)], "phase index")
