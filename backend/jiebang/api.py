@@ -24,6 +24,7 @@ from jiebang.judging.router import public_router as judging_public
 from jiebang.judging.router import router as judging_router
 from jiebang.leaderboards.router import public_router as leaderboards_public
 from jiebang.leaderboards.router import router as leaderboards_router
+from jiebang.notifications.router import router as notifications_router
 from jiebang.readiness.router import router as readiness_router
 from jiebang.submissions.router import router as submissions_router
 from jiebang.teams.router import public_router as teams_public
@@ -55,6 +56,7 @@ AUTHENTICATED_ROUTERS = (
     holds_router,
     artifacts_router,
     readiness_router,
+    notifications_router,
 )
 
 

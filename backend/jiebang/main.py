@@ -20,6 +20,8 @@ from jiebang.evaluation.housekeeping import Housekeeper
 from jiebang.feed import service as feed
 from jiebang.leaderboards import events
 from jiebang.leaderboards.fastpath import CachedBoards
+from jiebang.notifications import events as notification_events
+from jiebang.notifications.mailer import EmailRetrier
 from jiebang.ops.security_headers import SecurityHeaders
 from jiebang.ops.web import install_docs, install_frontend, install_ops
 from jiebang.worker.embedded import EmbeddedPool
@@ -32,12 +34,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     await feed.start()
     await events.start()
+    notification_events.start()
     await run_in_threadpool(_in_turn, publish_installed_evaluators)
-    duties: list[Housekeeper | EmbeddedPool] = []
+    duties: list[Housekeeper | EmbeddedPool | EmailRetrier] = []
 
     def take_duties() -> None:
         if settings.housekeeping_seconds:
             duties.append(Housekeeper(settings.housekeeping_seconds))
+            duties.append(EmailRetrier(settings.housekeeping_seconds))
         if settings.queue == "embedded" and settings.embedded_workers > 0:
             duties.append(_embedded_pool())
         for duty in duties:

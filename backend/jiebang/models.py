@@ -14,6 +14,7 @@ from jiebang.feed.models import StreamTicket
 from jiebang.integrity.models import Fingerprint
 from jiebang.judging.models import AuditLog, SubmissionReview
 from jiebang.leaderboards.models import ResultVersion
+from jiebang.notifications.models import EmailMessage, Notification, NotificationPreference
 from jiebang.ops.models import ReadinessProbe
 from jiebang.readiness.models import TrackCheck
 from jiebang.storage.models import StoredObject
@@ -27,9 +28,12 @@ __all__ = [
     "ChallengeList",
     "ChallengeTarget",
     "Contest",
+    "EmailMessage",
     "EvaluationJob",
     "FaultRelease",
     "Fingerprint",
+    "Notification",
+    "NotificationPreference",
     "Phase",
     "QuotaCounter",
     "ReadinessProbe",

@@ -11,6 +11,7 @@ from sqlmodel import col, func, select
 from jiebang.auth.dependencies import Organiser, SessionDep
 from jiebang.db import utcnow
 from jiebang.evaluation.models import EvaluationJob, JobStatus, WorkerHeartbeat
+from jiebang.notifications.mailer import queue_health as email_queue_health
 from jiebang.sandbox import sandbox_status
 from jiebang.sandbox.selftest import run_selftest
 
@@ -35,6 +36,7 @@ def system_health(_: Organiser, db: SessionDep) -> dict[str, Any]:
         "running": counts.get(JobStatus.running, 0),
         "jobs_by_status": counts,
         "workers": [w.model_dump(mode="json") for w in workers],
+        "email_queue": email_queue_health(db),  # pending, retrying, failed, last error
         "sandbox": {
             "mechanism": status.mechanism,
             "isolated": status.isolated,

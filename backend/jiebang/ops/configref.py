@@ -15,6 +15,7 @@ SETTINGS_MODULES = (
     "jiebang.ops.config",
     "jiebang.submissions.config",
     "jiebang.runtimes.config",
+    "jiebang.notifications.config",
 )
 
 

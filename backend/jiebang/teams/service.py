@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from jiebang.auth.models import User
 from jiebang.contests.models import Contest
+from jiebang.core import domain_events
 from jiebang.core.errors import Conflict, Forbidden, NotFound
 from jiebang.db import save
 from jiebang.teams.models import MemberPublic, Team, TeamMember, TeamPrivate, TeamPublic
@@ -111,6 +112,7 @@ def join(*, db: Session, user: User, invite_code: str) -> Team:
     if len(members(db=db, team=team)) >= team.size_limit:
         raise Conflict("team", key="team_full", limit=team.size_limit)
     db.add(TeamMember(team_id=team.id or 0, contest_id=team.contest_id, user_id=user.id or 0))
+    domain_events.announce(db, "team.member_joined", team_id=team.id or 0, user_id=user.id or 0)
     try:
         db.commit()
     except IntegrityError as exc:
@@ -134,5 +136,7 @@ def leave(*, db: Session, team: Team, user: User) -> None:
 
 def set_approved(*, db: Session, team: Team, approved: bool) -> Team:
     """Organiser approval, for contests that require it before teams may submit."""
+    if approved and not team.approved:
+        domain_events.announce(db, "team.approved", team_id=team.id or 0)
     team.approved = approved
     return save(db, team)
