@@ -385,7 +385,7 @@ export interface paths {
         put?: never;
         /**
          * Create Item
-         * @description Add an item with structured targets.
+         * @description Add an item with structured targets (an issuing unit's organisers add their unit's).
          */
         post: operations["create_item_api_v1_challenge_lists__list_id__items_post"];
         delete?: never;
@@ -598,6 +598,54 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Organisations
+         * @description Every issuing and applicant unit.
+         */
+        get: operations["list_organisations_api_v1_organisations_get"];
+        put?: never;
+        /**
+         * Create Organisation
+         * @description Register a unit; you become its member and organiser.
+         */
+        post: operations["create_organisation_api_v1_organisations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{organisation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Organisation
+         * @description One unit.
+         */
+        get: operations["read_organisation_api_v1_organisations__organisation_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Organisation
+         * @description Edit your unit.
+         */
+        patch: operations["update_organisation_api_v1_organisations__organisation_id__patch"];
         trace?: never;
     };
     "/api/v1/auth/me": {
@@ -1335,6 +1383,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/judge/phases/{phase_id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Similar Entries
+         * @description Pairs of entries from different teams sharing an upload, a file, the program files
+         *     or every digit of their per-item metrics, with what matched.
+         */
+        get: operations["list_similar_entries_api_v1_judge_phases__phase_id__similar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/bundles": {
         parameters: {
             query?: never;
@@ -1496,6 +1565,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scoring-programs/{key}/versions/{version}/runtime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Runtime State
+         * @description Whether the program's runtime is built here, or failed (with the resolver's words).
+         */
+        get: operations["read_runtime_state_api_v1_scoring_programs__key__versions__version__runtime_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tracks/{track_id}/sample": {
         parameters: {
             query?: never;
@@ -1569,6 +1658,278 @@ export interface paths {
          * @description What each track still lacks before the contest may be published.
          */
         get: operations["contest_readiness_api_v1_contests__contest_id__readiness_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{organisation_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Members
+         * @description Your unit's members.
+         */
+        get: operations["list_members_api_v1_organisations__organisation_id__members_get"];
+        put?: never;
+        /**
+         * Add Member
+         * @description Add a member to your unit.
+         */
+        post: operations["add_member_api_v1_organisations__organisation_id__members_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{organisation_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Member
+         * @description Remove a member from your unit.
+         */
+        delete: operations["remove_member_api_v1_organisations__organisation_id__members__user_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{organisation_id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Org Roles
+         * @description Roles held in your unit.
+         */
+        get: operations["list_org_roles_api_v1_organisations__organisation_id__roles_get"];
+        put?: never;
+        /**
+         * Grant Org Role
+         * @description Make a user an organiser of your unit.
+         */
+        post: operations["grant_org_role_api_v1_organisations__organisation_id__roles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contests/{contest_id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Contest Roles
+         * @description Roles held in a contest.
+         */
+        get: operations["list_contest_roles_api_v1_contests__contest_id__roles_get"];
+        put?: never;
+        /**
+         * Grant Contest Role
+         * @description Assign a judge (or an organiser) to a contest.
+         */
+        post: operations["grant_contest_role_api_v1_contests__contest_id__roles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-lists/{list_id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant List Role
+         * @description Make a user an organiser or an expert reviewer of a whole list.
+         */
+        post: operations["grant_list_role_api_v1_challenge_lists__list_id__roles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant Platform Role
+         * @description Grant a platform-wide role (platform administrators only).
+         */
+        post: operations["grant_platform_role_api_v1_platform_roles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Roles
+         * @description The roles you hold, scope by scope.
+         */
+        get: operations["my_roles_api_v1_me_roles_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Organisations
+         * @description The units you belong to.
+         */
+        get: operations["my_organisations_api_v1_me_organisations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/unit-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply As Unit
+         * @description Apply (揭榜) on behalf of your unit, with the proposal and the commitment letter.
+         */
+        post: operations["apply_as_unit_api_v1_challenge_items__item_id__unit_applications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/formal-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Formal Check
+         * @description 形式审查: complete, or returned with the missing items listed.
+         */
+        put: operations["formal_check_api_v1_applications__application_id__formal_check_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/resubmission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Resubmit
+         * @description Amend a returned application and send it again before the deadline.
+         */
+        put: operations["resubmit_api_v1_applications__application_id__resubmission_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/units/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Unit Applications
+         * @description Applications you or your units made.
+         */
+        get: operations["my_unit_applications_api_v1_applications_units_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/commitment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Commitment
+         * @description The commitment letter PDF, streamed (applicants and the item's staff).
+         */
+        get: operations["download_commitment_api_v1_applications__application_id__commitment_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1714,9 +2075,38 @@ export interface components {
             /** Item Id */
             item_id: number;
             /** Team Id */
-            team_id: number;
+            team_id: number | null;
             /** Team Name */
             team_name: string;
+            /** Applicant Org Id */
+            applicant_org_id?: number | null;
+            /**
+             * Lead Name
+             * @default
+             */
+            lead_name?: string;
+            /**
+             * Lead Email
+             * @default
+             */
+            lead_email?: string;
+            /**
+             * Members
+             * @default []
+             */
+            members?: components["schemas"]["TeamMemberIn"][];
+            /** Budget Cny */
+            budget_cny?: number | null;
+            /**
+             * Has Commitment
+             * @default false
+             */
+            has_commitment?: boolean;
+            /**
+             * Missing Items
+             * @default []
+             */
+            missing_items?: string[];
             /** Summary */
             summary: string;
             /** Proposal Filename */
@@ -1751,7 +2141,7 @@ export interface components {
          * ApplicationStatus
          * @enum {string}
          */
-        ApplicationStatus: "submitted" | "shortlisted" | "awarded" | "rejected";
+        ApplicationStatus: "submitted" | "returned" | "complete" | "shortlisted" | "awarded" | "rejected";
         /** Approval */
         Approval: {
             /** Approved */
@@ -1812,13 +2202,61 @@ export interface components {
              */
             summary?: string;
         };
+        /** Body_apply_as_unit_api_v1_challenge_items__item_id__unit_applications_post */
+        Body_apply_as_unit_api_v1_challenge_items__item_id__unit_applications_post: {
+            /** Organisation Id */
+            organisation_id: number;
+            /** Lead Name */
+            lead_name: string;
+            /**
+             * Proposal
+             * @description 申报书, PDF ≤ 50 MiB
+             */
+            proposal: string;
+            /**
+             * Commitment
+             * @description 承诺书, PDF ≤ 50 MiB
+             */
+            commitment: string;
+            /**
+             * Lead Email
+             * @default
+             */
+            lead_email?: string;
+            /**
+             * Members
+             * @description JSON [{name, role}]
+             * @default []
+             */
+            members?: string;
+            /** Budget Cny */
+            budget_cny?: number | null;
+            /** Team Id */
+            team_id?: number | null;
+            /**
+             * Summary
+             * @default
+             */
+            summary?: string;
+        };
         /** Body_import_bundle_zip_api_v1_admin_bundles_post */
         Body_import_bundle_zip_api_v1_admin_bundles_post: {
             /**
              * Bundle
-             * @description A zip (or tar) of a challenge bundle directory
+             * @description A zip (or tar) of a challenge bundle, or of a Codabench bundle
              */
             bundle: string;
+        };
+        /** Body_resubmit_api_v1_applications__application_id__resubmission_put */
+        Body_resubmit_api_v1_applications__application_id__resubmission_put: {
+            /** Proposal */
+            proposal?: string | null;
+            /** Commitment */
+            commitment?: string | null;
+            /** Summary */
+            summary?: string | null;
+            /** Budget Cny */
+            budget_cny?: number | null;
         };
         /** Body_upload_program_api_v1_scoring_programs_post */
         Body_upload_program_api_v1_scoring_programs_post: {
@@ -1899,6 +2337,8 @@ export interface components {
              * @default
              */
             lead_unit?: string;
+            /** Issuing Unit Id */
+            issuing_unit_id?: number | null;
             /** Targets */
             targets?: components["schemas"]["TargetIn"][];
         };
@@ -1952,6 +2392,8 @@ export interface components {
              * @default
              */
             lead_unit?: string;
+            /** Issuing Unit Id */
+            issuing_unit_id?: number | null;
             /** Id */
             id: number;
             /** List Id */
@@ -1961,6 +2403,11 @@ export interface components {
              * @default []
              */
             targets?: components["schemas"]["TargetPublic"][];
+            /**
+             * Deadline Timezone
+             * @default Asia/Shanghai
+             */
+            deadline_timezone?: string;
         };
         /** ChallengeItemUpdate */
         ChallengeItemUpdate: {
@@ -1986,6 +2433,8 @@ export interface components {
             application_deadline?: string | null;
             /** Lead Unit */
             lead_unit?: string | null;
+            /** Issuing Unit Id */
+            issuing_unit_id?: number | null;
             /** Targets */
             targets?: components["schemas"]["TargetIn"][] | null;
         };
@@ -2007,6 +2456,11 @@ export interface components {
              * @default
              */
             description_en?: string;
+            /**
+             * Timezone
+             * @default Asia/Shanghai
+             */
+            timezone?: string;
         };
         /** ChallengeListPublic */
         ChallengeListPublic: {
@@ -2026,6 +2480,11 @@ export interface components {
              * @default
              */
             description_en?: string;
+            /**
+             * Timezone
+             * @default Asia/Shanghai
+             */
+            timezone?: string;
             /** Id */
             id: number;
             status: components["schemas"]["ListStatus"];
@@ -2203,6 +2662,17 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /** EntryRef */
+        EntryRef: {
+            /** Submission Id */
+            submission_id: number;
+            /** Team Id */
+            team_id: number;
+            /** Team Name */
+            team_name: string;
+            /** Filename */
+            filename: string;
+        };
         /**
          * FinalStanding
          * @description The team's place in the latest published final results (private split).
@@ -2259,6 +2729,21 @@ export interface components {
             tie_rule_zh?: string | null;
             /** Tie Rule En */
             tie_rule_en?: string | null;
+        };
+        /**
+         * FormalCheck
+         * @description The formal check's outcome: complete, or returned with what is missing.
+         */
+        FormalCheck: {
+            /** Complete */
+            complete: boolean;
+            /** Missing Items */
+            missing_items?: string[];
+            /**
+             * Notes
+             * @default
+             */
+            notes?: string;
         };
         /** FreezeRequest */
         FreezeRequest: {
@@ -2421,6 +2906,10 @@ export interface components {
             };
             /** Decoder Hash */
             decoder_hash?: string | null;
+            /** File Hashes */
+            file_hashes?: {
+                [key: string]: string;
+            } | null;
         };
         /**
          * JobSpec
@@ -2779,6 +3268,21 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** Match */
+        Match: {
+            kind: components["schemas"]["MatchKind"];
+            /** Label A */
+            label_a: string;
+            /** Label B */
+            label_b: string;
+            /** Value */
+            value: string;
+        };
+        /**
+         * MatchKind
+         * @enum {string}
+         */
+        MatchKind: "upload" | "file" | "program" | "metrics";
         /** MemberPublic */
         MemberPublic: {
             /** User Id */
@@ -2787,6 +3291,20 @@ export interface components {
             display_name: string;
             /** Is Captain */
             is_captain: boolean;
+        };
+        /** MembershipIn */
+        MembershipIn: {
+            /** User Id */
+            user_id: number;
+        };
+        /** MembershipPublic */
+        MembershipPublic: {
+            /** Organisation Id */
+            organisation_id: number;
+            /** User Id */
+            user_id: number;
+            /** Display Name */
+            display_name: string;
         };
         /**
          * MissingItem
@@ -2807,6 +3325,76 @@ export interface components {
             message_en: string;
             /** Message Zh */
             message_zh: string;
+        };
+        /**
+         * OrgType
+         * @enum {string}
+         */
+        OrgType: "enterprise" | "university" | "research_institute" | "government" | "other";
+        /** OrganisationCreate */
+        OrganisationCreate: {
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            org_type: components["schemas"]["OrgType"];
+            /**
+             * Credit Code
+             * @description Unified social credit code (GB 32100-2015), checked when given
+             */
+            credit_code?: string | null;
+            /**
+             * Contact Name
+             * @default
+             */
+            contact_name?: string;
+            /** Contact Email */
+            contact_email?: string | null;
+            /**
+             * Contact Phone
+             * @default
+             */
+            contact_phone?: string;
+        };
+        /** OrganisationPublic */
+        OrganisationPublic: {
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            org_type: components["schemas"]["OrgType"];
+            /**
+             * Credit Code
+             * @description Unified social credit code (GB 32100-2015), checked when given
+             */
+            credit_code?: string | null;
+            /**
+             * Contact Name
+             * @default
+             */
+            contact_name?: string;
+            /** Contact Email */
+            contact_email?: string | null;
+            /**
+             * Contact Phone
+             * @default
+             */
+            contact_phone?: string;
+            /** Id */
+            id: number;
+        };
+        /** OrganisationUpdate */
+        OrganisationUpdate: {
+            /** Name Zh */
+            name_zh?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /** Contact Email */
+            contact_email?: string | null;
+            /** Contact Phone */
+            contact_phone?: string | null;
         };
         /** PartReceived */
         PartReceived: {
@@ -3197,6 +3785,38 @@ export interface components {
         RoleChange: {
             role: components["schemas"]["Role"];
         };
+        /** RoleGrantIn */
+        RoleGrantIn: {
+            /** User Id */
+            user_id: number;
+            role: components["schemas"]["ScopedRole"];
+        };
+        /** RoleGrantPublic */
+        RoleGrantPublic: {
+            /** Id */
+            id: number;
+            /** User Id */
+            user_id: number;
+            role: components["schemas"]["ScopedRole"];
+            scope_kind: components["schemas"]["ScopeKind"];
+            /** Scope Id */
+            scope_id: number;
+        };
+        /** RuntimeStatePublic */
+        RuntimeStatePublic: {
+            /** Status */
+            status: string;
+            /**
+             * Message
+             * @default
+             */
+            message?: string;
+            /**
+             * Message Zh
+             * @default
+             */
+            message_zh?: string;
+        };
         /** SampleSubmission */
         SampleSubmission: {
             /** Filename */
@@ -3212,6 +3832,16 @@ export interface components {
             /** Login Command */
             login_command: string;
         };
+        /**
+         * ScopeKind
+         * @enum {string}
+         */
+        ScopeKind: "platform" | "organisation" | "contest" | "challenge_list" | "challenge_item";
+        /**
+         * ScopedRole
+         * @enum {string}
+         */
+        ScopedRole: "platform_admin" | "organiser" | "judge" | "reviewer";
         /**
          * ScoreVersion
          * @description One recorded score of a submission, current or superseded (judges see every split).
@@ -3283,6 +3913,18 @@ export interface components {
         SelectionChange: {
             /** Selected */
             selected: boolean;
+        };
+        /**
+         * SimilarPair
+         * @description Two teams' entries that share at least one fingerprint, and what they share.
+         */
+        SimilarPair: {
+            a: components["schemas"]["EntryRef"];
+            b: components["schemas"]["EntryRef"];
+            /** Matches */
+            matches: components["schemas"]["Match"][];
+            /** Files Matched */
+            files_matched: number;
         };
         /** StatusChange */
         StatusChange: {
@@ -3668,6 +4310,13 @@ export interface components {
             /** Invite Code */
             invite_code: string;
         };
+        /** TeamMemberIn */
+        TeamMemberIn: {
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+        };
         /**
          * TeamPrivate
          * @description What the team's own members see: includes the invite code.
@@ -3735,6 +4384,8 @@ export interface components {
             evaluator_version: string;
             /** Program Sha256 */
             program_sha256: string;
+            /** Inputs Sha256 */
+            inputs_sha256: string;
             /** Outcome */
             outcome: string;
             /** Message */
@@ -5179,6 +5830,125 @@ export interface operations {
             };
         };
     };
+    list_organisations_api_v1_organisations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationPublic"][];
+                };
+            };
+        };
+    };
+    create_organisation_api_v1_organisations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_organisation_api_v1_organisations__organisation_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_organisation_api_v1_organisations__organisation_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     me_api_v1_auth_me_get: {
         parameters: {
             query?: never;
@@ -6388,6 +7158,37 @@ export interface operations {
             };
         };
     };
+    list_similar_entries_api_v1_judge_phases__phase_id__similar_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarPair"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     import_bundle_zip_api_v1_admin_bundles_post: {
         parameters: {
             query?: never;
@@ -6641,6 +7442,38 @@ export interface operations {
             };
         };
     };
+    read_runtime_state_api_v1_scoring_programs__key__versions__version__runtime_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeStatePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upload_sample_api_v1_tracks__track_id__sample_put: {
         parameters: {
             query?: never;
@@ -6756,6 +7589,496 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_members_api_v1_organisations__organisation_id__members_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_member_api_v1_organisations__organisation_id__members_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembershipIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_member_api_v1_organisations__organisation_id__members__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_org_roles_api_v1_organisations__organisation_id__roles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleGrantPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    grant_org_role_api_v1_organisations__organisation_id__roles_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleGrantIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleGrantPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_contest_roles_api_v1_contests__contest_id__roles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleGrantPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    grant_contest_role_api_v1_contests__contest_id__roles_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleGrantIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleGrantPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    grant_list_role_api_v1_challenge_lists__list_id__roles_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleGrantIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleGrantPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    grant_platform_role_api_v1_platform_roles_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleGrantIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleGrantPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_roles_api_v1_me_roles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleGrantPublic"][];
+                };
+            };
+        };
+    };
+    my_organisations_api_v1_me_organisations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationPublic"][];
+                };
+            };
+        };
+    };
+    apply_as_unit_api_v1_challenge_items__item_id__unit_applications_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_apply_as_unit_api_v1_challenge_items__item_id__unit_applications_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    formal_check_api_v1_applications__application_id__formal_check_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormalCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resubmit_api_v1_applications__application_id__resubmission_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_resubmit_api_v1_applications__application_id__resubmission_put"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_unit_applications_api_v1_applications_units_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPublic"][];
+                };
+            };
+        };
+    };
+    download_commitment_api_v1_applications__application_id__commitment_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */
