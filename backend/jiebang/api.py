@@ -12,6 +12,7 @@ from jiebang.bundles.router import public_router as bundles_public
 from jiebang.bundles.router import router as bundles_router
 from jiebang.challenge_lists.router import public_router as lists_public
 from jiebang.challenge_lists.router import router as lists_router
+from jiebang.challenge_lists.unit_router import router as unit_applications_router
 from jiebang.contests.router import public_router as contests_public
 from jiebang.contests.router import router as contests_router
 from jiebang.core.request_checks import refuse_unstorable_input
@@ -25,6 +26,8 @@ from jiebang.judging.router import router as judging_router
 from jiebang.leaderboards.router import public_router as leaderboards_public
 from jiebang.leaderboards.router import router as leaderboards_router
 from jiebang.notifications.router import router as notifications_router
+from jiebang.organisations.router import public_router as organisations_public
+from jiebang.organisations.router import router as organisations_router
 from jiebang.readiness.router import router as readiness_router
 from jiebang.submissions.router import router as submissions_router
 from jiebang.teams.router import public_router as teams_public
@@ -41,6 +44,7 @@ PUBLIC_ROUTERS = (
     judging_public,
     halloffame_public,
     bundles_public,
+    organisations_public,
 )
 AUTHENTICATED_ROUTERS = (
     auth_router,
@@ -56,6 +60,8 @@ AUTHENTICATED_ROUTERS = (
     holds_router,
     artifacts_router,
     readiness_router,
+    organisations_router,
+    unit_applications_router,
     notifications_router,
 )
 

@@ -16,6 +16,7 @@ from jiebang.judging.models import AuditLog, SubmissionReview
 from jiebang.leaderboards.models import ResultVersion
 from jiebang.notifications.models import EmailMessage, Notification, NotificationPreference
 from jiebang.ops.models import ReadinessProbe
+from jiebang.organisations.models import Membership, Organisation, RoleGrant
 from jiebang.readiness.models import TrackCheck
 from jiebang.storage.models import StoredObject
 from jiebang.submissions.models import QuotaCounter, Submission, SubmissionEvent
@@ -32,12 +33,15 @@ __all__ = [
     "EvaluationJob",
     "FaultRelease",
     "Fingerprint",
+    "Membership",
     "Notification",
     "NotificationPreference",
+    "Organisation",
     "Phase",
     "QuotaCounter",
     "ReadinessProbe",
     "ResultVersion",
+    "RoleGrant",
     "Score",
     "ScoringProgram",
     "StoredObject",

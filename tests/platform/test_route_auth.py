@@ -33,6 +33,8 @@ PUBLIC = {
     ("GET", "/api/v1/hall-of-fame"),
     ("GET", "/api/v1/hall-of-fame/teams/{team_id}"),
     ("GET", "/api/v1/hall-of-fame/people/{user_id}"),
+    ("GET", "/api/v1/organisations"),
+    ("GET", "/api/v1/organisations/{organisation_id}"),
 }
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
+from zoneinfo import available_timezones
 
-from sqlalchemy import Column, UniqueConstraint
+from pydantic import field_validator
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from jiebang.db import EnumString, UTCDateTime, utcnow
@@ -26,6 +29,8 @@ class Comparator(StrEnum):
 
 class ApplicationStatus(StrEnum):
     submitted = "submitted"
+    returned = "returned"  # formal check (形式审查): sent back with the missing items listed
+    complete = "complete"  # formal check passed, ready for expert review
     shortlisted = "shortlisted"
     awarded = "awarded"  # 挂帅
     rejected = "rejected"
@@ -38,6 +43,14 @@ class ChallengeListBase(SQLModel):
     title_en: str = Field(min_length=1, max_length=200)
     description_zh: str = Field(default="", max_length=20000)
     description_en: str = Field(default="", max_length=20000)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)  # deadlines are read in it
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError("unknown time zone")
+        return value
 
 
 class ChallengeList(ChallengeListBase, table=True):
@@ -114,6 +127,7 @@ class ChallengeItemBase(SQLModel):
     reward_en: str = Field(default="", max_length=500)
     application_deadline: datetime = Field(sa_type=UTCDateTime)
     lead_unit: str = Field(default="", max_length=200)
+    issuing_unit_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
 
 
 class ChallengeItem(ChallengeItemBase, table=True):
@@ -140,6 +154,7 @@ class ChallengeItemUpdate(SQLModel):
     reward_en: str | None = None
     application_deadline: datetime | None = None
     lead_unit: str | None = None
+    issuing_unit_id: int | None = None
     targets: list[TargetIn] | None = Field(default=None, max_length=20)
 
 
@@ -147,6 +162,7 @@ class ChallengeItemPublic(ChallengeItemBase):
     id: int
     list_id: int
     targets: list[TargetPublic] = []
+    deadline_timezone: str = "Asia/Shanghai"
 
 
 # ---------------------------------------------------------------- applications
@@ -155,10 +171,21 @@ class Application(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="challenge_item.id", index=True)
-    team_id: int = Field(foreign_key="team.id", index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     applicant_id: int = Field(foreign_key="user.id")
     summary: str = Field(default="", max_length=5000)
     proposal_object_id: int = Field(foreign_key="stored_object.id")
+    # an application by a unit (揭榜单位): lead person, team members, commitment letter, budget
+    applicant_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    lead_name: str = Field(default="", max_length=80)
+    lead_email: str = Field(default="", max_length=320)
+    members: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    commitment_object_id: int | None = Field(default=None, foreign_key="stored_object.id")
+    budget_cny: int | None = Field(default=None, sa_column=Column(BigInteger))
+    missing_items: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    checked_by: int | None = Field(default=None, foreign_key="user.id")
+    checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resubmitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status: ApplicationStatus = Field(
         default=ApplicationStatus.submitted,
         sa_column=Column(EnumString(ApplicationStatus, 16), nullable=False),
@@ -169,11 +196,23 @@ class Application(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class TeamMemberIn(SQLModel):
+    name: str = Field(min_length=1, max_length=80)
+    role: str = Field(min_length=1, max_length=80)
+
+
 class ApplicationPublic(SQLModel):
     id: int
     item_id: int
-    team_id: int
+    team_id: int | None
     team_name: str
+    applicant_org_id: int | None = None
+    lead_name: str = ""
+    lead_email: str = ""
+    members: list[TeamMemberIn] = []
+    budget_cny: int | None = None
+    has_commitment: bool = False
+    missing_items: list[str] = []
     summary: str
     proposal_filename: str
     proposal_sha256: str
@@ -188,3 +227,11 @@ class ApplicationPublic(SQLModel):
 class ApplicationReview(SQLModel):
     status: ApplicationStatus
     reviewer_notes: str = Field(default="", max_length=5000)
+
+
+class FormalCheck(SQLModel):
+    """The formal check's outcome: complete, or returned with what is missing."""
+
+    complete: bool
+    missing_items: list[str] = Field(default_factory=list, max_length=50)
+    notes: str = Field(default="", max_length=5000)

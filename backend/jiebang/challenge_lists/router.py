@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 
-from jiebang.auth.dependencies import CurrentUser, OptionalUser, Organiser, SessionDep, is_staff
+from jiebang.auth.dependencies import CurrentUser, OptionalUser, SessionDep, is_staff
+from jiebang.auth.models import User
 from jiebang.challenge_lists import service
 from jiebang.challenge_lists.models import (
     ApplicationPublic,
@@ -21,6 +22,8 @@ from jiebang.challenge_lists.models import (
     ChallengeListUpdate,
     StatusChange,
 )
+from jiebang.organisations import permissions
+from jiebang.organisations.models import ScopedRole, ScopeKind
 from jiebang.storage import service as storage_service
 from jiebang.storage.config import get_store
 from jiebang.storage.models import StoredObject
@@ -28,6 +31,27 @@ from jiebang.teams import service as team_service
 
 router = APIRouter(tags=["challenge lists"])
 public_router = APIRouter(tags=["challenge lists"])
+
+# an organiser of the platform, of the list, or of the item's issuing unit
+ScopedOrganiser = Annotated[User, Depends(permissions.Permission(ScopedRole.organiser))]
+ItemStaff = Annotated[
+    User, Depends(permissions.Permission(ScopedRole.organiser, ScopedRole.reviewer))
+]
+READERS = (ScopedRole.organiser, ScopedRole.reviewer, ScopedRole.judge)
+
+
+def _require_unit_organiser(db: SessionDep, user: User, unit_id: int | None, list_id: int) -> None:
+    """An item's issuing unit may be set by an organiser of that unit (or of the list)."""
+    scopes = [permissions.Scope(ScopeKind.challenge_list, list_id)]
+    if unit_id is not None:
+        scopes.append(permissions.Scope(ScopeKind.organisation, unit_id))
+    permissions.require(db, user, [ScopedRole.organiser], scopes)
+
+
+def may_read_application(db: SessionDep, user: User, application_id: int) -> bool:
+    """Staff of the application's item (its organisers, reviewers, or platform judges)."""
+    scopes = permissions.scopes_from_path(db, {"application_id": application_id})
+    return permissions.may(db, user, READERS, scopes)
 
 
 # ---------------------------------------------------------------- public reads
@@ -59,14 +83,14 @@ def read_item(item_id: int, db: SessionDep, user: OptionalUser) -> ChallengeItem
 
 # ---------------------------------------------------------------- organiser writes
 @router.post("/challenge-lists", response_model=ChallengeListPublic, status_code=201)
-def create_list(body: ChallengeListCreate, _: Organiser, db: SessionDep) -> ChallengeList:
+def create_list(body: ChallengeListCreate, _: ScopedOrganiser, db: SessionDep) -> ChallengeList:
     """Create the draft list for a year."""
     return service.create_list(db=db, list_in=body)
 
 
 @router.patch("/challenge-lists/{list_id}", response_model=ChallengeListPublic)
 def update_list(
-    list_id: int, body: ChallengeListUpdate, _: Organiser, db: SessionDep
+    list_id: int, body: ChallengeListUpdate, _: ScopedOrganiser, db: SessionDep
 ) -> ChallengeList:
     """Edit a list."""
     found = service.get_list(db=db, list_id=list_id, include_drafts=True)
@@ -75,7 +99,7 @@ def update_list(
 
 @router.put("/challenge-lists/{list_id}/status", response_model=ChallengeListPublic)
 def change_list_status(
-    list_id: int, body: StatusChange, _: Organiser, db: SessionDep
+    list_id: int, body: StatusChange, _: ScopedOrganiser, db: SessionDep
 ) -> ChallengeList:
     """Publish or close a list."""
     found = service.get_list(db=db, list_id=list_id, include_drafts=True)
@@ -86,19 +110,22 @@ def change_list_status(
     "/challenge-lists/{list_id}/items", response_model=ChallengeItemPublic, status_code=201
 )
 def create_item(
-    list_id: int, body: ChallengeItemCreate, _: Organiser, db: SessionDep
+    list_id: int, body: ChallengeItemCreate, user: CurrentUser, db: SessionDep
 ) -> ChallengeItemPublic:
-    """Add an item with structured targets."""
+    """Add an item with structured targets (an issuing unit's organisers add their unit's)."""
     found = service.get_list(db=db, list_id=list_id, include_drafts=True)
+    _require_unit_organiser(db, user, body.issuing_unit_id, list_id)
     return service.item_public(db=db, item=service.create_item(db=db, found=found, item_in=body))
 
 
 @router.patch("/challenge-items/{item_id}", response_model=ChallengeItemPublic)
 def update_item(
-    item_id: int, body: ChallengeItemUpdate, _: Organiser, db: SessionDep
+    item_id: int, body: ChallengeItemUpdate, user: ScopedOrganiser, db: SessionDep
 ) -> ChallengeItemPublic:
     """Edit an item; a given target list replaces the old one."""
     item = service.get_item(db=db, item_id=item_id, include_drafts=True)
+    if body.issuing_unit_id is not None and body.issuing_unit_id != item.issuing_unit_id:
+        _require_unit_organiser(db, user, body.issuing_unit_id, item.list_id)
     return service.item_public(db=db, item=service.update_item(db=db, item=item, item_in=body))
 
 
@@ -131,7 +158,7 @@ def apply(
 
 
 @router.get("/challenge-items/{item_id}/applications", response_model=list[ApplicationPublic])
-def list_applications(item_id: int, _: Organiser, db: SessionDep) -> list[ApplicationPublic]:
+def list_applications(item_id: int, _: ItemStaff, db: SessionDep) -> list[ApplicationPublic]:
     """Every application to an item, for review."""
     service.get_item(db=db, item_id=item_id, include_drafts=True)
     return [
@@ -153,7 +180,10 @@ def my_applications(user: CurrentUser, db: SessionDep) -> list[ApplicationPublic
 def read_application(application_id: int, user: CurrentUser, db: SessionDep) -> ApplicationPublic:
     """An application of your team (or any, for staff)."""
     app = service.get_application_for(
-        db=db, application_id=application_id, user=user, staff=is_staff(user)
+        db=db,
+        application_id=application_id,
+        user=user,
+        staff=may_read_application(db, user, application_id),
     )
     return service.application_public(db=db, app=app)
 
@@ -162,7 +192,10 @@ def read_application(application_id: int, user: CurrentUser, db: SessionDep) -> 
 def download_proposal(application_id: int, user: CurrentUser, db: SessionDep) -> StreamingResponse:
     """The proposal PDF, streamed."""
     app = service.get_application_for(
-        db=db, application_id=application_id, user=user, staff=is_staff(user)
+        db=db,
+        application_id=application_id,
+        user=user,
+        staff=may_read_application(db, user, application_id),
     )
     obj = db.get(StoredObject, app.proposal_object_id)
     assert obj is not None
@@ -175,7 +208,7 @@ def download_proposal(application_id: int, user: CurrentUser, db: SessionDep) ->
 
 @router.put("/applications/{application_id}/review", response_model=ApplicationPublic)
 def review_application(
-    application_id: int, body: ApplicationReview, organiser: Organiser, db: SessionDep
+    application_id: int, body: ApplicationReview, organiser: ScopedOrganiser, db: SessionDep
 ) -> ApplicationPublic:
     """Shortlist, award (挂帅) or reject, with notes."""
     from jiebang.judging import audit

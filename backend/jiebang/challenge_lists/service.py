@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -26,8 +28,10 @@ from jiebang.challenge_lists.models import (
     TargetPublic,
 )
 from jiebang.contests.models import Contest, Track
+from jiebang.core import domain_events
 from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from jiebang.db import save, utcnow
+from jiebang.organisations import service as org_service
 from jiebang.storage import service as storage_service
 from jiebang.storage.backend import ObjectStore
 from jiebang.storage.models import StoredObject
@@ -42,6 +46,8 @@ LIST_TRANSITIONS = {
 APPLICATION_TRANSITIONS = {
     ApplicationStatus.submitted: {ApplicationStatus.shortlisted, ApplicationStatus.rejected},
     ApplicationStatus.shortlisted: {ApplicationStatus.awarded, ApplicationStatus.rejected},
+    ApplicationStatus.returned: {ApplicationStatus.rejected},  # the applicant resubmits
+    ApplicationStatus.complete: {ApplicationStatus.shortlisted, ApplicationStatus.rejected},
     ApplicationStatus.awarded: set(),
     ApplicationStatus.rejected: set(),
 }
@@ -110,7 +116,27 @@ def targets_of(*, db: Session, item_id: int) -> list[ChallengeTarget]:
 
 def item_public(*, db: Session, item: ChallengeItem) -> ChallengeItemPublic:
     targets = [TargetPublic.model_validate(t) for t in targets_of(db=db, item_id=item.id or 0)]
-    return ChallengeItemPublic.model_validate(item, update={"targets": targets})
+    found = db.get(ChallengeList, item.list_id)
+    zone = found.timezone if found else "Asia/Shanghai"
+    deadline = item.application_deadline.astimezone(ZoneInfo(zone))
+    return ChallengeItemPublic.model_validate(
+        item,
+        update={"targets": targets, "deadline_timezone": zone, "application_deadline": deadline},
+    )
+
+
+def in_list_zone(*, value: datetime, found: ChallengeList) -> datetime:
+    """A deadline given without an offset is read in the list's time zone."""
+    return value.replace(tzinfo=ZoneInfo(found.timezone)) if value.tzinfo is None else value
+
+
+def refuse_after_deadline(*, db: Session, item: ChallengeItem) -> None:
+    """403 once the item's deadline has passed, stating it in the list's time zone."""
+    if utcnow() > item.application_deadline:
+        found = db.get(ChallengeList, item.list_id)
+        zone = found.timezone if found else "UTC"
+        local = item.application_deadline.astimezone(ZoneInfo(zone))
+        raise Forbidden("deadline_passed_at", deadline=f"{local:%Y-%m-%d %H:%M}", timezone=zone)
 
 
 def list_items(*, db: Session, list_id: int) -> list[ChallengeItem]:
@@ -155,7 +181,11 @@ def create_item(
 ) -> ChallengeItem:
     """A new item with its structured targets; 409 if the code is taken in this list."""
     item = ChallengeItem.model_validate(
-        item_in.model_dump(exclude={"targets"}), update={"list_id": found.id}
+        item_in.model_dump(exclude={"targets"}),
+        update={
+            "list_id": found.id,
+            "application_deadline": in_list_zone(value=item_in.application_deadline, found=found),
+        },
     )
     db.add(item)
     try:
@@ -171,9 +201,13 @@ def create_item(
 
 def update_item(*, db: Session, item: ChallengeItem, item_in: ChallengeItemUpdate) -> ChallengeItem:
     """Apply the given fields; a given target list replaces the old one."""
-    item.sqlmodel_update(
-        item_in.model_dump(exclude_unset=True, exclude_none=True, exclude={"targets"})
-    )
+    changes = item_in.model_dump(exclude_unset=True, exclude_none=True, exclude={"targets"})
+    found = db.get(ChallengeList, item.list_id)
+    if item_in.application_deadline is not None and found is not None:
+        changes["application_deadline"] = in_list_zone(
+            value=item_in.application_deadline, found=found
+        )
+    item.sqlmodel_update(changes)
     db.add(item)
     if item_in.targets is not None:
         _replace_targets(db=db, item=item, targets=item_in.targets)
@@ -191,13 +225,14 @@ def _item_contest_ids(*, db: Session, item_id: int) -> set[int]:
 
 
 def application_public(*, db: Session, app: Application) -> ApplicationPublic:
-    team = db.get(Team, app.team_id)
+    team = db.get(Team, app.team_id) if app.team_id is not None else None
     proposal = db.get(StoredObject, app.proposal_object_id)
-    assert team is not None and proposal is not None
+    assert proposal is not None
     return ApplicationPublic.model_validate(
         app,
         update={
-            "team_name": team.name,
+            "team_name": team.name if team else "",
+            "has_commitment": app.commitment_object_id is not None,
             "proposal_filename": proposal.filename,
             "proposal_sha256": proposal.sha256,
             "proposal_size": proposal.size,
@@ -220,8 +255,7 @@ def apply(
     found = db.get(ChallengeList, item.list_id)
     if found is None or found.status != ListStatus.published:
         raise Forbidden("not_published", thing="challenge list")
-    if utcnow() > item.application_deadline:
-        raise Forbidden("deadline_passed")
+    refuse_after_deadline(db=db, item=item)
     contest_ids = _item_contest_ids(db=db, item_id=item.id or 0)
     if contest_ids and team.contest_id not in contest_ids:
         contest = db.get(Contest, min(contest_ids))
@@ -289,9 +323,12 @@ def get_application_for(
     app = db.get(Application, application_id)
     if app is None:
         raise NotFound("application")
-    if not staff:
-        team = db.get(Team, app.team_id)
-        if (
+    if not staff and app.applicant_id != user.id:
+        team = db.get(Team, app.team_id) if app.team_id is not None else None
+        in_unit = app.applicant_org_id is not None and org_service.is_member(
+            db=db, organisation_id=app.applicant_org_id, user_id=user.id or 0
+        )
+        if not in_unit and (
             team is None
             or team_service.team_of(db=db, contest_id=team.contest_id, user_id=user.id or 0) != team
         ):
@@ -310,8 +347,17 @@ def review(
             current=app.status,
             target=review_in.status,
         )
+    if review_in.status == ApplicationStatus.rejected and not review_in.reviewer_notes.strip():
+        raise InvalidInput("reviewer_notes", "reject_reason_required")
     app.status = review_in.status
     app.reviewer_notes = review_in.reviewer_notes
     app.decided_by = reviewer.id
     app.decided_at = utcnow()
+    domain_events.announce(
+        db,
+        f"application.{app.status}",
+        application_id=app.id,
+        item_id=app.item_id,
+        applicant_id=app.applicant_id,
+    )
     return save(db, app)

@@ -71,6 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "对象存储暂不可用，未保存任何内容，请重试",
     ),
     "file_too_large": ("The file exceeds {limit}", "文件超过 {limit}"),
+    "reject_reason_required": (
+        "A reason is required to reject an application (reviewer_notes)",
+        "驳回揭榜申请必须填写理由（reviewer_notes）",
+    ),
     "value_out_of_range": ("A number in the request is out of range", "请求中的数值超出范围"),
     "text_has_nul": (
         "Text in the request contains a NUL (0x00) character",
@@ -248,6 +252,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The top {k} must be verified before publication; {count} are not verified yet",
         "发布前须核验前 {k} 名，尚有 {count} 个未核验",
     ),
+    # organisations, unit applications, reviews, appointments (issue 18)
+    "credit_code_invalid": (
+        "Not a valid unified social credit code (GB 32100-2015 check character)",
+        "统一社会信用代码无效（不符合 GB 32100-2015 校验码）",
+    ),
+    "role_not_grantable": ("The role {role} cannot be granted here", "此处不能授予角色 {role}"),
+    "deadline_passed_at": (
+        "The application deadline passed at {deadline} ({timezone})",
+        "申请已于 {deadline}（{timezone}）截止",
+    ),
+    "document_not_pdf": ("This document must be a PDF file", "该文件必须是 PDF 文件"),
+    "team_required": (
+        "This item is scored on tracks: name the team that will be scored",
+        "该项目在赛道上评测，请指定参与评测的队伍",
+    ),
+    "not_a_member": ("You are not a member of this unit", "您不是该单位的成员"),
+    "missing_items_required": (
+        "List the missing items when returning an application",
+        "退回申请时请列出缺少的材料",
+    ),
+    "members_invalid": (
+        "Team members must be a list of at most 50 entries with a name and a role",
+        "团队成员须为不超过 50 项、每项含姓名和分工的列表",
+    ),
+    "weights_not_100": (
+        "The criteria weights sum to {total} %, not 100 %",
+        "各评审指标权重之和为 {total}%，应为 100%",
+    ),
+    "score_out_of_scale": (
+        "The score {score} for {criterion} is outside the scale 0–{maximum}",
+        "“{criterion}”的分数 {score} 超出 0–{maximum} 的范围",
+    ),
+    "reviewer_conflict": (
+        "{reviewer} cannot review this item: they belong to {unit}, an applying unit",
+        "{reviewer} 不能评审该项目：其所在单位“{unit}”是申报单位（利益冲突）",
+    ),
+    "not_assigned_reviewer": (
+        "You are not a reviewer of this item",
+        "您不是该项目的评审专家",
+    ),
+    "scores_incomplete": (
+        "Score every criterion before submitting ({missing} missing)",
+        "提交前请为每项指标打分（缺少 {missing} 项）",
+    ),
+    "scores_submitted": (
+        "Your scores for this application are already submitted",
+        "您对该申请的评分已提交",
+    ),
+    "no_rubric": ("This list has no review rubric yet", "该榜单尚未设置评审细则"),
+    "not_reviewable": (
+        "Only applications that passed the formal check can be scored",
+        "只有通过形式审查的申请才能评分",
+    ),
+    "notice_period_invalid": (
+        "The notice period ends before it starts",
+        "公示期的结束时间早于开始时间",
+    ),
+    "objection_after_period": (
+        "The public-notice period ended at {end}; objections are closed",
+        "公示期已于 {end} 结束，不再受理异议",
+    ),
+    "objection_before_period": (
+        "The public-notice period starts at {start}",
+        "公示期自 {start} 开始",
+    ),
+    "notice_not_over": (
+        "The public notice runs until {end}",
+        "公示期至 {end} 结束",
+    ),
+    "objections_open": (
+        "{count} objection(s) have no answer yet",
+        "尚有 {count} 条异议未答复",
+    ),
+    "milestone_after_deadline": (
+        "The milestone date {date} is after the item's deadline {deadline}",
+        "节点日期 {date} 晚于项目截止日期 {deadline}",
+    ),
+    "not_appointed": ("This item has no final appointment yet", "该项目尚未正式挂帅"),
+    "not_appointee": ("Only the appointed unit can do this", "只有挂帅单位可以执行此操作"),
 }
 
 # Names of things that appear inside messages.
@@ -267,6 +350,14 @@ THINGS_ZH: dict[str, str] = {
     "results": "结果",
     "file": "文件",
     "sample submission": "示例提交",
+    "organisation": "单位",
+    "role": "角色",
+    "rubric": "评审细则",
+    "reviewer": "评审专家",
+    "public notice": "公示",
+    "objection": "异议",
+    "milestone": "节点",
+    "acceptance": "验收",
 }
 
 # Pydantic error types we translate; anything else falls back to pydantic's English text.
