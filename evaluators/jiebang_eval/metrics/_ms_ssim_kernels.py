@@ -100,8 +100,7 @@ def _compile(*, cache: bool) -> dict[str, Callable[..., Any]]:
         ring = np.empty((5, 2 * taps, ow), f32)
         maps = np.empty((5, w), f32)
         moments = np.empty((5, ow), f32)
-        terms = np.empty((3, ow), f64)
-        sums = np.zeros(3, f64)
+        columns = np.zeros((3, ow), f64)  # per-column sums of l, c and s
         for r in range(h):
             for x in range(w):
                 a, b = ref[r, x], dist[r, x]
@@ -135,18 +134,16 @@ def _compile(*, cache: bool) -> dict[str, Callable[..., Any]]:
                 s22 = max(f32(moments[3, x] - mu2 * mu2), f32(0.0))
                 s12 = f32(moments[4, x] - mu1 * mu2)
                 srsc = f32(np.sqrt(f64(s11 * s22)))
-                terms[0, x] = (2.0 * f64(mu1) * f64(mu2) + f64(c1)) / f64(
+                columns[0, x] += (2.0 * f64(mu1) * f64(mu2) + f64(c1)) / f64(
                     mu1 * mu1 + mu2 * mu2 + c1
                 )
-                terms[1, x] = (2.0 * f64(srsc) + f64(c2)) / f64(s11 + s22 + c2)
+                columns[1, x] += (2.0 * f64(srsc) + f64(c2)) / f64(s11 + s22 + c2)
                 s12c = f32(0.0) if (s12 < f32(0.0) and srsc <= f32(0.0)) else s12
-                terms[2, x] = f64((s12c + c3) / (srsc + c3))
-            for t in range(3):
-                row = terms[t]
-                total = 0.0
-                for x in range(ow):
-                    total += row[x]
-                sums[t] += total
+                columns[2, x] += f64((s12c + c3) / (srsc + c3))
+        sums = np.zeros(3, f64)
+        for t in range(3):
+            for x in range(ow):
+                sums[t] += columns[t, x]
         return sums
 
     return {"decimate": decimate, "lcs_sums": lcs_sums}
