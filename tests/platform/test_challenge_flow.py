@@ -133,6 +133,26 @@ def test_foundation_journey(client: TestClient, organiser: dict[str, str], make_
     )
     assert back.status_code == 400
 
+    # rejecting needs a reason: 422 naming the field, in the organiser's language
+    bare = client.put(
+        f"/api/v1/applications/{app['id']}/review",
+        json={"status": "rejected", "reviewer_notes": "  "},
+        headers=organiser,
+    )
+    assert bare.status_code == 422, bare.text
+    error = bare.json()["detail"][0]
+    assert error["loc"] == ["body", "reviewer_notes"] and error["type"] == "reject_reason_required"
+    assert "reviewer_notes" in error["msg"]
+    assert client.get(f"/api/v1/applications/{app['id']}", headers=organiser).json()["status"] == (
+        "shortlisted"
+    )
+    rejected = client.put(
+        f"/api/v1/applications/{app['id']}/review",
+        json={"status": "rejected", "reviewer_notes": "Targets not met in the pilot"},
+        headers=organiser,
+    )
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+
 
 def test_outsider_cannot_see_application_or_team(
     client: TestClient, organiser, make_user, published_contest

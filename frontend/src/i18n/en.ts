@@ -159,6 +159,7 @@ export default {
     award: 'Award',
     reject: 'Reject',
     reviewed: 'Decision saved',
+    rejectReason: 'Reason for rejecting (required, shown to the applicant)',
   },
   contest: {
     edition: 'Edition',

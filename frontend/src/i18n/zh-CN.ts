@@ -163,6 +163,7 @@ const zh: Messages = {
     award: '授予',
     reject: '驳回',
     reviewed: '审核结果已保存',
+    rejectReason: '驳回理由（必填，申请方可见）',
   },
   contest: {
     edition: '届次',
