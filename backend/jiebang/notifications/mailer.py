@@ -55,6 +55,11 @@ def wake() -> None:
         log.warning("could not wake the email queue: %s", exc)
 
 
+def flush() -> None:
+    """Wait until the delivery rounds already handed to the embedded pool have run."""
+    _pool.submit(lambda: None).result()
+
+
 def _deliver_logged() -> None:
     try:
         deliver_due()
