@@ -49,7 +49,10 @@ test('judge: publish refused while running; verified and published once ended; v
   await expect(page.getByTestId('judge-submissions').locator('th')).toContainText(['公开', '私有'])
   await expect(page.getByTestId('judge-created').first()).toBeVisible()
   for (const id of leaders) await verify(page, id)
-  await expect(page.getByTestId('judge-submissions').getByTestId('tag-verified')).toHaveCount(leaders.length)
+  for (const id of leaders) {
+    const row = page.getByTestId('judge-submissions').locator('tr').filter({ has: page.getByRole('link', { name: `#${id}`, exact: true }) })
+    await expect(row.getByTestId('tag-verified')).toBeVisible()
+  }
   await page.getByTestId('filter-unverified').click()
   for (const id of leaders) await expect(page.getByTestId(`verify-${id}`)).toHaveCount(0)
   await page.getByTestId('filter-unverified').click()

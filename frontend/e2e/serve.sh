@@ -8,6 +8,9 @@ export JIEBANG_VAR_DIR="$VAR_DIR"
 export JIEBANG_ENVIRONMENT=development
 export JIEBANG_FRONTEND_DIST="$(pwd)/dist"
 export JIEBANG_LOGIN_RATE_LIMIT="1000/minute"
+# the journeys build contests from scratch (no reference data): publish them without the
+# readiness gate, as tests/conftest.py does; the demo contests pass it for real
+export JIEBANG_READINESS_REQUIRED=false
 export JIEBANG_PUBLIC_BASE_URL="http://127.0.0.1:${PORT}"
 JB=../.venv/bin/jiebang
 ../.venv/bin/python e2e/seed_staff.py
