@@ -29,6 +29,7 @@ from jiebang.notifications.router import router as notifications_router
 from jiebang.organisations.router import public_router as organisations_public
 from jiebang.organisations.router import router as organisations_router
 from jiebang.readiness.router import router as readiness_router
+from jiebang.submissions.detailed_results import router as detailed_results_router
 from jiebang.submissions.router import router as submissions_router
 from jiebang.teams.router import public_router as teams_public
 from jiebang.teams.router import router as teams_router
@@ -52,6 +53,7 @@ AUTHENTICATED_ROUTERS = (
     teams_router,
     lists_router,
     submissions_router,
+    detailed_results_router,
     leaderboards_router,
     judging_router,
     integrity_router,

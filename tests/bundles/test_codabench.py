@@ -150,6 +150,20 @@ def test_v2_bundle_imports_scores_and_matches_the_program_run_directly(
     with Session(get_engine()) as db:
         score = db.exec(select(Score).where(Score.submission_id == done.json()["id"])).one()
         assert score.metrics == labels_check["result"]["metrics"]
+    page = client.get(f"/api/v1/submissions/{done.json()['id']}/detailed-results", headers=team)
+    assert page.status_code == 200 and "<h1>Per item</h1>" in page.text
+    policy = page.headers["content-security-policy"]
+    assert policy.startswith("sandbox;") and "script-src" not in policy
+    assert "default-src 'none'" in policy
+    judge = client.get(
+        f"/api/v1/submissions/{done.json()['id']}/detailed-results", headers=organiser
+    )
+    assert judge.status_code == 200
+    stranger = make_user()
+    refused = client.get(
+        f"/api/v1/submissions/{done.json()['id']}/detailed-results", headers=stranger
+    )
+    assert refused.status_code == 404
 
 
 def _unzipped(archive: Path, dest: Path) -> Path:

@@ -173,6 +173,7 @@ def _record_score(
         plots=dict(result.get("plots", {})),
         warnings=list(result.get("warnings", [])),
         logs=dict(job.logs),
+        detailed_results_html=result.get("detailed_results_html"),
     )
     recorded = queue.record_score(db, job=job, score=score)
     integrity_service.record_fingerprints(db, sub=sub, items=recorded.items)

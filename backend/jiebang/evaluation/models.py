@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from jiebang.artifacts.models import ProgramRef
@@ -70,6 +70,8 @@ class Score(SQLModel, table=True):
     plots: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     logs: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    # a Codabench program's detailed_results.html (served sandboxed; issue 16)
+    detailed_results_html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -7,9 +7,9 @@ Create Date: 2026-12-01 22:00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
+import sqlalchemy as sa
 import sqlmodel  # noqa: F401
-from alembic import op  # noqa: F401
+from alembic import op
 
 import jiebang.db  # noqa: F401
 
@@ -20,8 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("score", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("detailed_results_html", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("score", schema=None) as batch_op:
+        batch_op.drop_column("detailed_results_html")
