@@ -110,26 +110,31 @@ def publish_folder(
         ).first():
             raise VersionTaken(fields["key"], version)
         fields["spec"]["version"] = version
-        obj = _store(db=db, store=store, tar=tar, sha256=sha256, key=fields["key"], user=user)
-        program = ScoringProgram(
-            **fields,
-            version=version,
-            revision=revision,
-            sha256=sha256,
-            size=obj.size,
-            object_id=obj.id or 0,
-            builtin=builtin,
-            created_by=user.id if user else None,
-        )
-        db.add(program)
+        key_ = fields["key"]
         try:
+            obj = _store(db=db, store=store, tar=tar, sha256=sha256, key=key_, user=user)
+            program = ScoringProgram(
+                **fields,
+                version=version,
+                revision=revision,
+                sha256=sha256,
+                size=obj.size,
+                object_id=obj.id or 0,
+                builtin=builtin,
+                created_by=user.id if user else None,
+            )
+            db.add(program)
             db.flush()
-        except IntegrityError:  # another process published the same version meanwhile
+        except IntegrityError:  # another request published the same content or version meanwhile
             db.rollback()
-            again = get_version(db=db, key=fields["key"], version=version)
-            if again is None or again.sha256 != sha256:
-                raise VersionTaken(fields["key"], version) from None
-            return again, False
+            same = db.exec(
+                select(ScoringProgram).where(
+                    ScoringProgram.key == key_, ScoringProgram.sha256 == sha256
+                )
+            ).first()
+            if same is not None:
+                return same, False
+            raise VersionTaken(key_, version) from None
         return program, True
 
 
