@@ -194,6 +194,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_worker_token": ("Invalid worker token", "无效的评测节点令牌"),
     "lease_lost": ("This job's lease has moved to another worker", "该任务已被其他评测节点接管"),
     "phase_dates": ("The phase must end after it starts", "阶段结束时间必须晚于开始时间"),
+    "phase_not_in_contest": ("This phase is not part of this contest", "该阶段不属于此竞赛"),
     "phase_freeze": (
         "The freeze time must lie between the phase's start and end",
         "封榜时间必须在阶段开始与结束之间",

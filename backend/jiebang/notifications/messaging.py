@@ -50,7 +50,7 @@ def contest_recipients(*, db: Session, contest_id: int, body: ContestMessage) ->
             phase = db.get(Phase, body.phase_id)
             track = db.get(Track, phase.track_id) if phase else None
             if track is None or track.contest_id != contest_id:
-                raise InvalidInput("phase_id", "not_in_contest")
+                raise InvalidInput("phase_id", "phase_not_in_contest")
             subs = subs.where(Submission.phase_id == body.phase_id)
         if body.submission_status is not None:
             subs = subs.where(Submission.status == body.submission_status)
