@@ -412,7 +412,7 @@ export default {
     contained: 'Contained',
     check: 'Check',
     bundles: 'Import a challenge bundle',
-    bundlePick: 'Choose a bundle (.zip)',
+    bundlePick: 'Choose a bundle (.zip): Jiebang or Codabench (competition.yaml)',
     bundleImported: 'Bundle imported',
     applications: 'Applications',
     noApplications: 'No applications for this item yet.',

@@ -416,7 +416,7 @@ const zh: Messages = {
     contained: '已拦截',
     check: '检查项',
     bundles: '导入赛题包',
-    bundlePick: '选择赛题包（.zip）',
+    bundlePick: '选择赛题包（.zip）：揭榜格式或 Codabench（competition.yaml）',
     bundleImported: '赛题包已导入',
     applications: '申报',
     noApplications: '该项目暂无申报。',
