@@ -19,6 +19,7 @@ from jiebang.core.request_checks import refuse_unstorable_input
 from jiebang.evaluation.health import router as health_router
 from jiebang.evaluation.holds_router import router as holds_router
 from jiebang.evaluation.router import router as worker_router
+from jiebang.exports.router import router as exports_router
 from jiebang.halloffame.router import public_router as halloffame_public
 from jiebang.integrity.router import router as integrity_router
 from jiebang.judging.router import public_router as judging_public
@@ -65,6 +66,7 @@ AUTHENTICATED_ROUTERS = (
     organisations_router,
     unit_applications_router,
     notifications_router,
+    exports_router,
 )
 
 

@@ -195,6 +195,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lease_lost": ("This job's lease has moved to another worker", "该任务已被其他评测节点接管"),
     "phase_dates": ("The phase must end after it starts", "阶段结束时间必须晚于开始时间"),
     "phase_not_in_contest": ("This phase is not part of this contest", "该阶段不属于此竞赛"),
+    "pdf_font_missing": (
+        "No CJK font for PDF exports: install fonts-wqy-microhei or set JIEBANG_PDF_FONT",
+        "PDF 导出缺少中文字体：请安装 fonts-wqy-microhei 或设置 JIEBANG_PDF_FONT",
+    ),
     "phase_freeze": (
         "The freeze time must lie between the phase's start and end",
         "封榜时间必须在阶段开始与结束之间",

@@ -16,6 +16,7 @@ SETTINGS_MODULES = (
     "jiebang.submissions.config",
     "jiebang.runtimes.config",
     "jiebang.notifications.config",
+    "jiebang.exports.config",
 )
 
 

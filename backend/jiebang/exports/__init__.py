@@ -1,0 +1,1 @@
+"""Exports organisers need for the file: CSV (formula-safe) and one PDF per item."""
