@@ -8,3 +8,4 @@ from tests.platform.conftest import (  # noqa: F401 - fixtures
     participant,
     published_contest,
 )
+from tests.platform.test_migrations import empty_database  # noqa: F401 - fixture

@@ -162,16 +162,28 @@ def _applications_up() -> None:
             ["id"],
         )
     op.execute(sa.text("UPDATE application SET members = '[]', missing_items = '[]'"))
+    # challenge_item is referenced (targets cascade on delete): SQLite must not copy and drop
+    # it, so there the column comes with its reference inline, by a plain ADD COLUMN
+    fk_name = op.f("fk_challenge_item_issuing_unit_id_organisation")
+    if op.get_bind().dialect.name == "sqlite":
+        op.add_column(
+            "challenge_item",
+            sa.Column(
+                "issuing_unit_id",
+                sa.Integer(),
+                sa.ForeignKey("organisation.id", name=fk_name),
+                nullable=True,
+            ),
+            inline_references=True,
+        )
+    else:
+        op.add_column("challenge_item", sa.Column("issuing_unit_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            fk_name, "challenge_item", "organisation", ["issuing_unit_id"], ["id"]
+        )
     with op.batch_alter_table("challenge_item", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("issuing_unit_id", sa.Integer(), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_challenge_item_issuing_unit_id"), ["issuing_unit_id"], unique=False
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_challenge_item_issuing_unit_id_organisation"),
-            "organisation",
-            ["issuing_unit_id"],
-            ["id"],
         )
     with op.batch_alter_table("challenge_list", schema=None) as batch_op:
         batch_op.add_column(
@@ -185,14 +197,31 @@ def _applications_up() -> None:
 
 
 def _applications_down() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # SQLite copies and drops these tables while rows still point at them: references are
+        # not enforced meanwhile (pysqlite runs DDL outside a transaction, so the pragma holds),
+        # and the targets are kept aside in case a cascade still took them with the old table
+        op.execute(sa.text("PRAGMA foreign_keys=OFF"))
+        op.execute(sa.text("CREATE TEMP TABLE c18_targets AS SELECT * FROM challenge_target"))
     with op.batch_alter_table("challenge_list", schema=None) as batch_op:
         batch_op.drop_column("timezone")
     with op.batch_alter_table("challenge_item", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_challenge_item_issuing_unit_id_organisation"), type_="foreignkey"
-        )
+        if not sqlite:  # SQLite's inline reference has no name; the copy leaves it out
+            batch_op.drop_constraint(
+                batch_op.f("fk_challenge_item_issuing_unit_id_organisation"), type_="foreignkey"
+            )
         batch_op.drop_index(batch_op.f("ix_challenge_item_issuing_unit_id"))
         batch_op.drop_column("issuing_unit_id")
+    if sqlite:
+        op.execute(
+            sa.text(
+                "INSERT INTO challenge_target SELECT * FROM c18_targets "
+                "WHERE id NOT IN (SELECT id FROM challenge_target)"
+            )
+        )
+        op.execute(sa.text("DROP TABLE c18_targets"))
+        op.execute(sa.text("PRAGMA foreign_keys=ON"))
     # applications without a team (unit applications to items not on tracks) cannot go back
     op.execute(sa.text("DELETE FROM application WHERE team_id IS NULL"))
     with op.batch_alter_table("application", schema=None) as batch_op:
