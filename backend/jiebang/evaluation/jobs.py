@@ -48,6 +48,8 @@ def limits_of(track: Track) -> dict[str, Any]:
     }
     # the worker unpacks under the same archive policy the arrival check applied
     limits["archive"] = dict(stages.get("archive", {}))
+    if isinstance(stages.get("team_runtimes"), list):  # runtime kinds team programs may declare
+        limits["team_runtimes"] = list(stages["team_runtimes"])
     if stages.get("complexity"):  # decoder timing on code tracks (worker/complexity.py)
         limits["complexity"] = dict(stages["complexity"])
     files = ArchivePolicy.from_mapping(limits["archive"]).limits.max_files

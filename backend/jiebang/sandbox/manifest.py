@@ -24,6 +24,7 @@ class SubmissionManifest:
 
     entrypoint: tuple[str, ...]
     source_name: str
+    runtime: dict[str, Any] | None = None  # what the program runs in (worker's business)
 
 
 def load_manifest(submission_dir: Path) -> SubmissionManifest:
@@ -57,7 +58,23 @@ def parse_manifest(data: bytes | str, *, source_name: str = "jiebang.json") -> S
         raise ManifestError(f"{source_name} must hold a JSON object")
     if "entrypoint" not in document:
         raise ManifestError(f'{source_name} has no "entrypoint" (a command string or argv list)')
-    return SubmissionManifest(_entrypoint(document["entrypoint"], source_name), source_name)
+    return SubmissionManifest(
+        _entrypoint(document["entrypoint"], source_name),
+        source_name,
+        _runtime(document.get("runtime"), source_name),
+    )
+
+
+def _runtime(value: Any, source_name: str) -> dict[str, Any] | None:
+    """The declared runtime, kept as data: an object with a string ``kind``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("kind"), str):
+        raise ManifestError(
+            f'{source_name}: "runtime" must be an object with a "kind" '
+            '(platform, python or oci), e.g. {"kind": "oci", "archive": "image.tar"}'
+        )
+    return dict(value)
 
 
 def _entrypoint(value: Any, source_name: str) -> tuple[str, ...]:

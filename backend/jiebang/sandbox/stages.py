@@ -30,25 +30,30 @@ def run_stage(
     output_dir: Path,
     limits: SandboxLimits,
     env: Mapping[str, str] | None = None,
+    root: Path | None = None,
+    base_mounts: Sequence[Mount] | None = None,
+    base_env: Mapping[str, str] | None = None,
 ) -> SandboxResult:
     """Run a team's program over the public inputs; it never sees reference data.
 
     The program's unpacked archive is read-only at ``/submission`` (also the working
     directory), the public inputs are read-only at ``/inputs`` and ``/output`` is the
     only writable place besides ``/tmp``; ``env`` adds variables (data the caller chose).
-    Refuses to run without full isolation.
+    ``root``, ``base_mounts`` and ``base_env`` replace the platform's system, runtime
+    mounts and environment (a prepared runtime's, as data). Refuses to run without full
+    isolation.
     """
     require_isolation()
     _prepare_empty_output(output_dir)
     mounts = [
-        *platform_runtime_mounts(),
+        *(platform_runtime_mounts() if base_mounts is None else base_mounts),
         Mount(program_dir, SUBMISSION_TARGET),
         Mount(inputs_dir, INPUTS_TARGET),
         Mount(output_dir, OUTPUT_TARGET, writable=True),
     ]
     variables = {
         **(env or {}),
-        **runtime_env(),
+        **(runtime_env() if base_env is None else base_env),
         "JIEBANG_INPUTS": INPUTS_TARGET,
         "JIEBANG_OUTPUT": OUTPUT_TARGET,
     }
@@ -59,6 +64,7 @@ def run_stage(
         env=variables,
         cwd=SUBMISSION_TARGET,
         scrub_paths=[str(program_dir.parent)],
+        root=root,
     )
 
 

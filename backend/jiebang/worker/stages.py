@@ -33,6 +33,7 @@ from jiebang.worker.command_scorer import result_from_scores, run_command_scorer
 from jiebang.worker.context import JobContext, StageFailed, platform_fault, team_fault
 from jiebang.worker.program_cache import program_dir_for
 from jiebang.worker.reference_cache import reference_dir_for
+from jiebang.worker.team_runtime import team_runtime
 from jiebang.worker.timed_run import complexity_rule, record_complexity, run_timed
 from jiebang_eval.contract import EvaluationResult
 
@@ -105,6 +106,7 @@ def run(ctx: JobContext) -> None:
             verify_decoder_lock(ctx.decoder_hash, ctx.spec.decoder_lock)
     except (ManifestError, DecoderLockError) as exc:
         raise team_fault(str(exc)) from exc
+    runtime = team_runtime(manifest.runtime, program_dir=ctx.submission_dir, limits=ctx.spec.limits)
     inputs = ctx.reference_dir / "inputs"
     if not inputs.is_dir():
         inputs = ctx.workdir / "no-inputs"
@@ -124,7 +126,7 @@ def run(ctx: JobContext) -> None:
             )
 
     try:
-        if rule is not None:  # once per sequence, each timed against the anchor decoder
+        if rule is not None and runtime is None:  # once per sequence, timed against the anchor
             run_timed(
                 ctx, rule, entrypoint=manifest.entrypoint, inputs=inputs, limits=limits, check=check
             )
@@ -136,6 +138,9 @@ def run(ctx: JobContext) -> None:
                     inputs_dir=inputs,
                     output_dir=ctx.scored_dir,
                     limits=limits,
+                    root=runtime.root if runtime else None,
+                    base_mounts=runtime.mounts if runtime else None,
+                    base_env=runtime.env if runtime else None,
                 )
             )
     except SandboxUnavailable as exc:
