@@ -15,7 +15,6 @@ from jiebang.notifications import mailer
 from jiebang.notifications.models import EmailMessage, EmailStatus, Notification
 from jiebang.submissions.models import Submission, SubmissionEvent, SubmissionStatus
 from tests.notifications.conftest import SmtpServer, free_port
-from tests.platform.conftest import login
 
 Headers = dict[str, str]
 
@@ -266,3 +265,28 @@ def _submission(
     db.commit()
     db.refresh(sub)
     return sub
+
+
+def test_milestone_reminder_is_sent_once(
+    client: TestClient, make_user: Callable[..., Headers], smtp: SmtpServer, db: Session
+) -> None:
+    from jiebang.notifications import reminders
+
+    appointee = make_user()
+    user_id = me(client, appointee)["id"]
+
+    def milestones(_db: Session, notice: timedelta) -> list[reminders.Reminder]:
+        assert notice == timedelta(days=7)
+        data = {"item": "AV-01", "milestone": "中期检查", "due": "2027-03-01"}
+        return [reminders.Reminder("milestone.due", (user_id,), "/challenge-items/1/m/1", data)]
+
+    reminders.register(milestones)
+    try:
+        assert reminders.send_due(db) == 1
+        assert reminders.send_due(db) == 0  # already reminded
+    finally:
+        reminders.SOURCES.remove(milestones)
+    deliver()
+    inbox = client.get("/api/v1/notifications", headers=appointee).json()
+    assert [n["title"] for n in inbox] == ["里程碑 7 天后到期"]
+    assert "中期检查" in smtp.received.to(me(client, appointee)["email"])[0].get_content()

@@ -60,6 +60,16 @@ def flush() -> None:
     _pool.submit(lambda: None).result()
 
 
+def _remind_logged() -> None:
+    from jiebang.notifications import reminders  # reminders -> service; keep mailer below both
+
+    try:
+        with Session(get_engine(), expire_on_commit=False) as db:
+            reminders.send_due(db)
+    except Exception:
+        log.exception("sending reminders failed")
+
+
 def _deliver_logged() -> None:
     try:
         deliver_due()
@@ -181,7 +191,7 @@ def queue_health(db: Session) -> dict[str, Any]:
 
 
 class EmailRetrier:
-    """A housekeeping duty: deliver what is due (retries, lost wake-ups) every interval."""
+    """A housekeeping duty: send due reminders, deliver due emails (retries, lost wake-ups)."""
 
     def __init__(self, interval_seconds: float = 5) -> None:
         self.interval = interval_seconds
@@ -190,6 +200,7 @@ class EmailRetrier:
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
+            _remind_logged()
             _deliver_logged()
 
     def start(self) -> None:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from jiebang.auth.models import User
 from jiebang.core.errors import NotFound
 from jiebang.db import utcnow
+from jiebang.notifications.config import get_notification_settings
 from jiebang.notifications.models import (
     EmailMessage,
     Notification,
@@ -41,6 +42,7 @@ def notify(
         ).all()
     )
     emails: list[EmailMessage] = []
+    site = get_notification_settings().public_url.rstrip("/")
     for user in users:
         if not user.is_active:
             continue
@@ -50,7 +52,7 @@ def notify(
             continue
         db.flush()
         text = render(kind, str(user.locale), data)
-        body = text.body + (f"\n\n{link}" if link else "")
+        body = text.body + (f"\n\n{site}{link}" if link else "")
         email = EmailMessage(
             notification_id=note.id, recipient=user.email, subject=text.title[:300], body=body
         )
