@@ -227,7 +227,8 @@ def zipped(folder: Path) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                archive.write(path, path.relative_to(folder).as_posix())
+                info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), (1980, 1, 1, 0, 0, 0))
+                archive.writestr(info, path.read_bytes())
     return buffer.getvalue()
 
 

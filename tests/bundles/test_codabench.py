@@ -284,3 +284,33 @@ def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
     cb.write(tmp_path, {"competition.yaml": text})
     [problem] = formats.validate(tmp_path, tmp_path / "work")
     assert problem.file == "competition.yaml" and "aliases expand" in problem.message
+
+
+def test_round_trip_import_export_import_gives_the_same_contest(
+    client: TestClient, organiser: dict[str, str], tmp_path: Path
+) -> None:
+    from jiebang.bundles.formats.codabench_export import export_codabench
+    from jiebang.storage.config import get_store
+
+    first = _upload(client, organiser, cb.zipped(cb.v2_bundle(tmp_path / "bundle")))
+    assert first.status_code == 200, first.text
+    contest = _contest(client, organiser, "tiny-codabench-quiz")
+    before = _snapshot(client, organiser, contest["id"])
+    with Session(get_engine()) as db:
+        export_codabench(
+            db=db, store=get_store(), contest_slug="tiny-codabench-quiz", dest=tmp_path / "out"
+        )
+    again = _upload(client, organiser, cb.zipped(tmp_path / "out"))
+    assert again.status_code == 200, again.text
+    assert [c for c in again.json()["changes"] if not c.startswith("warning")] == []
+    assert _snapshot(client, organiser, contest["id"]) == before
+
+
+def _snapshot(client: TestClient, organiser: dict[str, str], contest_id: int) -> dict:
+    contest = client.get(f"/api/v1/contests/{contest_id}", headers=organiser).json()
+    tracks = _tracks(client, organiser, contest_id)
+    phases = {
+        slug: client.get(f"/api/v1/tracks/{t['id']}/phases", headers=organiser).json()
+        for slug, t in tracks.items()
+    }
+    return {"contest": contest, "tracks": tracks, "phases": phases}

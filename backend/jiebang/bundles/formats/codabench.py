@@ -244,6 +244,7 @@ def _program(
             "columns": columns,
             "ingestion_command": ingest_cmd,
             "detailed_results": comp.enable_detailed_results,
+            "docker_image": comp.docker_image,
         },
     }
     manifest["version"] = "cb-" + _folder_digest(folder, repr(sorted(manifest.items())))[:12]
