@@ -106,6 +106,7 @@ class _BoundedLoader(yaml.SafeLoader):
             if event.anchor in self.open_anchors:
                 raise YAMLRefused(self.file_name, line, "a YAML alias refers to itself")
             node = super().compose_node(parent, index)
+            assert node is not None  # an alias always names a composed node
             self.node_count += self._expanded_size(node, line)
             if self.node_count > self.budget.max_nodes:
                 raise YAMLRefused(

@@ -158,7 +158,8 @@ def metrics_from_scores(scores: dict[str, Any], program: ProgramRef) -> dict[str
     """The values of the leaderboard's columns; computed columns (``avg``) filled in."""
     columns = (program.manifest.get("codabench") or {}).get("columns") or []
     expected = [str(c["key"]) for c in columns]
-    flat = scores.get("scores") if isinstance(scores.get("scores"), dict) else scores
+    nested = scores.get("scores")
+    flat: dict[str, Any] = nested if isinstance(nested, dict) else scores
     metrics: dict[str, float] = {}
     for key in expected:
         value = _number(flat.get(key))
