@@ -130,6 +130,7 @@ class JobSpec(SQLModel):
     limits: dict[str, Any]
     decoder_lock: list[str] | None = None  # allowed decoder hashes, when the track requires it
     program: ProgramRef | None = None  # the pinned scoring program, fetched by sha256
+    gpus: int = 0  # GPUs granted to the job's sandboxes (bound by the worker, devices 0..n-1)
 
 
 class LeaseRequest(SQLModel):

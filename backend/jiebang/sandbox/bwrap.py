@@ -23,6 +23,7 @@ class BindSpec:
     source: str
     target: str
     writable: bool
+    device: bool = False
 
 
 def find_bwrap() -> str | None:
@@ -85,7 +86,8 @@ def build_bwrap_argv(
     for target, host_file in sorted(etc_files.items()):
         argv += ["--ro-bind", host_file, target]
     for bind in sorted(binds, key=lambda b: b.target.count("/")):
-        argv += ["--bind" if bind.writable else "--ro-bind", bind.source, bind.target]
+        flag = "--dev-bind" if bind.device else "--bind" if bind.writable else "--ro-bind"
+        argv += [flag, bind.source, bind.target]
     argv += ["--remount-ro", "/", "--chdir", cwd]
     for name, value in sorted(env.items()):
         argv += ["--setenv", name, value]

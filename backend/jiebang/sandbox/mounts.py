@@ -32,6 +32,7 @@ class Mount:
     source: Path
     target: str
     writable: bool = False
+    device: bool = False  # a device node (e.g. a granted GPU), bound with --dev-bind
 
     def __post_init__(self) -> None:
         target = PurePosixPath(self.target)
@@ -39,6 +40,8 @@ class Mount:
             raise ValueError(f"mount target must be an absolute path without '..': {self.target}")
         if str(target) == "/":
             raise ValueError("mount target must not be the sandbox root")
+        if self.device and (target.parts[1:2] != ("dev",) or self.writable):
+            raise ValueError(f"a device mount needs a target under /dev, not writable: {self.target}")
 
 
 def platform_runtime_mounts(*, evaluators_root: Path | None = None) -> list[Mount]:

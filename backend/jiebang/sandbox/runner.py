@@ -201,7 +201,7 @@ def _bwrap_plan(
             stage_points.append(stage)
             staged.append((source, str(stage)))
             source = str(stage)
-        binds.append(bwrap_cli.BindSpec(source, mount.target, mount.writable))
+        binds.append(bwrap_cli.BindSpec(source, mount.target, mount.writable, mount.device))
     bwrap_path = bwrap_cli.find_bwrap()
     assert bwrap_path is not None
     command = bwrap_cli.build_bwrap_argv(

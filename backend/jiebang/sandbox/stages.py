@@ -33,6 +33,7 @@ def run_stage(
     root: Path | None = None,
     base_mounts: Sequence[Mount] | None = None,
     base_env: Mapping[str, str] | None = None,
+    extra_mounts: Sequence[Mount] = (),
 ) -> SandboxResult:
     """Run a team's program over the public inputs; it never sees reference data.
 
@@ -50,6 +51,7 @@ def run_stage(
         Mount(program_dir, SUBMISSION_TARGET),
         Mount(inputs_dir, INPUTS_TARGET),
         Mount(output_dir, OUTPUT_TARGET, writable=True),
+        *extra_mounts,
     ]
     variables = {
         **(env or {}),

@@ -24,6 +24,7 @@ from jiebang.runtimes import PreparedRuntime
 from jiebang.sandbox import Mount, SandboxLimits, SandboxResult, run_sandboxed
 from jiebang.sandbox.outputs import safe_collect_outputs
 from jiebang.worker.context import StageFailed, team_fault
+from jiebang.worker.gpus import GpuBinding, with_gpu_env
 
 SCORER_TARGET = "/scorer"
 SCORES_FILE = "scores.json"
@@ -40,15 +41,17 @@ def run_command_scorer(
     config_path: Path,
     output_dir: Path,
     limits: SandboxLimits,
+    gpus: GpuBinding | None = None,
 ) -> SandboxResult:
     """Run the manifest's command in the sandbox on the prepared runtime's root."""
+    gpus = gpus or GpuBinding()
     safe_collect_outputs(submission_dir, max_files=limits.max_output_files)
     output_dir.mkdir(parents=True, exist_ok=True)
     argv = list(program.manifest.get("command") or [])
     if argv and argv[0] in ("python", "python3") and runtime.python:
         argv[0] = runtime.python
     env = {
-        **runtime.env,
+        **with_gpu_env(runtime.env, gpus),
         "JIEBANG_REFERENCE": "/reference",
         "JIEBANG_SUBMISSION": "/submission",
         "JIEBANG_CONFIG": "/config.json",
@@ -61,6 +64,7 @@ def run_command_scorer(
         Mount(reference_dir, "/reference"),
         Mount(config_path, "/config.json"),
         Mount(output_dir, "/out", writable=True),
+        *gpus.mounts,
     ]
     return run_sandboxed(
         argv,

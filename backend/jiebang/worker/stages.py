@@ -22,6 +22,7 @@ from jiebang.sandbox import (
     SandboxResult,
     SandboxUnavailable,
     UnsafeOutputError,
+    runtime_env,
 )
 from jiebang.sandbox.decoder_lock import DecoderLockError, decoder_archive_hash, verify_decoder_lock
 from jiebang.sandbox.manifest import MANIFEST_NAMES, ManifestError, load_manifest
@@ -31,6 +32,7 @@ from jiebang.submissions.archives import ArchivePolicy, ArchiveRejected, unwrap_
 from jiebang.worker import codabench
 from jiebang.worker.command_scorer import result_from_scores, run_command_scorer
 from jiebang.worker.context import JobContext, StageFailed, platform_fault, team_fault
+from jiebang.worker.gpus import GpuBinding, gpu_binding, with_gpu_env
 from jiebang.worker.program_cache import program_dir_for
 from jiebang.worker.reference_cache import reference_dir_for
 from jiebang.worker.team_runtime import team_runtime
@@ -107,6 +109,7 @@ def run(ctx: JobContext) -> None:
     except (ManifestError, DecoderLockError) as exc:
         raise team_fault(str(exc)) from exc
     runtime = team_runtime(manifest.runtime, program_dir=ctx.submission_dir, limits=ctx.spec.limits)
+    gpus = _granted_gpus(ctx)
     inputs = ctx.reference_dir / "inputs"
     if not inputs.is_dir():
         inputs = ctx.workdir / "no-inputs"
@@ -140,7 +143,8 @@ def run(ctx: JobContext) -> None:
                     limits=limits,
                     root=runtime.root if runtime else None,
                     base_mounts=runtime.mounts if runtime else None,
-                    base_env=runtime.env if runtime else None,
+                    base_env=with_gpu_env(runtime.env if runtime else runtime_env(), gpus),
+                    extra_mounts=gpus.mounts,
                 )
             )
     except SandboxUnavailable as exc:
@@ -246,6 +250,7 @@ def score(ctx: JobContext) -> None:
                 config_path=config,
                 output_dir=out,
                 limits=limits,
+                gpus=_granted_gpus(ctx),
             )
         except UnsafeOutputError as exc:
             raise team_fault(str(exc)) from exc
@@ -267,6 +272,14 @@ def score(ctx: JobContext) -> None:
         raise team_fault(str(exc)) from exc
     ctx.logs |= _tails(result, "score")
     ctx.result = _read_result(out / "result.json", result)
+
+
+def _granted_gpus(ctx: JobContext) -> GpuBinding:
+    """The job's GPUs (the first ``gpus`` devices of this worker) as mounts and env."""
+    try:
+        return gpu_binding(range(ctx.spec.gpus))
+    except FileNotFoundError as exc:
+        raise platform_fault(f"this worker cannot grant {ctx.spec.gpus} GPU(s): {exc}") from exc
 
 
 def _prepared_runtime(declared: dict) -> PreparedRuntime:
