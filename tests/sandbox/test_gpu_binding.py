@@ -71,8 +71,8 @@ def test_devices_are_dev_bound_and_others_read_only() -> None:
         cwd="/",
         tmp_bytes=1024,
     )
-    assert ["--dev-bind", "/x/nvidia1", "/dev/nvidia1"] == argv[argv.index("/x/nvidia1") - 1 :][:3]
-    assert ["--ro-bind", "/x/l", "/l"] == argv[argv.index("/x/l") - 1 :][:3]
+    assert argv[argv.index("/x/nvidia1") - 1 :][:3] == ["--dev-bind", "/x/nvidia1", "/dev/nvidia1"]
+    assert argv[argv.index("/x/l") - 1 :][:3] == ["--ro-bind", "/x/l", "/l"]
     with pytest.raises(ValueError, match="under /dev"):
         Mount(Path("/x"), "/opt/nvidia0", device=True)
 
