@@ -87,7 +87,7 @@ class QualityDefinition(BaseModel):
     compute_vmaf: bool = True
     compute_ms_ssim: bool = True
     # MS-SSIM by libvmaf's float_ms_ssim itself rather than by jiebang_eval.metrics.ms_ssim
-    # on the decoded frames (equal values, ~10× the time).
+    # on the decoded frames (equal values, ~4× the CPU time).
     ms_ssim_libvmaf: bool = False
 
     def quality_options(self, n_threads: int) -> QualityOptions:
