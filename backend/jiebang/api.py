@@ -30,6 +30,7 @@ from jiebang.notifications.router import router as notifications_router
 from jiebang.organisations.router import public_router as organisations_public
 from jiebang.organisations.router import router as organisations_router
 from jiebang.readiness.router import router as readiness_router
+from jiebang.reviews.router import router as reviews_router
 from jiebang.submissions.detailed_results import router as detailed_results_router
 from jiebang.submissions.router import router as submissions_router
 from jiebang.teams.router import public_router as teams_public
@@ -65,6 +66,7 @@ AUTHENTICATED_ROUTERS = (
     readiness_router,
     organisations_router,
     unit_applications_router,
+    reviews_router,
     notifications_router,
     exports_router,
 )

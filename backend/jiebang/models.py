@@ -18,6 +18,7 @@ from jiebang.notifications.models import EmailMessage, Notification, Notificatio
 from jiebang.ops.models import ReadinessProbe
 from jiebang.organisations.models import Membership, Organisation, RoleGrant
 from jiebang.readiness.models import TrackCheck
+from jiebang.reviews.models import Criterion, ReviewerAssignment, ReviewSheet, Rubric
 from jiebang.storage.models import StoredObject
 from jiebang.submissions.models import QuotaCounter, Submission, SubmissionEvent
 from jiebang.teams.models import Team, TeamMember
@@ -29,6 +30,7 @@ __all__ = [
     "ChallengeList",
     "ChallengeTarget",
     "Contest",
+    "Criterion",
     "EmailMessage",
     "EvaluationJob",
     "FaultRelease",
@@ -41,7 +43,10 @@ __all__ = [
     "QuotaCounter",
     "ReadinessProbe",
     "ResultVersion",
+    "ReviewSheet",
+    "ReviewerAssignment",
     "RoleGrant",
+    "Rubric",
     "Score",
     "ScoringProgram",
     "StoredObject",

@@ -358,6 +358,8 @@ THINGS_ZH: dict[str, str] = {
     "organisation": "单位",
     "role": "角色",
     "rubric": "评审细则",
+    "criterion": "评审指标",
+    "review": "评审",
     "reviewer": "评审专家",
     "public notice": "公示",
     "objection": "异议",

@@ -255,11 +255,116 @@ def _applications_down() -> None:
     )
 
 
+def _reviews_up() -> None:
+    op.create_table(
+        "review_rubric",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("list_id", sa.Integer(), nullable=False),
+        sa.Column("aggregation", sa.String(length=16), nullable=False),
+        sa.Column("spread_threshold", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["list_id"], ["challenge_list.id"], name=op.f("fk_review_rubric_list_id_challenge_list")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_rubric")),
+        sa.UniqueConstraint("list_id", name=op.f("uq_review_rubric_list_id")),
+    )
+    op.create_table(
+        "review_assignment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("reviewer_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", jiebang.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assigned_by"], ["user.id"], name=op.f("fk_review_assignment_assigned_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["challenge_item.id"],
+            name=op.f("fk_review_assignment_item_id_challenge_item"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewer_id"], ["user.id"], name=op.f("fk_review_assignment_reviewer_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_assignment")),
+        sa.UniqueConstraint(
+            "item_id", "reviewer_id", name=op.f("uq_review_assignment_item_id_reviewer_id")
+        ),
+    )
+    with op.batch_alter_table("review_assignment", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_assignment_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_review_assignment_reviewer_id"), ["reviewer_id"], unique=False
+        )
+    op.create_table(
+        "review_criterion",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rubric_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name_zh", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("name_en", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("weight", sa.Float(), nullable=False),
+        sa.Column("max_score", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["rubric_id"],
+            ["review_rubric.id"],
+            name=op.f("fk_review_criterion_rubric_id_review_rubric"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_criterion")),
+    )
+    with op.batch_alter_table("review_criterion", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_review_criterion_rubric_id"), ["rubric_id"], unique=False
+        )
+    op.create_table(
+        "review_sheet",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("reviewer_id", sa.Integer(), nullable=False),
+        sa.Column("scores", sa.JSON(), nullable=True),
+        sa.Column("submitted_at", jiebang.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", jiebang.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["application.id"],
+            name=op.f("fk_review_sheet_application_id_application"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewer_id"], ["user.id"], name=op.f("fk_review_sheet_reviewer_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_sheet")),
+        sa.UniqueConstraint(
+            "application_id", "reviewer_id", name=op.f("uq_review_sheet_application_id_reviewer_id")
+        ),
+    )
+    with op.batch_alter_table("review_sheet", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_review_sheet_application_id"), ["application_id"], unique=False
+        )
+
+
+def _reviews_down() -> None:
+    with op.batch_alter_table("review_sheet", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_sheet_application_id"))
+    op.drop_table("review_sheet")
+    with op.batch_alter_table("review_criterion", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_criterion_rubric_id"))
+    op.drop_table("review_criterion")
+    with op.batch_alter_table("review_assignment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_assignment_reviewer_id"))
+        batch_op.drop_index(batch_op.f("ix_review_assignment_item_id"))
+    op.drop_table("review_assignment")
+    op.drop_table("review_rubric")
+
+
 def upgrade() -> None:
     _organisations_up()
     _applications_up()
+    _reviews_up()
 
 
 def downgrade() -> None:
+    _reviews_down()
     _applications_down()
     _organisations_down()
