@@ -626,6 +626,7 @@ export default {
     reference: 'Hidden reference data (zip or tar)', sample: 'Sample submission (used by the check)',
     checkTrack: 'Check this track', checkPassed: 'The check passed', checkFailed: 'The check failed',
     stderr: "Scoring program's stderr", stderrEmpty: '(empty)',
+    notReadyTitle: 'The contest cannot be published yet',
     readiness: 'Ready to publish?', readinessRefresh: 'Refresh', ready: 'Nothing is missing: the contest can be published.', fix: 'Fix it',
   },
 }

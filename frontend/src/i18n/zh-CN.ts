@@ -630,6 +630,7 @@ const zh: Messages = {
     reference: '隐藏参考数据（zip 或 tar）', sample: '示例提交（供检查使用）',
     checkTrack: '检查此赛道', checkPassed: '检查通过', checkFailed: '检查未通过',
     stderr: '评分程序的标准错误输出', stderrEmpty: '（空）',
+    notReadyTitle: '比赛暂不能发布',
     readiness: '可以发布了吗？', readinessRefresh: '刷新', ready: '没有缺项：比赛可以发布。', fix: '去修改',
   },
 }
