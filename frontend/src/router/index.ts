@@ -21,6 +21,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/tracks/:id', name: 'track', component: () => import('@/views/TrackView.vue'), props: true },
   { path: '/hall-of-fame', name: 'hall', component: () => import('@/views/HallOfFameView.vue') },
   { path: '/teams', name: 'teams', component: () => import('@/views/TeamsView.vue'), meta: { auth: true } },
+  { path: '/inbox', name: 'inbox', component: () => import('@/views/inbox/InboxView.vue'), meta: { auth: true } },
   { path: '/applications', name: 'applications', component: () => import('@/views/MyApplicationsView.vue'), meta: { auth: true } },
   { path: '/phases/:id/submit', name: 'submit', component: () => import('@/views/SubmitView.vue'), props: true, meta: { auth: true } },
   { path: '/phases/:id/submissions', name: 'my-submissions', component: () => import('@/views/MySubmissionsView.vue'), props: true, meta: { auth: true } },
