@@ -111,7 +111,7 @@ def _application(db: Session, event: str, data: dict[str, Any]) -> list[tuple[st
     data.setdefault("item", _item_name(db, item_id))
     if "missing_items" in data:
         data.setdefault("missing", list(data["missing_items"]))
-    link = f"/challenge-items/{item_id}" if item_id else ""
+    link = f"/items/{item_id}" if item_id else ""
     return [(APPLICATION_KINDS[event], _recipients(db, event, data), link)]
 
 
@@ -120,7 +120,7 @@ def _team(db: Session, event: str, data: dict[str, Any]) -> list[tuple[str, list
     if team is None:
         return []
     data["team"] = team.name
-    link = f"/teams/{team.id}"
+    link = "/teams"
     if event == "team.member_joined":
         member = db.get(User, int(data["user_id"]))
         data["member"] = member.display_name if member else ""

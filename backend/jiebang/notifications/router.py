@@ -105,7 +105,7 @@ def message_applicants(
         recipients=recipients,
         body=body,
         scope={"item_id": item_id},
-        link=f"/challenge-items/{item_id}",
+        link=f"/items/{item_id}",
     )
     if result.sent:
         mailer.wake()
