@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from jiebang.appointments.router import router as appointments_router
 from jiebang.artifacts.router import router as artifacts_router
 from jiebang.auth.dependencies import current_user
 from jiebang.auth.router import public_router as auth_public
@@ -67,6 +68,7 @@ AUTHENTICATED_ROUTERS = (
     organisations_router,
     unit_applications_router,
     reviews_router,
+    appointments_router,
     notifications_router,
     exports_router,
 )

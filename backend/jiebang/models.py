@@ -1,5 +1,6 @@
 """Imports every table so that metadata (Alembic, tests) sees the whole schema."""
 
+from jiebang.appointments.models import Objection, PublicNotice
 from jiebang.artifacts.models import ScoringProgram
 from jiebang.auth.models import User
 from jiebang.challenge_lists.models import (
@@ -36,10 +37,12 @@ __all__ = [
     "FaultRelease",
     "Fingerprint",
     "Membership",
+    "Objection",
     "Notification",
     "NotificationPreference",
     "Organisation",
     "Phase",
+    "PublicNotice",
     "QuotaCounter",
     "ReadinessProbe",
     "ResultVersion",

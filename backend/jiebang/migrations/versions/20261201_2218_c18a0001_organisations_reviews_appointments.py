@@ -358,13 +358,85 @@ def _reviews_down() -> None:
     op.drop_table("review_rubric")
 
 
+def _appointments_up() -> None:
+    op.create_table(
+        "appointment_notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("starts_at", jiebang.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", jiebang.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("finalised_at", jiebang.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", jiebang.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["application.id"],
+            name=op.f("fk_appointment_notice_application_id_application"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["user.id"], name=op.f("fk_appointment_notice_created_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["challenge_item.id"],
+            name=op.f("fk_appointment_notice_item_id_challenge_item"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appointment_notice")),
+        sa.UniqueConstraint("item_id", name=op.f("uq_appointment_notice_item_id")),
+    )
+    op.create_table(
+        "appointment_objection",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("filed_by", sa.Integer(), nullable=False),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+        sa.Column("document_object_id", sa.Integer(), nullable=True),
+        sa.Column("answer", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+        sa.Column("answered_by", sa.Integer(), nullable=True),
+        sa.Column("answered_at", jiebang.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", jiebang.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["answered_by"], ["user.id"], name=op.f("fk_appointment_objection_answered_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["document_object_id"],
+            ["stored_object.id"],
+            name=op.f("fk_appointment_objection_document_object_id_stored_object"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["filed_by"], ["user.id"], name=op.f("fk_appointment_objection_filed_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["appointment_notice.id"],
+            name=op.f("fk_appointment_objection_notice_id_appointment_notice"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appointment_objection")),
+    )
+    with op.batch_alter_table("appointment_objection", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_appointment_objection_notice_id"), ["notice_id"], unique=False
+        )
+
+
+def _appointments_down() -> None:
+    with op.batch_alter_table("appointment_objection", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_appointment_objection_notice_id"))
+    op.drop_table("appointment_objection")
+    op.drop_table("appointment_notice")
+
+
 def upgrade() -> None:
     _organisations_up()
     _applications_up()
     _reviews_up()
+    _appointments_up()
 
 
 def downgrade() -> None:
+    _appointments_down()
     _reviews_down()
     _applications_down()
     _organisations_down()

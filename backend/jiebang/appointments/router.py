@@ -1,0 +1,83 @@
+"""Public notice (公示), objection and appointment (挂帅) endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+
+from jiebang.appointments import service
+from jiebang.appointments.models import AnswerIn, NoticeIn, NoticePublic, ObjectionPublic
+from jiebang.auth.dependencies import CurrentUser, SessionDep
+from jiebang.auth.models import User
+from jiebang.challenge_lists import service as list_service
+from jiebang.organisations.models import ScopedRole
+from jiebang.organisations.permissions import Permission
+from jiebang.storage.config import get_store
+
+router = APIRouter(tags=["appointments"])
+ScopedOrganiser = Annotated[User, Depends(Permission(ScopedRole.organiser))]
+
+
+@router.post("/challenge-items/{item_id}/notice", response_model=NoticePublic, status_code=201)
+def propose(
+    item_id: int, body: NoticeIn, organiser: ScopedOrganiser, db: SessionDep
+) -> NoticePublic:
+    """Propose the appointee and open the public notice (default 5 working days)."""
+    item = list_service.get_item(db=db, item_id=item_id, include_drafts=True)
+    notice = service.propose(db=db, item=item, notice_in=body, by=organiser)
+    return service.notice_public(db=db, notice=notice)
+
+
+@router.get("/challenge-items/{item_id}/notice", response_model=NoticePublic)
+def read_notice(item_id: int, _: CurrentUser, db: SessionDep) -> NoticePublic:
+    """The public notice: item, appointee, reward, period, and the objections with answers."""
+    return service.notice_public(db=db, notice=service.get_notice(db=db, item_id=item_id))
+
+
+@router.post(
+    "/challenge-items/{item_id}/notice/objections",
+    response_model=ObjectionPublic,
+    status_code=201,
+)
+def file_objection(
+    item_id: int,
+    text: Annotated[str, Form(min_length=1, max_length=5000)],
+    user: CurrentUser,
+    db: SessionDep,
+    document: Annotated[UploadFile | None, File(description="PDF ≤ 50 MiB")] = None,
+) -> ObjectionPublic:
+    """Object during the notice period, with a supporting document."""
+    notice = service.get_notice(db=db, item_id=item_id)
+    found = service.file_objection(
+        db=db,
+        store=get_store(),
+        notice=notice,
+        user=user,
+        text=text,
+        filename=document.filename if document else None,
+        stream=document.file if document else None,
+    )
+    return next(
+        o for o in service.notice_public(db=db, notice=notice).objections if o.id == found.id
+    )
+
+
+@router.put(
+    "/challenge-items/{item_id}/notice/objections/{objection_id}/answer",
+    response_model=NoticePublic,
+)
+def answer_objection(
+    item_id: int, objection_id: int, body: AnswerIn, organiser: ScopedOrganiser, db: SessionDep
+) -> NoticePublic:
+    """Answer an objection; the answer stays on the record."""
+    notice = service.get_notice(db=db, item_id=item_id)
+    service.answer(db=db, notice=notice, objection_id=objection_id, answer_in=body, by=organiser)
+    return service.notice_public(db=db, notice=notice)
+
+
+@router.post("/challenge-items/{item_id}/appointment", response_model=NoticePublic)
+def appoint(item_id: int, organiser: ScopedOrganiser, db: SessionDep) -> NoticePublic:
+    """Make the appointment final (挂帅) after the period, with every objection answered."""
+    notice = service.get_notice(db=db, item_id=item_id)
+    return service.notice_public(db=db, notice=service.finalise(db=db, notice=notice, by=organiser))

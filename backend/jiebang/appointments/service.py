@@ -1,0 +1,236 @@
+"""Public notice over working days, objections with documents and answers, the appointment."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from jiebang.appointments.models import (
+    AnswerIn,
+    NoticeIn,
+    NoticePublic,
+    NoticeStatus,
+    Objection,
+    ObjectionPublic,
+    PublicNotice,
+)
+from jiebang.auth.models import User
+from jiebang.challenge_lists.models import (
+    Application,
+    ApplicationStatus,
+    ChallengeItem,
+    ChallengeList,
+)
+from jiebang.core import domain_events
+from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from jiebang.db import save, utcnow
+from jiebang.organisations.models import Organisation
+from jiebang.storage import service as storage_service
+from jiebang.storage.backend import ObjectStore
+
+PROPOSABLE = {ApplicationStatus.complete, ApplicationStatus.shortlisted}
+
+
+def add_working_days(start: datetime, days: int, zone: str) -> datetime:
+    """The moment ``days`` working days (Monday to Friday) after ``start``, in ``zone``."""
+    local = start.astimezone(ZoneInfo(zone))
+    left = days
+    while left:
+        local += timedelta(days=1)
+        if local.weekday() < 5:
+            left -= 1
+    return local
+
+
+def _zone(db: Session, item: ChallengeItem) -> str:
+    found = db.get(ChallengeList, item.list_id)
+    return found.timezone if found else "Asia/Shanghai"
+
+
+def _when(value: datetime, zone: str) -> str:
+    return f"{value.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
+
+
+def get_notice(*, db: Session, item_id: int) -> PublicNotice:
+    found = db.exec(select(PublicNotice).where(PublicNotice.item_id == item_id)).first()
+    if found is None:
+        raise NotFound("public notice")
+    return found
+
+
+def propose(*, db: Session, item: ChallengeItem, notice_in: NoticeIn, by: User) -> PublicNotice:
+    """Put the proposed appointee on public notice (default: 5 working days from now)."""
+    app = db.get(Application, notice_in.application_id)
+    if app is None or app.item_id != item.id:
+        raise InvalidInput("application_id", "not_found", thing="application")
+    if app.status not in PROPOSABLE:
+        raise DomainError(
+            "bad_status_transition", thing="application", current=app.status, target="awarded"
+        )
+    if db.exec(select(PublicNotice.id).where(PublicNotice.item_id == item.id)).first():
+        raise Conflict("public notice")
+    zone = _zone(db, item)
+    starts = notice_in.starts_at or utcnow()
+    if starts.tzinfo is None:
+        starts = starts.replace(tzinfo=ZoneInfo(zone))
+    ends = notice_in.ends_at or add_working_days(starts, notice_in.working_days, zone)
+    if ends.tzinfo is None:
+        ends = ends.replace(tzinfo=ZoneInfo(zone))
+    if ends <= starts:
+        raise InvalidInput("ends_at", "notice_period_invalid")
+    notice = PublicNotice(
+        item_id=item.id or 0,
+        application_id=app.id or 0,
+        starts_at=starts,
+        ends_at=ends,
+        created_by=by.id,
+    )
+    db.add(notice)
+    domain_events.announce(
+        db, "appointment.proposed", item_id=item.id, application_id=app.id, ends_at=ends.isoformat()
+    )
+    return save(db, notice)
+
+
+def objections_of(*, db: Session, notice_id: int) -> list[Objection]:
+    return list(
+        db.exec(
+            select(Objection).where(Objection.notice_id == notice_id).order_by(col(Objection.id))
+        )
+    )
+
+
+def notice_public(*, db: Session, notice: PublicNotice) -> NoticePublic:
+    item = db.get(ChallengeItem, notice.item_id)
+    app = db.get(Application, notice.application_id)
+    assert item is not None and app is not None
+    unit = db.get(Organisation, app.applicant_org_id) if app.applicant_org_id else None
+    return NoticePublic(
+        item_id=item.id or 0,
+        item_code=item.code,
+        item_title_zh=item.title_zh,
+        item_title_en=item.title_en,
+        reward_zh=item.reward_zh,
+        reward_en=item.reward_en,
+        application_id=app.id or 0,
+        appointee_org_id=app.applicant_org_id,
+        appointee_zh=unit.name_zh if unit else app.lead_name,
+        appointee_en=unit.name_en if unit else app.lead_name,
+        starts_at=notice.starts_at,
+        ends_at=notice.ends_at,
+        timezone=_zone(db, item),
+        status=notice.status,
+        objections=[
+            ObjectionPublic(
+                id=o.id or 0,
+                filed_by=o.filed_by,
+                text=o.text,
+                has_document=o.document_object_id is not None,
+                answer=o.answer,
+                answered_at=o.answered_at,
+                created_at=o.created_at,
+            )
+            for o in objections_of(db=db, notice_id=notice.id or 0)
+        ],
+    )
+
+
+def file_objection(
+    *,
+    db: Session,
+    store: ObjectStore,
+    notice: PublicNotice,
+    user: User,
+    text: str,
+    filename: str | None,
+    stream: BinaryIO | None,
+) -> Objection:
+    """Any signed-in user objects during the period; after it, refused with its end shown."""
+    item = db.get(ChallengeItem, notice.item_id)
+    assert item is not None
+    zone = _zone(db, item)
+    now = utcnow()
+    if now > notice.ends_at or notice.status == NoticeStatus.final:
+        raise Forbidden("objection_after_period", end=_when(notice.ends_at, zone))
+    if now < notice.starts_at:
+        raise Forbidden("objection_before_period", start=_when(notice.starts_at, zone))
+    document_id = None
+    if stream is not None:
+        if not stream.read(5).startswith(b"%PDF-"):
+            raise InvalidInput("document", "document_not_pdf")
+        stream.seek(0)
+        try:
+            stored = storage_service.save_stream(
+                db=db,
+                store=store,
+                stream=stream,
+                filename=filename or "objection.pdf",
+                prefix="objections",
+                owner_id=user.id,
+                content_type="application/pdf",
+                max_bytes=50 * 1024 * 1024,
+            )
+        except storage_service.FileTooLarge as exc:
+            raise InvalidInput("document", "file_too_large", limit="50 MiB") from exc
+        document_id = stored.id
+    objection = Objection(
+        notice_id=notice.id or 0, filed_by=user.id or 0, text=text, document_object_id=document_id
+    )
+    db.add(objection)
+    db.flush()
+    domain_events.announce(
+        db, "objection.filed", item_id=notice.item_id, objection_id=objection.id, filed_by=user.id
+    )
+    return save(db, objection)
+
+
+def answer(
+    *, db: Session, notice: PublicNotice, objection_id: int, answer_in: AnswerIn, by: User
+) -> Objection:
+    """The organiser's answer, kept on the record with the objection."""
+    found = db.get(Objection, objection_id)
+    if found is None or found.notice_id != notice.id:
+        raise NotFound("objection")
+    found.answer = answer_in.answer
+    found.answered_by = by.id
+    found.answered_at = utcnow()
+    domain_events.announce(
+        db,
+        "objection.answered",
+        item_id=notice.item_id,
+        objection_id=found.id,
+        filed_by=found.filed_by,
+    )
+    return save(db, found)
+
+
+def finalise(*, db: Session, notice: PublicNotice, by: User) -> PublicNotice:
+    """挂帅: once the period is over and every objection answered; the application is awarded."""
+    item = db.get(ChallengeItem, notice.item_id)
+    assert item is not None
+    if notice.status == NoticeStatus.final:
+        return notice
+    if utcnow() <= notice.ends_at:
+        raise DomainError("notice_not_over", end=_when(notice.ends_at, _zone(db, item)))
+    open_count = sum(1 for o in objections_of(db=db, notice_id=notice.id or 0) if not o.answered_at)
+    if open_count:
+        raise DomainError("objections_open", count=open_count)
+    app = db.get(Application, notice.application_id)
+    assert app is not None
+    app.status = ApplicationStatus.awarded
+    app.decided_by = by.id
+    app.decided_at = utcnow()
+    db.add(app)
+    notice.status = NoticeStatus.final
+    notice.finalised_at = utcnow()
+    domain_events.announce(
+        db,
+        "application.appointed",
+        item_id=notice.item_id,
+        application_id=app.id,
+        applicant_id=app.applicant_id,
+    )
+    return save(db, notice)
