@@ -89,6 +89,7 @@ def targets_met(*, db: Session, item: ChallengeItem) -> list[TargetResult]:
     teams = [
         db.get(Team, a.team_id)
         for a in list_service.applications_for_item(db=db, item_id=item.id or 0)
+        if a.team_id is not None  # a unit's application to an item not scored on tracks
     ]
     results = []
     for team in (t for t in teams if t is not None):
