@@ -83,3 +83,40 @@ def test_a_team_program_in_its_own_oci_image_runs_limited_and_is_scored(
     assert no["status"] == "failed" and no["failure_category"] == "submission"
     assert "does not allow programs on the 'python' runtime" in no["failure_message"]
     assert "allowed: platform, oci" in no["failure_message"]
+
+
+def test_an_uploaded_image_is_fetched_by_digest_and_runs_the_team_program(
+    client: TestClient, organiser, make_user, tmp_path: Path
+) -> None:
+    archive, digest = oci_archive(tmp_path / "image.tar", [busybox_layer()])
+    ids = setup_phase(
+        client,
+        organiser,
+        track_overrides={"submission_kind": "code", "sandbox_limits": {"team_runtimes": ["oci"]}},
+        reference={"truth.txt": b"a 1\nb 2\nc 3\nd 4\n", "inputs/ids.txt": b"a b c d\n"},
+    )
+    team = team_headers(client, make_user, ids["contest"])
+
+    def upload(data: bytes):
+        return client.post(
+            "/api/v1/runtime-images",
+            files={"archive": ("image.tar", data, "application/x-tar")},
+            headers=team,
+        )
+
+    bad = upload(tar_bytes({"readme.txt": b"not an image"}))
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "archive"]
+    first, again = upload(archive.read_bytes()), upload(archive.read_bytes())
+    assert first.status_code == 201 and again.status_code == 200, first.text
+    assert first.json()["digest"] == again.json()["digest"] == digest
+
+    manifest = {
+        "entrypoint": ["/bin/sh", "/submission/predict.sh"],
+        "runtime": {"kind": "oci", "archive_digest": digest},
+    }
+    program = tar_bytes({"jiebang.json": json.dumps(manifest).encode(), "predict.sh": PREDICT})
+    good = submit(client, team, ids["phase"], program, "p.tar").json()
+    assert drain(client, tmp_path) == 1
+    scored = client.get(f"/api/v1/submissions/{good['id']}", headers=team).json()
+    assert scored["status"] == "scored", scored
+    assert scored["scores"] == {"mae": 0.0}

@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile
 from pydantic import BaseModel
 
-from jiebang.artifacts import service
+from jiebang.artifacts import images, service
 from jiebang.artifacts.models import ScoringProgram, ScoringProgramPublic
-from jiebang.auth.dependencies import Judge, Organiser, SessionDep
+from jiebang.auth.dependencies import CurrentUser, Judge, Organiser, SessionDep
 from jiebang.core.errors import NotFound
 from jiebang.judging import audit
 from jiebang.runtimes import parse_runtime_spec, runtime_state
@@ -66,6 +66,36 @@ def upload_program(
     if not created:
         response.status_code = 200
     return program
+
+
+class RuntimeImagePublic(BaseModel):
+    digest: str  # what a runtime declares: {"kind": "oci", "archive_digest": digest}
+    size: int
+
+
+@router.post(
+    "/runtime-images",
+    response_model=RuntimeImagePublic,
+    status_code=201,
+    responses={200: {"description": "The same image was already uploaded"}},
+)
+def upload_runtime_image(
+    archive: Annotated[UploadFile, File(description="An OCI layout tar or docker save output")],
+    user: CurrentUser,
+    db: SessionDep,
+    response: Response,
+) -> RuntimeImagePublic:
+    """Upload an OCI image archive for an ``oci`` runtime (organisers' scoring programs,
+    teams' programs on code tracks); it is named by its sha256."""
+    with tempfile.TemporaryDirectory(prefix="jiebang-image-") as work:
+        path = Path(work) / "image.tar"
+        with path.open("wb") as out:
+            shutil.copyfileobj(archive.file, out, 1024 * 1024)
+        obj, created = images.upload_image(db=db, store=get_store(), path=path, user=user)
+    db.commit()
+    if not created:
+        response.status_code = 200
+    return RuntimeImagePublic(digest=f"sha256:{obj.sha256}", size=obj.size)
 
 
 @router.get("/scoring-programs", response_model=list[ScoringProgramPublic])

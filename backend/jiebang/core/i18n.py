@@ -71,6 +71,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "对象存储暂不可用，未保存任何内容，请重试",
     ),
     "file_too_large": ("The file exceeds {limit}", "文件超过 {limit}"),
+    "runtime_image_invalid": (
+        "Not an OCI image archive: expected an OCI layout tar (oci-layout, index.json) "
+        "or docker save output (manifest.json)",
+        "不是 OCI 镜像归档：应为 OCI layout 的 tar（含 oci-layout、index.json）或 docker save 的输出（含 manifest.json）",
+    ),
     "reject_reason_required": (
         "A reason is required to reject an application (reviewer_notes)",
         "驳回揭榜申请必须填写理由（reviewer_notes）",

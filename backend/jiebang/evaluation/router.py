@@ -109,6 +109,15 @@ def reference_file(job_id: int, lease_owner: str, db: SessionDep) -> StreamingRe
     return _stream(db, phase.reference_object_id if phase else None)
 
 
+@router.get("/runtime-images/{sha256}")
+def runtime_image_file(sha256: str, db: SessionDep) -> StreamingResponse:
+    """An uploaded OCI image archive, by the sha256 of the file (workers cache it)."""
+    from jiebang.artifacts import images
+
+    obj = images.image_object(db=db, hex_digest=sha256)
+    return _stream(db, obj.id if obj else None)
+
+
 @router.get("/scoring-programs/{sha256}")
 def scoring_program_file(sha256: str, db: SessionDep) -> StreamingResponse:
     """A scoring program's deterministic archive, by its sha256 (workers cache it by hash)."""

@@ -13,7 +13,13 @@ from pydantic import ValidationError
 
 from jiebang.artifacts.models import KIND_COMMAND
 from jiebang.integrity.fingerprints import file_hashes
-from jiebang.runtimes import PreparedRuntime, RuntimeFailed, parse_runtime_spec, prepare
+from jiebang.runtimes import (
+    OciRuntime,
+    PreparedRuntime,
+    RuntimeFailed,
+    parse_runtime_spec,
+    prepare,
+)
 from jiebang.sandbox import (
     RUN_STAGE_DEFAULTS,
     SCORE_STAGE_DEFAULTS,
@@ -33,6 +39,7 @@ from jiebang.worker import codabench
 from jiebang.worker.command_scorer import result_from_scores, run_command_scorer
 from jiebang.worker.context import JobContext, StageFailed, platform_fault, team_fault
 from jiebang.worker.gpus import GpuBinding, gpu_binding, with_gpu_env
+from jiebang.worker.image_cache import image_archive_for
 from jiebang.worker.program_cache import program_dir_for
 from jiebang.worker.reference_cache import reference_dir_for
 from jiebang.worker.team_runtime import team_runtime
@@ -108,7 +115,12 @@ def run(ctx: JobContext) -> None:
             verify_decoder_lock(ctx.decoder_hash, ctx.spec.decoder_lock)
     except (ManifestError, DecoderLockError) as exc:
         raise team_fault(str(exc)) from exc
-    runtime = team_runtime(manifest.runtime, program_dir=ctx.submission_dir, limits=ctx.spec.limits)
+    runtime = team_runtime(
+        manifest.runtime,
+        program_dir=ctx.submission_dir,
+        limits=ctx.spec.limits,
+        fetch_image=lambda spec: image_archive_for(ctx, spec),
+    )
     gpus = _granted_gpus(ctx)
     inputs = ctx.reference_dir / "inputs"
     if not inputs.is_dir():
@@ -172,7 +184,7 @@ def _run_ingestion(ctx: JobContext) -> None:
         result = codabench.run_ingestion(
             program=program,
             program_dir=program_dir_for(ctx, program),
-            runtime=_prepared_runtime(program.runtime),
+            runtime=_prepared_runtime(program.runtime, ctx),
             code_dir=ctx.submission_dir,
             input_dir=inputs,
             output_dir=ctx.scored_dir,
@@ -224,7 +236,7 @@ def score(ctx: JobContext) -> None:
             run = codabench.run_scorer(
                 program=program,
                 program_dir=folder,
-                runtime=_prepared_runtime(program.runtime),
+                runtime=_prepared_runtime(program.runtime, ctx),
                 submission_dir=ctx.scored_dir,
                 reference_dir=ctx.reference_dir,
                 output_dir=out,
@@ -239,7 +251,7 @@ def score(ctx: JobContext) -> None:
         ctx.result = codabench.result_from_output(out, program, run)
         return
     if program.kind == KIND_COMMAND:
-        runtime = _prepared_runtime(program.runtime)
+        runtime = _prepared_runtime(program.runtime, ctx)
         try:
             result = run_command_scorer(
                 program=program,
@@ -282,10 +294,13 @@ def _granted_gpus(ctx: JobContext) -> GpuBinding:
         raise platform_fault(f"this worker cannot grant {ctx.spec.gpus} GPU(s): {exc}") from exc
 
 
-def _prepared_runtime(declared: dict) -> PreparedRuntime:
-    """The scoring program's runtime, built or unpacked once per content key on this worker."""
+def _prepared_runtime(declared: dict, ctx: JobContext | None = None) -> PreparedRuntime:
+    """The scoring program's runtime, built or unpacked once per content key on this worker
+    (an ``oci`` image fetched by its digest when it is not unpacked here yet)."""
     try:
-        return prepare(parse_runtime_spec(declared))
+        spec = parse_runtime_spec(declared)
+        archive = image_archive_for(ctx, spec) if isinstance(spec, OciRuntime) and ctx else None
+        return prepare(spec, archive=archive)
     except RuntimeFailed as exc:
         raise StageFailed(
             "evaluator_error",

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import stat
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
 
-from jiebang.runtimes import PreparedRuntime, RuntimeFailed, parse_runtime_spec, prepare
+from jiebang.runtimes import (
+    OciRuntime,
+    PreparedRuntime,
+    RuntimeFailed,
+    parse_runtime_spec,
+    prepare,
+)
 from jiebang.runtimes.prepared import RuntimeUnavailable
 from jiebang.worker.context import platform_fault, team_fault
 
@@ -32,7 +39,11 @@ def allowed_kinds(limits: dict[str, Any]) -> tuple[str, ...]:
 
 
 def team_runtime(
-    declared: dict[str, Any] | None, *, program_dir: Path, limits: dict[str, Any]
+    declared: dict[str, Any] | None,
+    *,
+    program_dir: Path,
+    limits: dict[str, Any],
+    fetch_image: Callable[[OciRuntime], Path | None] | None = None,
 ) -> PreparedRuntime | None:
     """Return the prepared runtime the manifest declares, or ``None`` for ``platform``."""
     kind = (declared or {}).get("kind", "platform")
@@ -49,11 +60,14 @@ def team_runtime(
     assert declared is not None
     archive: Path | None = None
     data = {k: v for k, v in declared.items() if k != "archive"}
-    if kind == "oci":
+    if kind == "oci" and "archive_digest" not in declared:  # the image is in the submission
         archive = _image_archive(program_dir, declared.get("archive"))
         data["archive_digest"] = "sha256:" + _sha256(archive)
     try:
-        return prepare(parse_runtime_spec(data), archive=archive)
+        spec = parse_runtime_spec(data)
+        if isinstance(spec, OciRuntime) and archive is None and fetch_image is not None:
+            archive = fetch_image(spec)  # an uploaded image (POST /runtime-images), by digest
+        return prepare(spec, archive=archive)
     except ValidationError as exc:
         raise team_fault(
             f"the runtime in your manifest is invalid: {exc.errors()[:2]}",
