@@ -1548,6 +1548,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runtime-images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Runtime Image
+         * @description Upload an OCI image archive for an ``oci`` runtime (organisers' scoring programs,
+         *     teams' programs on code tracks); it is named by its sha256.
+         */
+        post: operations["upload_runtime_image_api_v1_runtime_images_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scoring-programs/{key}/versions": {
         parameters: {
             query?: never;
@@ -1958,6 +1979,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenge-lists/{list_id}/rubric": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Rubric
+         * @description The published criteria applications are scored on.
+         */
+        get: operations["read_rubric_api_v1_challenge_lists__list_id__rubric_get"];
+        /**
+         * Set Rubric
+         * @description The list's criteria (weights summing to 100 %), aggregation and spread threshold.
+         */
+        put: operations["set_rubric_api_v1_challenge_lists__list_id__rubric_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/reviewers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reviewers
+         * @description The item's experts.
+         */
+        get: operations["list_reviewers_api_v1_challenge_items__item_id__reviewers_get"];
+        put?: never;
+        /**
+         * Assign Reviewer
+         * @description Assign an expert; refused, naming the unit, for a reviewer of an applying unit.
+         */
+        post: operations["assign_reviewer_api_v1_challenge_items__item_id__reviewers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/my-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save My Review
+         * @description Score each criterion with a comment; submit hands the sheet in for good.
+         */
+        put: operations["save_my_review_api_v1_applications__application_id__my_review_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Reviews
+         * @description Score sheets: organisers see all; a reviewer sees others' only after submitting.
+         */
+        get: operations["read_reviews_api_v1_applications__application_id__reviews_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Ranking
+         * @description Applications by aggregate score, each criterion, the spread, and a flag beyond it.
+         */
+        get: operations["read_ranking_api_v1_challenge_items__item_id__ranking_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Notice
+         * @description The public notice: item, appointee, reward, period, and the objections with answers.
+         */
+        get: operations["read_notice_api_v1_challenge_items__item_id__notice_get"];
+        put?: never;
+        /**
+         * Propose
+         * @description Propose the appointee and open the public notice (default 5 working days).
+         */
+        post: operations["propose_api_v1_challenge_items__item_id__notice_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/notice/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File Objection
+         * @description Object during the notice period, with a supporting document.
+         */
+        post: operations["file_objection_api_v1_challenge_items__item_id__notice_objections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/notice/objections/{objection_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Answer Objection
+         * @description Answer an objection; the answer stays on the record.
+         */
+        put: operations["answer_objection_api_v1_challenge_items__item_id__notice_objections__objection_id__answer_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/appointment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appoint
+         * @description Make the appointment final (挂帅) after the period, with every objection answered.
+         */
+        post: operations["appoint_api_v1_challenge_items__item_id__appointment_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2293,6 +2506,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/worker/runtime-images/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runtime Image File
+         * @description An uploaded OCI image archive, by the sha256 of the file (workers cache it).
+         */
+        get: operations["runtime_image_file_api_v1_worker_runtime_images__sha256__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/worker/scoring-programs/{sha256}": {
         parameters: {
             query?: never;
@@ -2322,6 +2555,16 @@ export interface components {
             action: components["schemas"]["ReviewAction"];
             /** Reason */
             reason: string;
+        };
+        /**
+         * Aggregation
+         * @enum {string}
+         */
+        Aggregation: "mean" | "trimmed_mean";
+        /** AnswerIn */
+        AnswerIn: {
+            /** Answer */
+            answer: string;
         };
         /** ApplicationPublic */
         ApplicationPublic: {
@@ -2401,6 +2644,20 @@ export interface components {
         Approval: {
             /** Approved */
             approved: boolean;
+        };
+        /** AssignmentIn */
+        AssignmentIn: {
+            /** User Id */
+            user_id: number;
+        };
+        /** AssignmentPublic */
+        AssignmentPublic: {
+            /** Item Id */
+            item_id: number;
+            /** Reviewer Id */
+            reviewer_id: number;
+            /** Display Name */
+            display_name: string;
         };
         /** AuditEntryPublic */
         AuditEntryPublic: {
@@ -2494,6 +2751,16 @@ export interface components {
              */
             summary?: string;
         };
+        /** Body_file_objection_api_v1_challenge_items__item_id__notice_objections_post */
+        Body_file_objection_api_v1_challenge_items__item_id__notice_objections_post: {
+            /** Text */
+            text: string;
+            /**
+             * Document
+             * @description PDF ≤ 50 MiB
+             */
+            document?: string | null;
+        };
         /** Body_import_bundle_zip_api_v1_admin_bundles_post */
         Body_import_bundle_zip_api_v1_admin_bundles_post: {
             /**
@@ -2526,6 +2793,14 @@ export interface components {
             /**
              * Archive
              * @description Hidden reference data: a zip or tar archive
+             */
+            archive: string;
+        };
+        /** Body_upload_runtime_image_api_v1_runtime_images_post */
+        Body_upload_runtime_image_api_v1_runtime_images_post: {
+            /**
+             * Archive
+             * @description An OCI layout tar or docker save output
              */
             archive: string;
         };
@@ -2912,6 +3187,49 @@ export interface components {
             /** Team Size Limit */
             team_size_limit?: number | null;
         };
+        /** CriterionIn */
+        CriterionIn: {
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /** Weight */
+            weight: number;
+            /**
+             * Max Score
+             * @default 100
+             */
+            max_score?: number;
+        };
+        /** CriterionPublic */
+        CriterionPublic: {
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /** Weight */
+            weight: number;
+            /**
+             * Max Score
+             * @default 100
+             */
+            max_score?: number;
+            /** Id */
+            id: number;
+        };
+        /** CriterionResult */
+        CriterionResult: {
+            /** Criterion Id */
+            criterion_id: number;
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /** Aggregate */
+            aggregate: number | null;
+            /** Scores */
+            scores: number[];
+        };
         /** DataArchive */
         DataArchive: {
             /** Filename */
@@ -3240,6 +3558,11 @@ export interface components {
             /** Decoder Lock */
             decoder_lock?: string[] | null;
             program?: components["schemas"]["ProgramRef"] | null;
+            /**
+             * Gpus
+             * @default 0
+             */
+            gpus?: number;
         };
         /**
          * JudgeSubmissionDetail
@@ -3623,6 +3946,63 @@ export interface components {
             /** Message Zh */
             message_zh: string;
         };
+        /** NoticeIn */
+        NoticeIn: {
+            /** Application Id */
+            application_id: number;
+            /**
+             * Working Days
+             * @default 5
+             */
+            working_days?: number;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
+        };
+        /** NoticePublic */
+        NoticePublic: {
+            /** Item Id */
+            item_id: number;
+            /** Item Code */
+            item_code: string;
+            /** Item Title Zh */
+            item_title_zh: string;
+            /** Item Title En */
+            item_title_en: string;
+            /** Reward Zh */
+            reward_zh: string;
+            /** Reward En */
+            reward_en: string;
+            /** Application Id */
+            application_id: number;
+            /** Appointee Org Id */
+            appointee_org_id: number | null;
+            /** Appointee Zh */
+            appointee_zh: string;
+            /** Appointee En */
+            appointee_en: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Timezone */
+            timezone: string;
+            status: components["schemas"]["NoticeStatus"];
+            /** Objections */
+            objections: components["schemas"]["ObjectionPublic"][];
+        };
+        /**
+         * NoticeStatus
+         * @enum {string}
+         */
+        NoticeStatus: "in_notice" | "final";
         /** NotificationPublic */
         NotificationPublic: {
             /** Id */
@@ -3637,6 +4017,26 @@ export interface components {
             link: string;
             /** Read */
             read: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ObjectionPublic */
+        ObjectionPublic: {
+            /** Id */
+            id: number;
+            /** Filed By */
+            filed_by: number;
+            /** Text */
+            text: string;
+            /** Has Document */
+            has_document: boolean;
+            /** Answer */
+            answer: string;
+            /** Answered At */
+            answered_at: string | null;
             /**
              * Created At
              * Format: date-time
@@ -4010,6 +4410,25 @@ export interface components {
             /** Timezone */
             timezone: string;
         };
+        /** RankingRow */
+        RankingRow: {
+            /** Rank */
+            rank: number;
+            /** Application Id */
+            application_id: number;
+            /** Applicant Org Id */
+            applicant_org_id: number | null;
+            /** Reviewers */
+            reviewers: number;
+            /** Total */
+            total: number | null;
+            /** Criteria */
+            criteria: components["schemas"]["CriterionResult"][];
+            /** Spread */
+            spread: number;
+            /** Flagged */
+            flagged: boolean;
+        };
         /** Readiness */
         Readiness: {
             /** Ready */
@@ -4138,6 +4557,35 @@ export interface components {
             /** Scope Id */
             scope_id: number;
         };
+        /** RubricIn */
+        RubricIn: {
+            /** @default mean */
+            aggregation?: components["schemas"]["Aggregation"];
+            /**
+             * Spread Threshold
+             * @default 20
+             */
+            spread_threshold?: number;
+            /** Criteria */
+            criteria: components["schemas"]["CriterionIn"][];
+        };
+        /** RubricPublic */
+        RubricPublic: {
+            /** List Id */
+            list_id: number;
+            aggregation: components["schemas"]["Aggregation"];
+            /** Spread Threshold */
+            spread_threshold: number;
+            /** Criteria */
+            criteria: components["schemas"]["CriterionPublic"][];
+        };
+        /** RuntimeImagePublic */
+        RuntimeImagePublic: {
+            /** Digest */
+            digest: string;
+            /** Size */
+            size: number;
+        };
         /** RuntimeStatePublic */
         RuntimeStatePublic: {
             /** Status */
@@ -4178,6 +4626,18 @@ export interface components {
          * @enum {string}
          */
         ScopedRole: "platform_admin" | "organiser" | "judge" | "reviewer";
+        /** ScoreIn */
+        ScoreIn: {
+            /** Criterion Id */
+            criterion_id: number;
+            /** Score */
+            score: number;
+            /**
+             * Comment
+             * @default
+             */
+            comment?: string;
+        };
         /**
          * ScoreVersion
          * @description One recorded score of a submission, current or superseded (judges see every split).
@@ -4249,6 +4709,29 @@ export interface components {
         SelectionChange: {
             /** Selected */
             selected: boolean;
+        };
+        /** SheetIn */
+        SheetIn: {
+            /** Scores */
+            scores: components["schemas"]["ScoreIn"][];
+            /**
+             * Submit
+             * @default false
+             */
+            submit?: boolean;
+        };
+        /** SheetPublic */
+        SheetPublic: {
+            /** Application Id */
+            application_id: number;
+            /** Reviewer Id */
+            reviewer_id: number;
+            /** Scores */
+            scores: components["schemas"]["ScoreIn"][];
+            /** Total */
+            total: number | null;
+            /** Submitted */
+            submitted: boolean;
         };
         /**
          * SimilarPair
@@ -7751,6 +8234,46 @@ export interface operations {
             };
         };
     };
+    upload_runtime_image_api_v1_runtime_images_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_runtime_image_api_v1_runtime_images_post"];
+            };
+        };
+        responses: {
+            /** @description The same image was already uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeImagePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_versions_api_v1_scoring_programs__key__versions_get: {
         parameters: {
             query?: never;
@@ -8464,6 +8987,403 @@ export interface operations {
             };
         };
     };
+    read_rubric_api_v1_challenge_lists__list_id__rubric_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_rubric_api_v1_challenge_lists__list_id__rubric_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_reviewers_api_v1_challenge_items__item_id__reviewers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    assign_reviewer_api_v1_challenge_items__item_id__reviewers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_my_review_api_v1_applications__application_id__my_review_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SheetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_reviews_api_v1_applications__application_id__reviews_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_ranking_api_v1_challenge_items__item_id__ranking_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingRow"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_notice_api_v1_challenge_items__item_id__notice_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    propose_api_v1_challenge_items__item_id__notice_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    file_objection_api_v1_challenge_items__item_id__notice_objections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_file_objection_api_v1_challenge_items__item_id__notice_objections_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    answer_objection_api_v1_challenge_items__item_id__notice_objections__objection_id__answer_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                objection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    appoint_api_v1_challenge_items__item_id__appointment_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_notifications_api_v1_notifications_get: {
         parameters: {
             query?: {
@@ -8994,6 +9914,39 @@ export interface operations {
             };
             path: {
                 job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    runtime_image_file_api_v1_worker_runtime_images__sha256__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                sha256: string;
             };
             cookie?: never;
         };
