@@ -77,7 +77,9 @@ export function workerLabel(name: string): string {
 
 /** The actor of an audit entry: the display name the server sends, else a readable label. */
 export function auditActor(entry: { actor: string; actor_name?: string | null }): string {
-  return entry.actor_name || actorLabel(entry.actor)
+  // people are recorded as "<role>:<id> <display name>": show the name
+  const person = /^(organiser|judge|participant|user):\d+ (.+)$/.exec(entry.actor)
+  return entry.actor_name || (person ? person[2] : actorLabel(entry.actor))
 }
 
 /** A status-history note in words: the pipeline writes "initial by <evaluator> <version>" and
