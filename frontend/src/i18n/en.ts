@@ -659,6 +659,8 @@ export default {
     checkTrack: 'Check this track', checkPassed: 'The check passed', checkFailed: 'The check failed',
     stderr: "Scoring program's stderr", stderrEmpty: '(empty)',
     notReadyTitle: 'The contest cannot be published yet',
+    decisionConfirm: '{decision} — team {team}, item {code} {item} (reward: {reward}). The reason is recorded with the decision and in the audit log.',
+    decisionReason: 'A reason is required',
     changes: 'Changes (before → after)',
     readiness: 'Ready to publish?', readinessRefresh: 'Refresh', ready: 'Nothing is missing: the contest can be published.', fix: 'Fix it',
   },

@@ -663,6 +663,8 @@ const zh: Messages = {
     checkTrack: '检查此赛道', checkPassed: '检查通过', checkFailed: '检查未通过',
     stderr: '评分程序的标准错误输出', stderrEmpty: '（空）',
     notReadyTitle: '比赛暂不能发布',
+    decisionConfirm: '{decision}：队伍 {team}，榜单项 {code} {item}（奖励：{reward}）。理由将随决定记入审计日志。',
+    decisionReason: '请填写理由',
     changes: '改动（修改前 → 修改后）',
     readiness: '可以发布了吗？', readinessRefresh: '刷新', ready: '没有缺项：比赛可以发布。', fix: '去修改',
   },
