@@ -44,6 +44,7 @@ async function visits(request: APIRequestContext): Promise<Visit[]> {
     v('/tracks/:id', `/tracks/${pastTrack.id}?tab=board`, 'anonymous'),
     v('/hall-of-fame', '/hall-of-fame', 'anonymous', true),
     v('/teams', '/teams', 'participant'),
+    v('/inbox', '/inbox', 'participant'),
     v('/applications', '/applications', 'participant', true),
     v('/phases/:id/submit', `/phases/${phase.id}/submit`, 'participant'),
     v('/phases/:id/submissions', `/phases/${phase.id}/submissions`, 'participant'),
@@ -56,6 +57,7 @@ async function visits(request: APIRequestContext): Promise<Visit[]> {
     v('/admin/items/:id/applications', `/admin/items/${items[0].id}/applications`, 'organiser'),
     v('/admin/contests', '/admin/contests', 'organiser'),
     v('/admin/contests/:id', `/admin/contests/${demo.id}`, 'organiser'),
+    v('/admin/contests/:id/tracks/new', `/admin/contests/${demo.id}/tracks/new`, 'organiser'),
     v('/admin/health', '/admin/health', 'organiser'),
     v('/:pathMatch(.*)*', '/no-such-page', 'anonymous'),
   ]
