@@ -168,13 +168,18 @@ def test_application_kinds_reach_the_applicant(
         db, "application.returned", applicant_id=user_id, missing_items=("承诺书", "预算表")
     )
     domain_events.announce(db, "acceptance.decided", user_ids=[user_id], decision="通过")
+    domain_events.announce(db, "objection.answered", objection_id=1, filed_by=user_id)
     db.commit()
     deliver()
     inbox = client.get("/api/v1/notifications", headers=applicant).json()
-    assert {n["kind"] for n in inbox} == {"application.returned", "acceptance.decided"}
+    assert {n["kind"] for n in inbox} == {
+        "application.returned",
+        "acceptance.decided",
+        "objection.answered",
+    }
     returned = next(n for n in inbox if n["kind"] == "application.returned")
     assert "承诺书、预算表" in returned["body"]
-    assert len(smtp.received.to(me(client, applicant)["email"])) == 2
+    assert len(smtp.received.to(me(client, applicant)["email"])) == 3
 
 
 def test_server_down_keeps_the_inbox_retries_with_backoff_and_shows_on_health(

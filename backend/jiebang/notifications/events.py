@@ -94,6 +94,8 @@ def _recipients(db: Session, event: str, data: dict[str, Any]) -> list[int]:
         return [int(u) for u in data["user_ids"]]
     if data.get("user_id"):
         return [int(data["user_id"])]
+    if event == "objection.answered" and data.get("filed_by"):
+        return [int(data["filed_by"])]  # whoever raised the objection hears the answer
     if event == "objection.filed":
         return list(db.exec(select(User.id).where(User.role == Role.organiser)).all())  # type: ignore[arg-type]
     app_id = data.get("application_id")
