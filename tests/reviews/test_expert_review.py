@@ -134,8 +134,15 @@ def test_review_cycle(client: TestClient, organiser: dict[str, str], make_user: 
     )
 
     # trimmed mean drops the highest and the lowest reviewer
-    client.put(rubric_url, json=RUBRIC | {"aggregation": "trimmed_mean"}, headers=organiser)
-    # the rubric was replaced: criteria have new ids, so the old sheets no longer match it;
-    # the aggregation itself is checked on the service function
+    trimmed = client.put(
+        rubric_url, json=RUBRIC | {"aggregation": "trimmed_mean"}, headers=organiser
+    )
+    assert trimmed.status_code == 200
+    rows = client.get(f"/api/v1/challenge-items/{ids['item']}/ranking", headers=issuer).json()
+    assert rows[0]["total"] == 80.0  # 60 and 90 dropped
+    assert rows[0]["criteria"][0]["aggregate"] == 80.0
+    reweighted = RUBRIC | {"criteria": [dict(c, weight=50) for c in RUBRIC["criteria"]]}
+    in_use = client.put(rubric_url, json=reweighted, headers=organiser)
+    assert in_use.status_code == 409 and in_use.json()["code"] == "rubric_in_use"
     assert aggregate([90.0, 60.0, 80.0], Aggregation.trimmed_mean) == 80.0
     assert aggregate([90.0, 60.0], Aggregation.trimmed_mean) == 75.0

@@ -311,6 +311,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "您对该申请的评分已提交",
     ),
     "no_rubric": ("This list has no review rubric yet", "该榜单尚未设置评审细则"),
+    "rubric_in_use": (
+        "Applications have been scored on these criteria; only the aggregation and the threshold can change",
+        "已有申请按这些指标评分，只能修改汇总方式和分差阈值",
+    ),
     "not_reviewable": (
         "Only applications that passed the formal check can be scored",
         "只有通过形式审查的申请才能评分",

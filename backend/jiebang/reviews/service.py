@@ -94,13 +94,37 @@ def set_rubric(*, db: Session, list_id: int, rubric_in: RubricIn) -> Rubric:
     rubric.spread_threshold = rubric_in.spread_threshold
     db.add(rubric)
     db.flush()
-    for old in criteria_of(db=db, rubric_id=rubric.id or 0):
+    current = criteria_of(db=db, rubric_id=rubric.id or 0)
+    same = [(c.name_zh, c.name_en, c.weight, c.max_score) for c in current] == [
+        (c.name_zh, c.name_en, c.weight, c.max_score) for c in rubric_in.criteria
+    ]
+    if same:  # only the aggregation or the threshold changed: scores stay valid
+        db.commit()
+        db.refresh(rubric)
+        return rubric
+    if _scored(db=db, list_id=list_id):
+        db.rollback()
+        raise Conflict("rubric", key="rubric_in_use")
+    for old in current:
         db.delete(old)
     for position, c in enumerate(rubric_in.criteria):
         db.add(Criterion.model_validate(c, update={"rubric_id": rubric.id, "position": position}))
     db.commit()
     db.refresh(rubric)
     return rubric
+
+
+def _scored(*, db: Session, list_id: int) -> bool:
+    """Whether any application of the list has a score sheet (its criteria are then fixed)."""
+    return (
+        db.exec(
+            select(ReviewSheet.id)
+            .join(Application, col(Application.id) == col(ReviewSheet.application_id))
+            .join(ChallengeItem, col(ChallengeItem.id) == col(Application.item_id))
+            .where(ChallengeItem.list_id == list_id)
+        ).first()
+        is not None
+    )
 
 
 # ---------------------------------------------------------------- assignments
