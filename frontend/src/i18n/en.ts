@@ -297,7 +297,6 @@ export default {
   },
   submission: {
     detailedResults: 'Detailed results (from the scoring program)',
-    detailedResults: 'Detailed results (from the scoring program)',
     title: 'Submission #{id}',
     mine: 'My submissions',
     none: 'No submissions yet.',

@@ -301,7 +301,6 @@ const zh: Messages = {
   },
   submission: {
     detailedResults: '详细结果（由评分程序生成）',
-    detailedResults: '详细结果（由评分程序生成）',
     title: '提交 #{id}',
     mine: '我的提交',
     none: '暂无提交。',
