@@ -53,7 +53,8 @@ class Settings(BaseSettings):
         "10/minute", description="Login attempts allowed per email and per client address."
     )
     join_rate_limit: str = Field(
-        "10/minute", description="Attempts to join a team by invite code, per user and per client address."
+        "10/minute",
+        description="Attempts to join a team by invite code, per user and per client address.",
     )
     public_base_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL the API is reached at, for links."

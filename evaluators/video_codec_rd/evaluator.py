@@ -209,8 +209,7 @@ SPEC = EvaluatorSpec(
             "lower",
             "B",
             "提交中程序文件的字节数（不含各序列文件夹中的码流）。",
-            "Bytes of the program files in the upload (the sequences' bitstream folders "
-            "excluded).",
+            "Bytes of the program files in the upload (the sequences' bitstream folders excluded).",
             precision=0,
         ),
     ],

@@ -317,7 +317,7 @@ def test_two_anchors_vmaf_neg_and_classes(reference_dir, tmp_path, run_evaluator
         "bd_metric": "vmaf",
         "extra_anchors": ["anchor_svtav1.json"],
     }
-    completed, result = run_evaluator("video_codec_rd", submission, reference, config)
+    _, result = run_evaluator("video_codec_rd", submission, reference, config)
     assert result["status"] == "ok", result["error"]
     assert not [w for w in result["warnings"] if "quality definition" in w]
     svt = json.loads((reference / "anchor_svtav1.json").read_text())

@@ -113,7 +113,9 @@ def publish_contest(contest_id: int, organiser: Organiser, db: SessionDep) -> Co
 
     contest = service.get_contest(db=db, contest_id=contest_id, include_drafts=True)
     refuse_unready(db, contest)
-    audit.record(db=db, user=organiser, action="contest.publish", details={"contest_id": contest.id})
+    audit.record(
+        db=db, user=organiser, action="contest.publish", details={"contest_id": contest.id}
+    )
     return service.set_contest_status(db=db, contest=contest, status=PublicationStatus.published)
 
 

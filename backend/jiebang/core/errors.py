@@ -20,10 +20,11 @@ class DomainError(Exception):
     """An expected failure with an HTTP status and a catalogue message."""
 
     status_code = 400
-    extra: dict[str, Any] = {}  # more JSON fields beside detail and code (e.g. a current state)
 
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(key)
+        # more JSON fields beside detail and code (e.g. a current state); subclasses set it
+        self.extra: dict[str, Any] = {}
         self.key = key
         self.params = params
 

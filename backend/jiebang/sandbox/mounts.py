@@ -41,7 +41,9 @@ class Mount:
         if str(target) == "/":
             raise ValueError("mount target must not be the sandbox root")
         if self.device and (target.parts[1:2] != ("dev",) or self.writable):
-            raise ValueError(f"a device mount needs a target under /dev, not writable: {self.target}")
+            raise ValueError(
+                f"a device mount needs a target under /dev, not writable: {self.target}"
+            )
 
 
 def platform_runtime_mounts(*, evaluators_root: Path | None = None) -> list[Mount]:

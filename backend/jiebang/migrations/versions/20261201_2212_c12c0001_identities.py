@@ -7,9 +7,9 @@ Create Date: 2026-12-01 22:00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-import sqlmodel  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
 
 import jiebang.db  # noqa: F401
 
@@ -49,7 +49,9 @@ def upgrade() -> None:
         conn.execute(sa.update(users).where(users.c.id == user_id).values(**values))
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.alter_column("email_skeleton", server_default=None)
-        batch_op.create_index(batch_op.f("ix_user_email_skeleton"), ["email_skeleton"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_user_email_skeleton"), ["email_skeleton"], unique=False
+        )
 
 
 def downgrade() -> None:

@@ -7,11 +7,11 @@ Create Date: 2026-12-01 22:00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-import sqlmodel  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
 
-import jiebang.db  # noqa: F401
+import jiebang.db
 
 revision: str = "c13b0001"
 down_revision: str | None = "c13a0001"
@@ -25,11 +25,15 @@ def upgrade() -> None:
         sa.Column("digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("expires_at", jiebang.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_stream_ticket_user_id_user")),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("fk_stream_ticket_user_id_user")
+        ),
         sa.PrimaryKeyConstraint("digest", name=op.f("pk_stream_ticket")),
     )
     with op.batch_alter_table("stream_ticket", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_stream_ticket_expires_at"), ["expires_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_stream_ticket_expires_at"), ["expires_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_stream_ticket_user_id"), ["user_id"], unique=False)
 
 
