@@ -141,7 +141,9 @@ def test_leftovers_of_a_killed_worker_are_reclaimed_and_a_live_job_is_kept(
         removed = _restarted_housekeeper(killed_root, live_root)
 
         assert not any(path.exists() for path in leftovers), removed
-        assert set(removed) >= {str(path) for path in leftovers}
+        # /dev/shm and the cgroup tree are machine-wide: another process's housekeeper (same
+        # code) may reclaim them first, so only the test's own scratch must be in its list.
+        assert str(killed_job) in removed
         assert live.poll() is None
         kept = [live_job, *live_staging, *live_groups]
         assert all(path.exists() for path in kept)
