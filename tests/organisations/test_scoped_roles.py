@@ -163,3 +163,19 @@ def test_contest_judges_and_platform_roles(
         headers=assigned,
     )
     assert created.status_code == 201, created.text
+
+
+def test_a_null_field_in_an_edit_leaves_it_as_is(
+    client: TestClient, participant: dict[str, str]
+) -> None:
+    # Found by the fuzzer: PATCH {"contact_name": null} reached the database as NULL (a 500).
+    unit = make_unit(client, participant, "丁公司")
+    url = f"/api/v1/organisations/{unit}"
+    edited = client.patch(
+        url,
+        json={"contact_name": None, "contact_phone": None, "name_en": "D Ltd"},
+        headers=participant,
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["name_en"] == "D Ltd"
+    assert edited.json()["contact_name"] == ""

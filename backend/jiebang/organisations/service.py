@@ -62,7 +62,8 @@ def create(*, db: Session, org_in: OrganisationCreate, creator: User) -> Organis
 
 
 def update(*, db: Session, org: Organisation, org_in: OrganisationUpdate) -> Organisation:
-    org.sqlmodel_update(org_in.model_dump(exclude_unset=True))
+    # null means "leave as is": every stored field is required (a cleared contact is "")
+    org.sqlmodel_update(org_in.model_dump(exclude_unset=True, exclude_none=True))
     return save(db, org)
 
 
