@@ -1,0 +1,5 @@
+export default {
+  title: 'Hall of fame',
+  none: 'No winners published yet.',
+  award: 'Award',
+}

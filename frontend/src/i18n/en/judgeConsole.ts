@@ -1,0 +1,6 @@
+export default {
+  publicShort: 'Public',
+  privateShort: 'Private',
+  onlyScored: 'Only scored submissions can be verified.',
+  tied: 'Tied on rank {rank}',
+}

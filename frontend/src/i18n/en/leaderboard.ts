@@ -1,0 +1,15 @@
+export default {
+  rank: 'Rank',
+  team: 'Team',
+  submittedAt: 'Submitted',
+  verified: 'Verified',
+  flagged: 'Flagged',
+  disqualified: 'Disqualified',
+  frozen: 'Frozen: the leaderboard no longer changes until results are published.',
+  public: 'Public split',
+  private: 'Private split',
+  published: 'Final results published',
+  empty: 'No scored submissions yet.',
+  hidden: 'The leaderboard of this phase is not public.',
+  award: 'Award',
+}

@@ -1,0 +1,5 @@
+export default {
+  primary: 'Primary',
+  note: 'Team note',
+  failure: 'Why it failed',
+}

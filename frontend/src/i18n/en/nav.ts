@@ -1,0 +1,17 @@
+export default {
+  home: 'Home',
+  inbox: 'Inbox',
+  hallOfFame: 'Hall of fame',
+  teams: 'My teams',
+  applications: 'My applications',
+  judge: 'Judging',
+  audit: 'Audit log',
+  admin: 'Organise',
+  adminLists: 'Challenge lists',
+  adminContests: 'Contests',
+  health: 'System health',
+  login: 'Sign in',
+  register: 'Register',
+  logout: 'Sign out',
+  profile: 'Signed in as {name}',
+}

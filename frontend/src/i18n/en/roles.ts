@@ -1,0 +1,3 @@
+export default {
+  organiser: 'Organiser', judge: 'Judge', participant: 'Participant'
+}

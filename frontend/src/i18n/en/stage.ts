@@ -1,0 +1,11 @@
+export default {
+  running: 'Running',
+  upcoming: 'Upcoming',
+  past: 'Past',
+  runningTitle: 'Running contests',
+  upcomingTitle: 'Upcoming contests',
+  pastTitle: 'Past contests',
+  noRunning: 'No contest is running right now.',
+  dates: '{from} – {to}',
+  noPhases: 'Dates to be announced',
+}

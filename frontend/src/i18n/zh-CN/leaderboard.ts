@@ -1,0 +1,15 @@
+export default {
+  rank: '名次',
+  team: '队伍',
+  submittedAt: '提交时间',
+  verified: '已核验',
+  flagged: '已标记',
+  disqualified: '已取消资格',
+  frozen: '已封榜：在公布最终结果之前排行榜不再变化。',
+  public: '公开榜',
+  private: '私有榜',
+  published: '最终结果已公布',
+  empty: '暂无已评分的提交。',
+  hidden: '该阶段的排行榜不公开。',
+  award: '奖项',
+}

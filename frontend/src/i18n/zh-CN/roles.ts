@@ -1,0 +1,3 @@
+export default {
+  organiser: '组织者', judge: '评委', participant: '参赛者'
+}
