@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from jiebang.appointments.router import public_router as appointments_public
 from jiebang.appointments.router import router as appointments_router
 from jiebang.artifacts.router import router as artifacts_router
 from jiebang.auth.dependencies import current_user
@@ -49,6 +50,7 @@ PUBLIC_ROUTERS = (
     halloffame_public,
     bundles_public,
     organisations_public,
+    appointments_public,
 )
 AUTHENTICATED_ROUTERS = (
     auth_router,

@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import StreamingResponse
 
 from jiebang.appointments import service
 from jiebang.appointments.models import AnswerIn, NoticeIn, NoticePublic, ObjectionPublic
 from jiebang.auth.dependencies import CurrentUser, SessionDep
 from jiebang.auth.models import User
 from jiebang.challenge_lists import service as list_service
+from jiebang.core.errors import NotFound
 from jiebang.organisations.models import ScopedRole
 from jiebang.organisations.permissions import Permission
+from jiebang.storage import service as storage_service
 from jiebang.storage.config import get_store
+from jiebang.storage.models import StoredObject
 
 router = APIRouter(tags=["appointments"])
+public_router = APIRouter(tags=["appointments"])
 ScopedOrganiser = Annotated[User, Depends(Permission(ScopedRole.organiser))]
 
 
@@ -29,10 +34,34 @@ def propose(
     return service.notice_public(db=db, notice=notice)
 
 
-@router.get("/challenge-items/{item_id}/notice", response_model=NoticePublic)
-def read_notice(item_id: int, _: CurrentUser, db: SessionDep) -> NoticePublic:
+@public_router.get("/notices", response_model=list[NoticePublic])
+def list_notices(db: SessionDep) -> list[NoticePublic]:
+    """Every public notice, current and past, the latest period first (readable by anyone)."""
+    return [service.notice_public(db=db, notice=n) for n in service.all_notices(db=db)]
+
+
+@public_router.get("/challenge-items/{item_id}/notice", response_model=NoticePublic)
+def read_notice(item_id: int, db: SessionDep) -> NoticePublic:
     """The public notice: item, appointee, reward, period, and the objections with answers."""
     return service.notice_public(db=db, notice=service.get_notice(db=db, item_id=item_id))
+
+
+@router.get("/challenge-items/{item_id}/notice/objections/{objection_id}/document")
+def objection_document(
+    item_id: int, objection_id: int, _: ScopedOrganiser, db: SessionDep
+) -> StreamingResponse:
+    """The document filed with an objection, for the item's organisers."""
+    found = service.get_objection(
+        db=db, notice=service.get_notice(db=db, item_id=item_id), objection_id=objection_id
+    )
+    obj = db.get(StoredObject, found.document_object_id) if found.document_object_id else None
+    if obj is None:
+        raise NotFound("objection")
+    return StreamingResponse(
+        storage_service.iter_object(store=get_store(), obj=obj),
+        media_type=obj.content_type,
+        headers={"Content-Disposition": f'attachment; filename="objection-{objection_id}.pdf"'},
+    )
 
 
 @router.post(

@@ -61,6 +61,19 @@ def get_notice(*, db: Session, item_id: int) -> PublicNotice:
     return found
 
 
+def all_notices(*, db: Session) -> list[PublicNotice]:
+    """Every notice, the latest period first."""
+    query = select(PublicNotice).order_by(col(PublicNotice.starts_at).desc(), col(PublicNotice.id))
+    return list(db.exec(query))
+
+
+def get_objection(*, db: Session, notice: PublicNotice, objection_id: int) -> Objection:
+    found = db.get(Objection, objection_id)
+    if found is None or found.notice_id != notice.id:
+        raise NotFound("objection")
+    return found
+
+
 def propose(*, db: Session, item: ChallengeItem, notice_in: NoticeIn, by: User) -> PublicNotice:
     """Put the proposed appointee on public notice (default: 5 working days from now)."""
     app = db.get(Application, notice_in.application_id)
@@ -191,9 +204,7 @@ def answer(
     *, db: Session, notice: PublicNotice, objection_id: int, answer_in: AnswerIn, by: User
 ) -> Objection:
     """The organiser's answer, kept on the record with the objection."""
-    found = db.get(Objection, objection_id)
-    if found is None or found.notice_id != notice.id:
-        raise NotFound("objection")
+    found = get_objection(db=db, notice=notice, objection_id=objection_id)
     found.answer = answer_in.answer
     found.answered_by = by.id
     found.answered_at = utcnow()
