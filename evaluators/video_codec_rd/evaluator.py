@@ -6,7 +6,15 @@ import json
 from typing import Literal
 
 from pydantic import ConfigDict, Field
-from rd_bd import bd_against_anchor, checked_curve, class_table, rd_curve_plot
+from rd_bd import (
+    SECONDARY_BD_KEYS,
+    bd_against_anchor,
+    checked_curve,
+    class_table,
+    rd_curve_plot,
+    secondary_bd_key,
+    secondary_bd_rates,
+)
 from rd_measure import measure_all
 from rd_submission import check_rates, find_rate_points
 
@@ -168,6 +176,33 @@ SPEC = EvaluatorSpec(
             )
             for k in (2, 3)
         ),
+        *(
+            _metric(
+                secondary_bd_key(key, k),
+                f"{zh_label}（锚点 {k}）" if k > 1 else zh_label,
+                f"{en_label} (anchor {k})" if k > 1 else en_label,
+                "lower",
+                "%",
+                f"与 BD-rate 相同的公式，但在 {name} 上计算"
+                + (f"，对照第 {k} 个锚点" if k > 1 else "，对照主锚点")
+                + f"；当赛道的排名质量指标不是 {name} 且两条曲线都测了 {name} 时给出，"
+                "不影响提交是否有效。",
+                f"The BD-rate formula on {name}"
+                + (f", against anchor {k}" if k > 1 else ", against the first anchor")
+                + f"; reported when the track ranks on another quality metric and both curves "
+                f"have {name}; it never makes a submission invalid.",
+            )
+            for key, name, zh_label, en_label in (
+                ("psnr_yuv", "PSNR-YUV", "BD-rate（PSNR-YUV）", "BD-rate (PSNR-YUV)"),
+                (
+                    "vmaf",
+                    "VMAF（赛道所选模型，如 NEG）",
+                    "BD-rate（VMAF）",
+                    "BD-rate (VMAF)",
+                ),
+            )
+            for k in (1, 2, 3)
+        ),
         # Measured by the worker in the run sandbox on code tracks that set
         # sandbox_limits.complexity (backend/jiebang/worker/complexity.py).
         _metric(
@@ -243,6 +278,12 @@ def _bd_item(
         compared.append({"file": name, "encoder": anchor.encoder, **more, **more_details})
     if compared:
         extra["extra_anchors"] = compared
+    extra["anchor"] = {"file": first_name, "encoder": first.encoder}
+    if config.compute_vmaf:
+        extra["vmaf_model"] = config.vmaf_model
+    for key in SECONDARY_BD_KEYS:
+        if key != config.bd_metric:
+            metrics.update(secondary_bd_rates(ctx, seq, points, anchors, config, key))
     for shown in ("psnr_yuv", "ssim", "vmaf"):
         if all(shown in p.quality for p in points):
             metrics[shown] = sum(p.quality[shown] for p in points) / len(points)
@@ -296,6 +337,13 @@ def evaluate(ctx: EvaluationContext) -> EvaluationResult:
         rd_curve_plot(seq.name, measured_by_seq[seq.name], anchors, config.bd_metric)
         for seq in sequences
     ]
-    keys = ["bd_rate", *(f"bd_rate_anchor{k}" for k in range(2, len(anchors) + 1)), "bd_quality"]
+    numbers = range(2, len(anchors) + 1)
+    keys = ["bd_rate", *(f"bd_rate_anchor{k}" for k in numbers), "bd_quality"]
+    keys += [
+        secondary_bd_key(key, k)
+        for key in SECONDARY_BD_KEYS
+        if key != config.bd_metric
+        for k in range(1, len(anchors) + 1)
+    ]
     plots = {"rd_curves": curves, "class_table": class_table(items, keys)}
     return ok_result(ctx, items, plots=plots)

@@ -105,6 +105,53 @@ def bd_against_anchor(
     return metrics, details
 
 
+# Quality metrics whose BD-rate is reported beside the ranked one (bd_metric), against every
+# anchor: bd_rate_<key> (first anchor), bd_rate_<key>_anchor2, bd_rate_<key>_anchor3.
+SECONDARY_BD_KEYS = ("psnr_yuv", "vmaf")
+
+
+def secondary_bd_key(key: str, anchor_index: int) -> str:
+    """Metric key of the BD-rate on ``key`` against the anchor numbered ``anchor_index`` (1-based)."""
+    return f"bd_rate_{key}" if anchor_index == 1 else f"bd_rate_{key}_anchor{anchor_index}"
+
+
+def secondary_bd_rates(
+    ctx: EvaluationContext,
+    seq: SequenceInfo,
+    points: list[RdPoint],
+    anchors: list[tuple[str, Any]],
+    config: Any,
+    key: str,
+) -> dict[str, float]:
+    """BD-rate on ``key`` (not the ranked metric) against each anchor, as reported metrics.
+
+    The same rules as the ranked metric (monotone curve or its opted-in hull, overlap
+    warning), but a curve or an anchor these rules refuse leaves the value out, with a
+    warning, instead of refusing the submission: only ``bd_metric`` decides validity.
+    Nothing is reported when the submission or an anchor lacks ``key`` (e.g. VMAF off).
+    """
+    if any(key not in p.quality for p in points):
+        return {}
+    on_key = config.model_copy(update={"bd_metric": key})
+    try:
+        curve = checked_curve(ctx, seq, points, on_key)
+    except SubmissionError as exc:
+        ctx.warn(f"{seq.name}: no BD-rate on {key}: {exc.message_en}")
+        return {}
+    found: dict[str, float] = {}
+    for index, (name, anchor) in enumerate(anchors, start=1):
+        reference = anchor.sequences[seq.name]
+        if any(key not in p.quality for p in reference):
+            continue
+        try:
+            metrics, _ = bd_against_anchor(ctx, seq, curve, reference, on_key, anchor_name=name)
+        except SubmissionError as exc:
+            ctx.warn(f"{seq.name}: no BD-rate on {key} against {name}: {exc.message_en}")
+            continue
+        found[secondary_bd_key(key, index)] = metrics["bd_rate"]
+    return found
+
+
 def class_table(items: list[Any], metric_keys: list[str]) -> list[dict[str, Any]]:
     """Per-class means of ``metric_keys`` over the items whose ``extra["class"]`` is set."""
     by_class: dict[str, list[Any]] = {}

@@ -289,10 +289,10 @@ def _standalone_vmaf(distorted: Path, reference: Path, fmt: RawVideoFormat, grap
     return sum(f["metrics"]["vmaf"] for f in frames) / len(frames)
 
 
-def test_two_anchors_vmaf_neg_and_classes(reference_dir, tmp_path, run_evaluator):
-    import bjontegaard
-
-    reference = tmp_path / "reference"
+@pytest.fixture(scope="module")
+def neg_reference(reference_dir, tmp_path_factory) -> Path:
+    """The codec reference with classes A and B and two VMAF NEG anchors (x265, SVT-AV1)."""
+    reference = tmp_path_factory.mktemp("neg") / "reference"
     shutil.copytree(reference_dir, reference)
     listing = json.loads((reference / "sequences.json").read_text())
     for entry, cls in zip(listing["sequences"], ("A", "B"), strict=True):
@@ -310,6 +310,29 @@ def test_two_anchors_vmaf_neg_and_classes(reference_dir, tmp_path, run_evaluator
         "--preset",
         "12",
     )
+    return reference
+
+
+def _reference_bd_rate(anchor: list[dict], points: list[dict], key: str) -> float:
+    """The bjontegaard package's BD-rate on ``key`` (PCHIP, no overlap rule)."""
+    import bjontegaard
+
+    return float(
+        bjontegaard.bd_rate(
+            [p["kbps"] for p in anchor],
+            [p["quality"][key] for p in anchor],
+            [p["kbps"] for p in points],
+            [p["quality"][key] for p in points],
+            method="pchip",
+            min_overlap=0,
+        )
+    )
+
+
+def test_two_anchors_vmaf_neg_and_classes(neg_reference, tmp_path, run_evaluator):
+    import bjontegaard
+
+    reference = neg_reference
     submission = _submission(tmp_path / "sub", reference, [40, 36, 32, 28])
     config = {
         **CONFIG,
@@ -334,6 +357,11 @@ def test_two_anchors_vmaf_neg_and_classes(reference_dir, tmp_path, run_evaluator
             min_overlap=0,
         )
         assert item["metrics"]["bd_rate_anchor2"] == pytest.approx(expected, abs=1e-9)
+        # ranked on VMAF NEG: PSNR-YUV's BD-rate is reported beside it, against both anchors
+        assert item["metrics"]["bd_rate_psnr_yuv_anchor2"] == pytest.approx(
+            _reference_bd_rate(anchor2, points, "psnr_yuv"), abs=1e-9
+        )
+        assert "bd_rate_vmaf" not in item["metrics"]
         assert item["extra"]["class"] == {"seqA": "A", "seqB": "B"}[item["id"]]
         assert item["extra"]["extra_anchors"][0]["encoder"] == "libsvtav1"
     table = {row["class"]: row for row in result["plots"]["class_table"]}
@@ -372,3 +400,56 @@ def test_vmaf_can_be_scaled_to_the_models_resolution(reference_dir, tmp_path, ru
     seq_a = next(item for item in result["items"] if item["id"] == "seqA")
     assert seq_a["extra"]["rate_points"][0]["quality"]["vmaf"] == pytest.approx(want, abs=1e-6)
     assert "ms_ssim" in seq_a["extra"]["rate_points"][0]["quality"]
+
+
+def test_psnr_ranked_track_reports_vmaf_neg_bd_rate_against_both_anchors(
+    neg_reference, tmp_path, run_evaluator
+):
+    submission = _submission(tmp_path / "sub", neg_reference, [40, 36, 32, 28])
+    config = {
+        **CONFIG,
+        "vmaf_model": "vmaf_v0.6.1neg",
+        "bd_metric": "psnr_yuv",
+        "extra_anchors": ["anchor_svtav1.json"],
+    }
+    _, result = run_evaluator("video_codec_rd", submission, neg_reference, config)
+    assert result["status"] == "ok", result["error"]
+    x265 = json.loads((neg_reference / "anchor.json").read_text())["sequences"]
+    svt = json.loads((neg_reference / "anchor_svtav1.json").read_text())["sequences"]
+    for item in result["items"]:
+        points, metrics = item["extra"]["rate_points"], item["metrics"]
+        seq = item["id"]
+        assert metrics["bd_rate"] == pytest.approx(
+            _reference_bd_rate(x265[seq], points, "psnr_yuv"), abs=1e-9
+        )
+        assert metrics["bd_rate_anchor2"] == pytest.approx(
+            _reference_bd_rate(svt[seq], points, "psnr_yuv"), abs=1e-9
+        )
+        assert metrics["bd_rate_vmaf"] == pytest.approx(
+            _reference_bd_rate(x265[seq], points, "vmaf"), abs=1e-9
+        )
+        assert metrics["bd_rate_vmaf_anchor2"] == pytest.approx(
+            _reference_bd_rate(svt[seq], points, "vmaf"), abs=1e-9
+        )
+        # the ranked metric is not repeated under a second name
+        assert "bd_rate_psnr_yuv" not in metrics
+        assert item["extra"]["anchor"] == {"file": "anchor.json", "encoder": "libx265"}
+        assert item["extra"]["vmaf_model"] == "vmaf_v0.6.1neg"
+    by_id = {item["id"]: item for item in result["items"]}
+    table = {row["class"]: row for row in result["plots"]["class_table"]}
+    for cls, seq in (("A", "seqA"), ("B", "seqB")):
+        for key in ("bd_rate", "bd_rate_anchor2", "bd_rate_vmaf", "bd_rate_vmaf_anchor2"):
+            assert table[cls][key] == by_id[seq]["metrics"][key]
+    assert result["metrics"]["bd_rate_vmaf"] == pytest.approx(
+        (by_id["seqA"]["metrics"]["bd_rate_vmaf"] + by_id["seqB"]["metrics"]["bd_rate_vmaf"]) / 2
+    )
+
+
+def test_without_vmaf_no_vmaf_bd_rate_is_reported(reference_dir, tmp_path, run_evaluator):
+    submission = _submission(tmp_path / "novmaf", reference_dir, [40, 36, 32, 28])
+    config = {**CONFIG, "compute_vmaf": False, "compute_ms_ssim": False}
+    _, result = run_evaluator("video_codec_rd", submission, reference_dir, config)
+    assert result["status"] == "ok", result["error"]
+    for item in result["items"]:
+        assert not [k for k in item["metrics"] if k.startswith("bd_rate_vmaf")]
+        assert "vmaf_model" not in item["extra"]
