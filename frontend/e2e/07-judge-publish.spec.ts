@@ -5,7 +5,8 @@ import { expect, test, type Page } from '@playwright/test'
 import { JUDGE, ORGANISER, apiToken, field, login, shot } from './helpers'
 
 async function verify(page: Page, submissionId: number): Promise<void> {
-  await page.getByTestId(`verify-${submissionId}`).first().click()
+  // the submissions tab's button (the leaderboard tab, hidden, has one too)
+  await page.getByTestId('judge-submissions').getByTestId(`verify-${submissionId}`).click()
   await field(page, 'action-reason').first().fill('Re-ran the baseline locally; the scores match.')
   await page.getByTestId('action-confirm').click()
   await expect(page.locator('.el-dialog:visible')).toHaveCount(0)

@@ -1,4 +1,6 @@
-/** Load data for a page: loading / error / missing-endpoint state and a reload function. */
+/** Load data for a page: loading / error / missing-endpoint state and a reload function.
+ * Reloads may overlap (a filter changes while a load is in flight): only the latest one's
+ * answer is kept, so a slow earlier answer never overwrites a newer one. */
 import { ref, shallowRef, type Ref } from 'vue'
 import { ApiError } from '@/api/errors'
 import { isMissingEndpoint } from '@/api/client'
@@ -9,19 +11,24 @@ export function useLoad<T>(fn: () => Promise<T>, opts: { immediate?: boolean } =
   const error = ref<string>('')
   const status = ref<number>(0)
   const missing = ref(false)
+  let latest = 0
 
   async function reload(): Promise<T | null> {
+    const call = ++latest
     loading.value = true
     error.value = ''
     missing.value = false
     try {
-      data.value = await fn()
+      const value = await fn()
+      if (call === latest) data.value = value
     } catch (err) {
-      missing.value = isMissingEndpoint(err)
-      status.value = err instanceof ApiError ? err.status : 0
-      error.value = err instanceof Error ? err.message : String(err)
+      if (call === latest) {
+        missing.value = isMissingEndpoint(err)
+        status.value = err instanceof ApiError ? err.status : 0
+        error.value = err instanceof Error ? err.message : String(err)
+      }
     } finally {
-      loading.value = false
+      if (call === latest) loading.value = false
     }
     return data.value
   }
