@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from jiebang.acceptance.router import router as acceptance_router
 from jiebang.appointments.router import public_router as appointments_public
 from jiebang.appointments.router import router as appointments_router
 from jiebang.artifacts.router import router as artifacts_router
@@ -71,6 +72,7 @@ AUTHENTICATED_ROUTERS = (
     unit_applications_router,
     reviews_router,
     appointments_router,
+    acceptance_router,
     notifications_router,
     exports_router,
 )

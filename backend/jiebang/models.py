@@ -1,5 +1,12 @@
 """Imports every table so that metadata (Alembic, tests) sees the whole schema."""
 
+from jiebang.acceptance.models import (
+    AcceptanceDecision,
+    AcceptancePlan,
+    Milestone,
+    MilestoneReport,
+    ReportVerdict,
+)
 from jiebang.appointments.models import Objection, PublicNotice
 from jiebang.artifacts.models import ScoringProgram
 from jiebang.auth.models import User
@@ -25,6 +32,8 @@ from jiebang.submissions.models import QuotaCounter, Submission, SubmissionEvent
 from jiebang.teams.models import Team, TeamMember
 
 __all__ = [
+    "AcceptanceDecision",
+    "AcceptancePlan",
     "Application",
     "AuditLog",
     "ChallengeItem",
@@ -37,6 +46,8 @@ __all__ = [
     "FaultRelease",
     "Fingerprint",
     "Membership",
+    "Milestone",
+    "MilestoneReport",
     "Notification",
     "NotificationPreference",
     "Objection",
@@ -45,6 +56,7 @@ __all__ = [
     "PublicNotice",
     "QuotaCounter",
     "ReadinessProbe",
+    "ReportVerdict",
     "ResultVersion",
     "ReviewSheet",
     "ReviewerAssignment",

@@ -345,6 +345,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "not_appointed": ("This item has no final appointment yet", "该项目尚未正式挂帅"),
     "not_appointee": ("Only the appointed unit can do this", "只有挂帅单位可以执行此操作"),
+    "milestone_before_appointment": (
+        "The date {date} is before the appointment on {appointed}",
+        "日期 {date} 早于挂帅日期 {appointed}",
+    ),
+    "acceptance_deadline_unset": (
+        "Set the item's completion deadline before adding milestones",
+        "请先设置项目完成截止日期，再添加节点",
+    ),
+    "deadline_before_appointment": (
+        "The deadline {date} is before the appointment on {appointed}",
+        "截止日期 {date} 早于挂帅日期 {appointed}",
+    ),
+    "deadline_before_milestone": (
+        "A milestone falls on {date}, after this deadline",
+        "已有节点日期为 {date}，晚于该截止日期",
+    ),
+    "milestone_has_reports": (
+        "This milestone already has a report; it cannot be removed",
+        "该节点已有报告，不能删除",
+    ),
+    "report_superseded": (
+        "A newer version of this report was submitted; give the verdict on that one",
+        "该报告已有更新的版本，请对最新版本给出结论",
+    ),
+    "verdict_given": (
+        "You have already given your verdict on this report",
+        "您已对该报告给出结论",
+    ),
+    "acceptance_decided": (
+        "The acceptance of this item is already decided",
+        "该项目的验收结论已经作出",
+    ),
+    "acceptance_closed": (
+        "The acceptance is decided; milestones and reports are closed",
+        "验收结论已作出，节点和报告不能再修改",
+    ),
+    "conditions_required": (
+        "State the conditions of the acceptance in the note",
+        "有条件通过验收时，请在说明中写明条件",
+    ),
 }
 
 # Names of things that appear inside messages.
@@ -374,6 +414,8 @@ THINGS_ZH: dict[str, str] = {
     "objection": "异议",
     "milestone": "节点",
     "acceptance": "验收",
+    "report": "报告",
+    "verdict": "评审结论",
 }
 
 # Pydantic error types we translate; anything else falls back to pydantic's English text.

@@ -1,8 +1,8 @@
 """The rows of each export, shared by the CSV and the PDF (one source, two renderings).
 
 Extension points: ``REVIEW_COLUMNS`` and ``ACCEPTANCE_SOURCES`` are filled by the domains that
-hold expert review and acceptance data (reviews/, appointments/) when they exist; until then
-the exports carry what exists (applications, statuses, targets and their verification).
+hold expert review and acceptance data (reviews/, acceptance/); acceptance/ gives the deadline,
+milestones, reports, verdicts and the decision.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from jiebang.acceptance import views as acceptance_views
 from jiebang.auth.models import User
 from jiebang.challenge_lists.models import Application, ChallengeItem
 from jiebang.judging import targets
@@ -32,7 +33,7 @@ ReviewColumns = Callable[[Session, list[Application]], tuple[list[str], dict[int
 REVIEW_COLUMNS: list[ReviewColumns] = []
 # (db, item) -> rows of (step, decision, by, at, note): public notice, milestones, acceptance
 AcceptanceSource = Callable[[Session, ChallengeItem], list[list[Any]]]
-ACCEPTANCE_SOURCES: list[AcceptanceSource] = []
+ACCEPTANCE_SOURCES: list[AcceptanceSource] = [acceptance_views.record_rows]
 
 
 def _names(db: Session, model: Any, ids: set[int]) -> dict[int, Any]:

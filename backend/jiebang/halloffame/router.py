@@ -13,7 +13,7 @@ public_router = APIRouter(tags=["hall of fame"])
 
 @public_router.get("/hall-of-fame", response_model=list[HallOfFameEntry])
 def read_hall_of_fame(db: SessionDep) -> object:
-    """Awarded placements of every published edition, and 揭榜挂帅 awards."""
+    """Awarded placements of every published edition, and 揭榜挂帅 items accepted (验收)."""
     return service.placements(db=db, awarded_only=True)
 
 

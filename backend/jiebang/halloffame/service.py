@@ -6,15 +6,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from jiebang.acceptance.models import ACCEPTED_OUTCOMES, AcceptanceDecision, Outcome
 from jiebang.challenge_lists.models import (
     Application,
-    ApplicationStatus,
     ChallengeItem,
     ChallengeList,
     ListStatus,
 )
 from jiebang.contests.models import Contest, Phase, PublicationStatus, Track
 from jiebang.leaderboards.models import HallOfFameEntry, ResultVersion
+from jiebang.organisations import service as org_service
+from jiebang.organisations.models import Organisation
 from jiebang.teams.models import Team, TeamMember
 
 
@@ -65,37 +67,46 @@ def placements(*, db: Session, awarded_only: bool) -> list[HallOfFameEntry]:
             if awarded_only and not row.get("award"):
                 continue
             out.append(_contest_entry(row, phase, track, contest))
-    out.extend(_challenge_awards(db))
+    out.extend(_challenge_acceptances(db))
     return sorted(out, key=lambda e: (-e.year, e.contest_id or 0, e.phase_id or 0, e.rank or 0))
 
 
-def _challenge_awards(db: Session) -> list[HallOfFameEntry]:
-    """揭榜挂帅: applications awarded on a published (or closed) list."""
+def _challenge_acceptances(db: Session) -> list[HallOfFameEntry]:
+    """揭榜挂帅: items accepted (验收) on a published (or closed) list, counted for the
+    applicant unit (or, for an application from before units, its team)."""
     rows = db.exec(
-        select(Application, ChallengeItem, ChallengeList, Team)
-        .join(ChallengeItem, col(ChallengeItem.id) == Application.item_id)
+        select(AcceptanceDecision, Application, ChallengeItem, ChallengeList)
+        .join(Application, col(Application.id) == AcceptanceDecision.application_id)
+        .join(ChallengeItem, col(ChallengeItem.id) == AcceptanceDecision.item_id)
         .join(ChallengeList, col(ChallengeList.id) == ChallengeItem.list_id)
-        .join(Team, col(Team.id) == Application.team_id)
         .where(
-            Application.status == ApplicationStatus.awarded,
+            col(AcceptanceDecision.outcome).in_(ACCEPTED_OUTCOMES),
             ChallengeList.status != ListStatus.draft,
         )
     ).all()
-    return [
-        HallOfFameEntry(
-            kind="challenge",
-            year=found.year,
-            item_id=item.id,
-            item_title_zh=item.title_zh,
-            item_title_en=item.title_en,
-            team_id=team.id or 0,
-            team_name=team.name,
-            award="Awarded (挂帅)",
-            award_zh="挂帅",
-            award_en="Awarded",
+    out = []
+    for decision, app, item, found in rows:
+        unit = db.get(Organisation, app.applicant_org_id) if app.applicant_org_id else None
+        team = db.get(Team, app.team_id) if app.team_id else None
+        conditional = decision.outcome == Outcome.accepted_with_conditions
+        out.append(
+            HallOfFameEntry(
+                kind="challenge",
+                year=found.year,
+                item_id=item.id,
+                item_title_zh=item.title_zh,
+                item_title_en=item.title_en,
+                team_id=team.id or 0 if team else 0,
+                team_name=team.name if team else (unit.name_zh if unit else app.lead_name),
+                organisation_id=unit.id if unit else None,
+                organisation_name_zh=unit.name_zh if unit else None,
+                organisation_name_en=unit.name_en if unit else None,
+                award="Accepted (验收)",
+                award_zh="有条件通过验收" if conditional else "通过验收",
+                award_en="Accepted with conditions" if conditional else "Accepted",
+            )
         )
-        for _, item, found, team in rows
-    ]
+    return out
 
 
 def for_team(*, db: Session, team_id: int) -> list[HallOfFameEntry]:
@@ -110,6 +121,10 @@ def for_person(*, db: Session, user_id: int) -> list[HallOfFameEntry]:
         for e in placements(db=db, awarded_only=False)
         if any(m.get("user_id") == user_id for m in e.members)
         or (e.kind == "challenge" and _member(db, e.team_id, user_id))
+        or (
+            e.organisation_id is not None
+            and org_service.is_member(db=db, organisation_id=e.organisation_id, user_id=user_id)
+        )
     ]
 
 

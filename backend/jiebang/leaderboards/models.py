@@ -159,8 +159,11 @@ class HallOfFameEntry(SQLModel):
     item_id: int | None = None
     item_title_zh: str | None = None
     item_title_en: str | None = None
-    team_id: int
+    team_id: int  # 0 for a 揭榜 unit that took the item up without a team
     team_name: str
+    organisation_id: int | None = None  # 揭榜: the applicant unit, counted at acceptance
+    organisation_name_zh: str | None = None
+    organisation_name_en: str | None = None
     rank: int | None = None
     award: str | None = None
     award_zh: str | None = None

@@ -21,7 +21,7 @@ from jiebang.challenge_lists.models import Application, ChallengeItem
 from jiebang.contests.models import Phase, Track
 from jiebang.core import domain_events
 from jiebang.db import get_engine
-from jiebang.notifications import mailer, service
+from jiebang.notifications import mailer, milestone_reminders, reminders, service
 from jiebang.submissions.models import SubmissionEvent, SubmissionStatus
 from jiebang.teams.models import Team, TeamMember
 
@@ -38,6 +38,7 @@ APPLICATION_KINDS = {
     "objection.filed": "objection.filed",
     "objection.answered": "objection.answered",
     "milestone.due": "milestone.due",
+    "milestone.report_submitted": "milestone.report_submitted",
     "acceptance.decided": "acceptance.decided",
 }
 
@@ -165,5 +166,7 @@ def on_committed(happened: list[domain_events.DomainEvent]) -> None:
 
 
 def start() -> None:
-    """Listen to committed domain events (at start-up; idempotent)."""
+    """Listen to committed domain events and take the reminder sources (at start-up;
+    idempotent)."""
     domain_events.listen(on_committed)
+    reminders.register(milestone_reminders.due)

@@ -102,6 +102,16 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             'Milestone "{milestone}" of item {item} is due on {due}; please upload its report.',
         ),
     },
+    "milestone.report_submitted": {
+        "zh-CN": (
+            "节点报告已提交",
+            "榜单项目 {item} 的节点「{milestone}」已提交报告，请评审并给出结论。",
+        ),
+        "en": (
+            "Milestone report submitted",
+            'A report on milestone "{milestone}" of item {item} was submitted; please review it.',
+        ),
+    },
     "acceptance.decided": {
         "zh-CN": ("验收结论", "榜单项目 {item} 的验收结论：{decision}。"),
         "en": ("Acceptance decided", "The acceptance decision for item {item}: {decision}."),
