@@ -12,6 +12,8 @@ import stat
 import tarfile
 from pathlib import Path
 
+from jiebang.core import tarsafe
+
 FIXED_MTIME = 0
 SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".pytest_cache", ".mypy_cache"})
 MAX_PROGRAM_FILES = 10_000
@@ -75,4 +77,4 @@ def unpack(archive: Path, dest: Path) -> None:
     """Unpack a deterministic program tar (the ``data`` filter refuses anything escaping)."""
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(archive, mode="r:") as tar:
-        tar.extractall(dest, filter="data")
+        tarsafe.extract_data(tar, dest)

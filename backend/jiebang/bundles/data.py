@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jiebang.bundles.loader import Document, Key, Problem
 from jiebang.bundles.schema import DataManifest
+from jiebang.core import tarsafe
 
 CHUNK = 1024 * 1024
 
@@ -92,4 +93,4 @@ def unpack_tar(data: bytes, dest: Path) -> None:
     """Unpack a tar the platform wrote itself (regular files only, no absolute or .. paths)."""
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(dest, members=[m for m in tar.getmembers() if m.isfile()], filter="data")
+        tarsafe.extract_data(tar, dest, [m for m in tar.getmembers() if m.isfile()])

@@ -19,6 +19,7 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
+from jiebang.core import tarsafe
 from jiebang.runtimes.prepared import RuntimeRejected, RuntimeUnavailable
 
 REF_NAME = "org.opencontainers.image.ref.name"
@@ -66,9 +67,9 @@ def open_archive(archive: Path, layout: Path, *, timeout: float) -> None:
             names = {member.name.lstrip("./") for member in outer.getmembers()}
             if "index.json" in names and "oci-layout" in names:
                 # The "data" filter refuses absolute names, "..", links out and devices.
-                outer.extractall(layout, filter="data")
+                tarsafe.extract_data(outer, layout)
                 return
-    except tarfile.FilterError as error:
+    except tarsafe.FilterError as error:
         entry = error.tarinfo.name
         raise RuntimeRejected(
             f"the image archive's entry '{entry}' is refused: {error}",
