@@ -36,6 +36,7 @@ from jiebang.readiness.router import router as readiness_router
 from jiebang.reviews.router import router as reviews_router
 from jiebang.submissions.detailed_results import router as detailed_results_router
 from jiebang.submissions.router import router as submissions_router
+from jiebang.submissions.sequence_router import router as sequence_results_router
 from jiebang.teams.router import public_router as teams_public
 from jiebang.teams.router import router as teams_router
 
@@ -60,6 +61,7 @@ AUTHENTICATED_ROUTERS = (
     lists_router,
     submissions_router,
     detailed_results_router,
+    sequence_results_router,
     leaderboards_router,
     judging_router,
     integrity_router,

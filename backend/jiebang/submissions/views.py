@@ -10,7 +10,7 @@ from jiebang.contests.models import Phase
 from jiebang.core.i18n import MESSAGES, Locale, translate
 from jiebang.evaluation.models import EvaluationJob, Score
 from jiebang.judging.models import SubmissionReview
-from jiebang.submissions import lifecycle
+from jiebang.submissions import lifecycle, sequence_results
 from jiebang.submissions.models import Submission, SubmissionDetail, SubmissionPublic
 
 PUBLIC_SPLIT = "public"
@@ -76,7 +76,10 @@ def public_plots(score: Score, phase: Phase) -> dict[str, Any]:
         return score.plots
     private = set(phase.private_item_ids)
     curves = [c for c in score.plots.get("rd_curves", []) if str(c.get("sequence")) not in private]
-    return {**score.plots, "rd_curves": curves}
+    shown = {**score.plots, "rd_curves": curves}
+    if "class_table" in score.plots:  # the evaluator's means span every split: recompute them
+        shown["class_table"] = sequence_results.evaluator_class_table(public_items(score, phase))
+    return shown
 
 
 # what the team's own program printed, and the platform's notes on unpacking its archive;
