@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import tarfile
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from jiebang.auth.models import User
 from jiebang.core.errors import InvalidInput, ServiceUnavailable
+from jiebang.sandbox.result import format_bytes
 from jiebang.storage.backend import ObjectStore, StorageUnavailable
 from jiebang.storage.models import StoredObject
 
@@ -26,6 +28,17 @@ WORKER_IMAGE_PATH = "/api/v1/worker/runtime-images/{hex}"
 
 def image_key(hex_digest: str) -> str:
     return IMAGE_KEY.format(hex=hex_digest)
+
+
+def copy_capped(source: BinaryIO, out: BinaryIO, *, limit: int) -> int:
+    """Copy an upload, refusing it (422 on ``archive``, the limit named) past ``limit`` bytes."""
+    copied = 0
+    for block in iter(lambda: source.read(1024 * 1024), b""):
+        copied += len(block)
+        if copied > limit:
+            raise InvalidInput("archive", "runtime_image_too_large", limit=format_bytes(limit))
+        out.write(block)
+    return copied
 
 
 def _looks_like_image(path: Path) -> bool:

@@ -7,15 +7,16 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Response, UploadFile
 from pydantic import BaseModel
 
-from jiebang.artifacts import images, service
+from jiebang.artifacts import images, runtime_build, service
 from jiebang.artifacts.models import ScoringProgram, ScoringProgramPublic
 from jiebang.auth.dependencies import CurrentUser, Judge, Organiser, SessionDep
 from jiebang.core.errors import NotFound
 from jiebang.judging import audit
-from jiebang.runtimes import parse_runtime_spec, runtime_state
+from jiebang.runtimes import runtime_state
+from jiebang.runtimes.config import get_runtime_settings
 from jiebang.storage.config import get_store
 
 router = APIRouter(tags=["scoring programs"])
@@ -87,10 +88,11 @@ def upload_runtime_image(
 ) -> RuntimeImagePublic:
     """Upload an OCI image archive for an ``oci`` runtime (organisers' scoring programs,
     teams' programs on code tracks); it is named by its sha256."""
+    limit = get_runtime_settings().max_image_upload_bytes
     with tempfile.TemporaryDirectory(prefix="jiebang-image-") as work:
         path = Path(work) / "image.tar"
         with path.open("wb") as out:
-            shutil.copyfileobj(archive.file, out, 1024 * 1024)
+            images.copy_capped(archive.file, out, limit=limit)
         obj, created = images.upload_image(db=db, store=get_store(), path=path, user=user)
     db.commit()
     if not created:
@@ -122,9 +124,25 @@ def read_version(key: str, version: str, _: Judge, db: SessionDep) -> ScoringPro
 
 
 class RuntimeStatePublic(BaseModel):
-    status: str  # ready | failed | absent (not built on this machine yet)
+    kind: str = "platform"  # platform | python | oci
+    status: str  # ready | building | failed | absent (not built on this machine yet)
     message: str = ""
     message_zh: str = ""
+    elapsed_seconds: float | None = None  # while building
+    log_tail: str = ""  # while building: what the builder has said so far
+
+
+def _state(program: ScoringProgram) -> RuntimeStatePublic:
+    spec = runtime_build.spec_of(program)
+    state = runtime_state(spec)
+    return RuntimeStatePublic(
+        kind=spec.kind,
+        status=state.status,
+        message=state.message,
+        message_zh=state.message_zh,
+        elapsed_seconds=state.elapsed_seconds,
+        log_tail=state.log_tail,
+    )
 
 
 @router.get("/scoring-programs/{key}/versions/{version}/runtime", response_model=RuntimeStatePublic)
@@ -133,7 +151,25 @@ def read_runtime_state(key: str, version: str, _: Judge, db: SessionDep) -> Runt
     program = service.get_version(db=db, key=key, version=version)
     if program is None:
         raise NotFound("scoring program")
-    state = runtime_state(parse_runtime_spec(program.runtime or {"kind": "platform"}))
-    return RuntimeStatePublic(
-        status=state.status, message=state.message, message_zh=state.message_zh
-    )
+    return _state(program)
+
+
+@router.post(
+    "/scoring-programs/{key}/versions/{version}/runtime/build",
+    response_model=RuntimeStatePublic,
+    status_code=202,
+)
+def build_runtime(
+    key: str, version: str, _: Organiser, db: SessionDep, tasks: BackgroundTasks
+) -> RuntimeStatePublic:
+    """Build the program's runtime now, in the background (a failed one is built again);
+    poll ``GET …/runtime`` for its progress."""
+    program = service.get_version(db=db, key=key, version=version)
+    if program is None:
+        raise NotFound("scoring program")
+    spec = runtime_build.spec_of(program)
+    state = runtime_state(spec)
+    if state.status in ("absent", "failed"):
+        image_key = runtime_build.image_key_for(db, spec)
+        tasks.add_task(runtime_build.build, spec, store=get_store(), image_key=image_key)
+    return _state(program)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from jiebang.artifacts import images
 from jiebang.artifacts.describe import DescribeFailed, describe_in_sandbox
 from jiebang.artifacts.manifest import ManifestRefused, find_manifest, read_manifest
 from jiebang.artifacts.models import KIND_COMMAND, KIND_EVALUATOR, ProgramRef, ScoringProgram
@@ -70,7 +71,31 @@ def upload_archive(
             children = [c for c in folder.iterdir() if not c.name.startswith(".")]
             if len(children) == 1 and children[0].is_dir() and _has_entry_point(children[0]):
                 folder = children[0]
+        _refuse_unknown_image(db, folder)
         return publish_folder(db=db, store=store, folder=folder, user=user)
+
+
+def _refuse_unknown_image(db: Session, folder: Path) -> None:
+    """An ``oci`` runtime must name an image uploaded here (POST /runtime-images): say so at
+    upload, naming the field, rather than failing later on a worker as a platform fault."""
+    path = find_manifest(folder)
+    if path is None:
+        return
+    try:
+        runtime = read_manifest(path).runtime
+    except ManifestRefused:
+        return  # publish_folder reports the manifest's own problem
+    digest = str(runtime.get("archive_digest") or "")
+    if runtime.get("kind") != "oci" or not digest:
+        return
+    if images.image_object(db=db, hex_digest=digest.removeprefix("sha256:")) is None:
+        raise ProgramRejected(
+            path.name,
+            f"runtime.archive_digest: no image {digest} was uploaded here; upload the image "
+            "archive first (POST /api/v1/runtime-images) and declare the digest it answers",
+            f"runtime.archive_digest：此处未上传过镜像 {digest}；请先上传镜像归档"
+            "（POST /api/v1/runtime-images），再声明其返回的摘要",
+        )
 
 
 def _has_entry_point(folder: Path) -> bool:

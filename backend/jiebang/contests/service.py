@@ -104,13 +104,31 @@ def create_track(*, db: Session, contest: Contest, track_in: TrackCreate) -> Tra
 def update_track(*, db: Session, track: Track, track_in: TrackUpdate) -> Track:
     """Apply the given fields, re-checking the evaluator configuration."""
     changes = track_in.model_dump(exclude_unset=True, exclude_none=True)
+    if changes.get("evaluator_key", track.evaluator_key) != track.evaluator_key:
+        submitted = _submission_count(db, track)
+        if submitted:
+            raise Conflict("track", key="evaluator_in_use", count=submitted)
     _check_evaluator(
-        track.evaluator_key,
+        changes.get("evaluator_key", track.evaluator_key),
         changes.get("evaluator_version", track.evaluator_version),
         changes.get("evaluator_config", track.evaluator_config),
     )
     track.sqlmodel_update(changes)
     return save(db, track)
+
+
+def _submission_count(db: Session, track: Track) -> int:
+    from sqlalchemy import func
+
+    from jiebang.submissions.models import Submission
+
+    query = (
+        select(func.count())
+        .select_from(Submission)
+        .join(Phase, col(Phase.id) == col(Submission.phase_id))
+        .where(Phase.track_id == track.id)
+    )
+    return int(db.exec(query).one())
 
 
 # ---------------------------------------------------------------- phases
@@ -152,6 +170,17 @@ def update_phase(*, db: Session, phase: Phase, phase_in: PhaseUpdate) -> Phase:
     moves_freeze = "freeze_at" in changes and changes["freeze_at"] != phase.freeze_at
     if phase.published_at is not None and moves_freeze:
         raise Conflict("phase", key="phase_published")
+    for side in ("public_item_ids", "private_item_ids"):
+        if side in changes and changes[side] is None:
+            changes.pop(side)  # null: leave the split as it is
+        elif side in changes:
+            changes[side] = list(dict.fromkeys(str(item) for item in changes[side]))
+    moves_split = any(
+        side in changes and changes[side] != getattr(phase, side)
+        for side in ("public_item_ids", "private_item_ids")
+    )
+    if phase.published_at is not None and moves_split:
+        raise Conflict("phase", key="split_published")
     for name, value in changes.items():
         if isinstance(value, datetime) and value.tzinfo is None:
             raise InvalidInput(name, "phase_timezone")

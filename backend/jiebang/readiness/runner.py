@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from jiebang.artifacts.models import ScoringProgram
 from jiebang.storage.backend import ObjectStore, StorageUnavailable
 from jiebang.storage.models import StoredObject
-from jiebang.worker.client import PlatformUnavailable, WorkerAPI
+from jiebang.worker.client import ObjectNotFound, PlatformUnavailable, WorkerAPI
 
 
 class LocalFetcher(WorkerAPI):
@@ -22,6 +22,8 @@ class LocalFetcher(WorkerAPI):
         self.db, self.store = db, store
 
     def download(self, url: str, dest: Path, *, sha256: str, lease_owner: str) -> None:
+        if url.startswith("/api/v1/worker/runtime-images/"):  # an oci runtime's image
+            url = self._image_url(url)
         wanted = url.removeprefix("object:")
         obj = self.db.exec(select(StoredObject).where(StoredObject.sha256 == wanted)).first()
         if obj is None:
@@ -30,7 +32,7 @@ class LocalFetcher(WorkerAPI):
             ).first()
             obj = self.db.get(StoredObject, program.object_id) if program else None
         if obj is None:
-            raise PlatformUnavailable(f"no stored object with sha256 {wanted}")
+            raise ObjectNotFound(f"no stored object with sha256 {wanted}")
         digest = hashlib.sha256()
         try:
             with dest.open("wb") as out:
@@ -41,3 +43,11 @@ class LocalFetcher(WorkerAPI):
             raise PlatformUnavailable(str(exc)) from exc
         if digest.hexdigest() != sha256:
             raise PlatformUnavailable(f"object has sha256 {digest.hexdigest()}, expected {sha256}")
+
+    def _image_url(self, url: str) -> str:
+        from jiebang.artifacts import images
+
+        obj = images.image_object(db=self.db, hex_digest=url.rsplit("/", 1)[-1])
+        if obj is None:
+            raise ObjectNotFound(f"no uploaded image {url.rsplit('/', 1)[-1]}")
+        return f"object:{obj.sha256}"

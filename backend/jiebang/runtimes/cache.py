@@ -5,7 +5,9 @@ builder dies), so two workers never build the same runtime at once; the loser of
 race finds the finished folder. A folder counts as built once its ``runtime.json``
 exists, which is written last, before the rename; half-built folders of dead builders
 are removed by the next builder of that key. The last failure of a key is kept in
-``.<key>.failed.json`` (its messages), so the platform can show why a runtime is unusable.
+``.<key>.failed.json`` (its messages), so the platform can show why a runtime is unusable;
+while a build runs, ``.<key>.building.json`` says since when and ``.<key>.build.log`` holds
+what the builder has said so far (the browser shows both as progress).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,9 @@ from jiebang.runtimes.prepared import RuntimeFailed
 READY_FILE = "runtime.json"
 BUILD_PREFIX = ".build-"
 FAILED_SUFFIX = ".failed.json"
+BUILDING_SUFFIX = ".building.json"
+LOG_SUFFIX = ".build.log"
+LOG_TAIL = 4000
 
 
 class BuildSlot:
@@ -33,6 +39,11 @@ class BuildSlot:
     def __init__(self, final: Path, work: Path | None) -> None:
         self.final = final
         self.work = work
+
+    @property
+    def log(self) -> Path:
+        """Where the builder's own output goes while it runs (read for progress)."""
+        return log_file(self.final.parent, self.final.name)
 
     @property
     def ready(self) -> bool:
@@ -53,6 +64,51 @@ class BuildSlot:
 def failure_file(parent: Path, key: str) -> Path:
     """Return where the last failed build of ``key`` left its messages."""
     return parent / f".{key}{FAILED_SUFFIX}"
+
+
+def log_file(parent: Path, key: str) -> Path:
+    """Return where the current (or last) build of ``key`` writes what its tools say."""
+    return parent / f".{key}{LOG_SUFFIX}"
+
+
+def building_file(parent: Path, key: str) -> Path:
+    return parent / f".{key}{BUILDING_SUFFIX}"
+
+
+def read_building(cache_root: Path, kind: str, key: str) -> dict[str, Any] | None:
+    """Return ``{"started_at": epoch, "log_tail": text}`` while ``key`` is being built here.
+
+    A build counts as running only while its lock is held, so the marker of a builder that
+    was killed is ignored (the kernel released its lock).
+    """
+    parent = cache_root / kind
+    try:
+        started = json.loads(building_file(parent, key).read_text()).get("started_at")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not _locked(parent / f".{key}.lock"):
+        return None
+    try:
+        with log_file(parent, key).open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - LOG_TAIL))
+            tail = handle.read().decode("utf-8", "replace")
+    except OSError:
+        tail = ""
+    return {"started_at": float(started or 0), "log_tail": tail}
+
+
+def _locked(lock_path: Path) -> bool:
+    try:
+        with open(lock_path, "a+") as probe:
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(probe, fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False
 
 
 def read_failure(cache_root: Path, kind: str, key: str) -> dict[str, str] | None:
@@ -91,6 +147,9 @@ def build_slot(cache_root: Path, kind: str, key: str) -> Iterator[BuildSlot]:
             shutil.rmtree(final, ignore_errors=True)  # no runtime.json: an unfinished copy
         work = Path(tempfile.mkdtemp(prefix=f"{BUILD_PREFIX}{key}-", dir=parent))
         slot = BuildSlot(final, work)
+        slot.log.write_text("")
+        marker = building_file(parent, key)
+        marker.write_text(json.dumps({"started_at": time.time()}))
         try:
             yield slot
         except RuntimeFailed as failed:
@@ -100,5 +159,6 @@ def build_slot(cache_root: Path, kind: str, key: str) -> Iterator[BuildSlot]:
             )
             raise
         finally:
+            marker.unlink(missing_ok=True)
             if slot.work is not None:
                 shutil.rmtree(slot.work, ignore_errors=True)

@@ -40,6 +40,12 @@ class RuntimeSettings(BaseSettings):
     max_image_bytes: int = Field(
         8 * 1024**3, gt=0, description="Largest unpacked image (sum of its layers' files)."
     )
+    max_image_upload_bytes: int = Field(
+        4 * 1024**3,
+        gt=0,
+        description="Largest OCI image archive an organiser or a team may upload "
+        "(POST /runtime-images); a bigger one is refused with this limit named.",
+    )
 
     def resolved_cache_dir(self) -> Path:
         """Return the cache folder, defaulting to ``<work dir>/runtimes``."""

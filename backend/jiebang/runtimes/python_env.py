@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -31,6 +32,11 @@ from jiebang.sandbox import Mount
 from jiebang.sandbox.mounts import SYSTEM_DIRS
 
 MESSAGE_TAIL = 4000
+# uv's words when a pinned package has no wheel and source builds are off
+NO_WHEEL = (
+    re.compile(r"Wheels are required for `([^`]+)`"),
+    re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)==\S+ has no usable wheels"),
+)
 NETWORK_ENV = (
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
@@ -81,6 +87,7 @@ def build_python_env(spec: PythonRuntime, settings: RuntimeSettings) -> Path:
             ["venv", "--relocatable", "--no-config", "--python", spec.version, str(venv)],
             env=env,
             settings=settings,
+            log=slot.log,
         )
         if created.returncode != 0:
             said = _tail(created, hide=slot.work)
@@ -104,9 +111,13 @@ def build_python_env(spec: PythonRuntime, settings: RuntimeSettings) -> Path:
                 ],
                 env=env,
                 settings=settings,
+                log=slot.log,
             )
             if installed.returncode != 0:
                 said = _tail(installed, hide=slot.work)
+                wheelless = _without_wheel(said, spec.requirements)
+                if wheelless and not settings.allow_source_builds:
+                    raise _no_wheel(wheelless, spec.version, said)
                 raise RuntimeBuildFailed(
                     f"the requirements could not be installed:\n{said}",
                     f"依赖无法安装：\n{said}",
@@ -135,6 +146,30 @@ def build_python_env(spec: PythonRuntime, settings: RuntimeSettings) -> Path:
                 "requirements": list(spec.requirements),
             }
         )
+
+
+def _without_wheel(said: str, requirements: tuple[str, ...]) -> str | None:
+    """The pinned requirement uv found no wheel for (``name==version``), if that is the cause."""
+    for pattern in NO_WHEEL:
+        found = pattern.search(said)
+        if found:
+            name = found.group(1).lower().replace("_", "-").replace(".", "-")
+            pinned = next((r for r in requirements if r.split("[")[0].split("=")[0] == name), None)
+            return (pinned or name).split(";")[0].strip()
+    return None
+
+
+def _no_wheel(requirement: str, version: str, said: str) -> RuntimeBuildFailed:
+    machine = f"Python {version}, {sysconfig.get_platform()}"
+    return RuntimeBuildFailed(
+        f"{requirement} has no wheel for this worker ({machine}), and this platform installs "
+        "wheels only (building packages from source is off): pin a version that publishes a "
+        "wheel for it, or ask the administrator to add one to the wheelhouse.\n"
+        f"uv said:\n{said}",
+        f"{requirement} 没有适用于本评测机（{machine}）的 wheel，而本平台只安装 wheel"
+        "（不从源码构建软件包）：请固定一个提供该平台 wheel 的版本，或请管理员将其加入本地 "
+        f"wheel 仓库。\nuv 的输出：\n{said}",
+    )
 
 
 def _source_arguments(settings: RuntimeSettings) -> list[str]:
@@ -166,17 +201,35 @@ def _uv_environment(cache: Path) -> dict[str, str]:
 
 
 def _uv(
-    args: list[str], *, env: dict[str, str], settings: RuntimeSettings
+    args: list[str], *, env: dict[str, str], settings: RuntimeSettings, log: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """Run uv; what it says goes to ``log`` as it says it (the build's progress), and back."""
     try:
-        return subprocess.run(
-            [_uv_binary(), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=settings.build_timeout_seconds,
-            check=False,
-        )
+        if log is None:
+            return subprocess.run(
+                [_uv_binary(), *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=settings.build_timeout_seconds,
+                check=False,
+            )
+        with log.open("ab") as out:
+            start = out.tell()
+            out.write(f"$ uv {' '.join(args[:2])}\n".encode())
+            out.flush()
+            done = subprocess.run(
+                [_uv_binary(), *args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                timeout=settings.build_timeout_seconds,
+                check=False,
+            )
+        with log.open("rb") as back:
+            back.seek(start)
+            said = back.read().decode("utf-8", "replace").split("\n", 1)[-1]
+        return subprocess.CompletedProcess(done.args, done.returncode, stdout=said, stderr="")
     except subprocess.TimeoutExpired as error:
         seconds = settings.build_timeout_seconds
         raise RuntimeBuildFailed(

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
-from jiebang.runtimes.cache import read_failure, read_record
+from jiebang.runtimes.cache import read_building, read_failure, read_record
 from jiebang.runtimes.config import RuntimeSettings, get_runtime_settings
 from jiebang.runtimes.oci_image import prepare_oci
 from jiebang.runtimes.prepared import PreparedRuntime
@@ -45,11 +46,14 @@ def prepare(
 
 @dataclasses.dataclass(frozen=True)
 class RuntimeState:
-    """``ready``, ``failed`` (with the last build's messages) or ``absent`` on this worker."""
+    """``ready``, ``building`` (since when, what the builder said so far), ``failed`` (with
+    the last build's messages) or ``absent`` on this worker."""
 
     status: str
     message: str = ""
     message_zh: str = ""
+    elapsed_seconds: float | None = None  # while building
+    log_tail: str = ""  # while building: the builder's output so far
 
 
 def runtime_state(
@@ -62,6 +66,10 @@ def runtime_state(
     cache, kind = settings.resolved_cache_dir(), spec.kind
     if read_record(cache / kind / spec.content_key) is not None:
         return RuntimeState("ready")
+    building = read_building(cache, kind, spec.content_key)
+    if building is not None:
+        elapsed = max(0.0, time.time() - building["started_at"])
+        return RuntimeState("building", elapsed_seconds=elapsed, log_tail=building["log_tail"])
     failure = read_failure(cache, kind, spec.content_key)
     if failure is not None:
         return RuntimeState("failed", failure.get("message", ""), failure.get("message_zh", ""))

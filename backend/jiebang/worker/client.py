@@ -22,6 +22,10 @@ class PlatformUnavailable(Exception):
     """The API or storage could not be reached."""
 
 
+class ObjectNotFound(PlatformUnavailable):
+    """The platform answered that what was asked for does not exist (404)."""
+
+
 class WorkerAPI:
     def __init__(self, http: httpx.Client, *, token: str, name: str) -> None:
         self.http = http
@@ -67,6 +71,8 @@ class WorkerAPI:
             with opened as response:
                 if response.status_code == 409:
                     raise LeaseLost(url)
+                if response.status_code == 404:
+                    raise ObjectNotFound(f"download failed with 404: {url}")
                 if response.status_code != 200:
                     raise PlatformUnavailable(f"download failed with {response.status_code}")
                 with dest.open("wb") as out:

@@ -7,7 +7,8 @@ import uuid
 from pathlib import Path
 
 from jiebang.artifacts.images import WORKER_IMAGE_PATH
-from jiebang.runtimes import OciRuntime, runtime_state
+from jiebang.runtimes import OciRuntime, RuntimeRejected, runtime_state
+from jiebang.worker.client import ObjectNotFound
 from jiebang.worker.context import JobContext
 
 
@@ -32,6 +33,14 @@ def image_archive_for(ctx: JobContext, spec: OciRuntime) -> Path | None:
                 lease_owner=ctx.spec.lease_owner,
             )
             partial.rename(final)
+        except ObjectNotFound as exc:  # a digest nobody uploaded: the declarer's mistake
+            raise RuntimeRejected(
+                f"runtime.archive_digest: no image {spec.archive_digest} was uploaded to the "
+                "platform; upload the image archive (POST /api/v1/runtime-images) and declare "
+                "the digest it answers",
+                f"runtime.archive_digest：平台上没有上传过镜像 {spec.archive_digest}；请先上传镜像"
+                "归档（POST /api/v1/runtime-images），再声明其返回的摘要",
+            ) from exc
         finally:
             partial.unlink(missing_ok=True)
     return final
