@@ -132,6 +132,10 @@ class TrackUpdate(SQLModel):
     title_en: str | None = Field(default=None, min_length=1, max_length=200)
     description_zh: str | None = None
     description_en: str | None = None
+    # another evaluator only while the track has no submissions (409 evaluator_in_use)
+    evaluator_key: str | None = Field(
+        default=None, schema_extra={"pattern": r"^[a-z][a-z0-9_]{0,63}$"}, max_length=64
+    )
     evaluator_version: str | None = Field(default=None, min_length=1, max_length=32)
     evaluator_config: dict[str, Any] | None = None
     max_submission_bytes: int | None = Field(default=None, gt=0, le=64 * 1024**3)
@@ -219,6 +223,9 @@ class PhaseUpdate(SQLModel):
     max_selected: int | None = Field(default=None, ge=1, le=20)
     verify_top_k: int | None = Field(default=None, ge=0, le=1000)
     ladder_threshold: float | None = Field(default=None, gt=0, le=1_000_000)  # null: off
+    # the hidden test set's split; fixed once the phase's results are published
+    public_item_ids: list[str] | None = Field(default=None, max_length=1_000_000)
+    private_item_ids: list[str] | None = Field(default=None, max_length=1_000_000)
 
 
 class PhasePublic(SQLModel):

@@ -76,6 +76,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "or docker save output (manifest.json)",
         "不是 OCI 镜像归档：应为 OCI layout 的 tar（含 oci-layout、index.json）或 docker save 的输出（含 manifest.json）",
     ),
+    "runtime_image_too_large": (
+        "The image archive is larger than this platform accepts ({limit}): slim the image "
+        "(fewer layers, no build tools) or ask the administrator to raise "
+        "JIEBANG_RUNTIME_MAX_IMAGE_UPLOAD_BYTES",
+        "镜像归档超过本平台允许的大小（{limit}）：请精简镜像（减少层、去掉构建工具），"
+        "或请管理员调高 JIEBANG_RUNTIME_MAX_IMAGE_UPLOAD_BYTES",
+    ),
+    "evaluator_in_use": (
+        "The evaluator cannot change once the track has submissions ({count}); pin another "
+        "version of the same evaluator, or create a new track",
+        "赛道已有提交（{count} 个），不能更换评测器；可改用同一评测器的其他版本，或新建赛道",
+    ),
+    "split_published": (
+        "The phase's results are published: its public/private split can no longer change",
+        "该阶段成绩已发布，公开/私有划分不能再修改",
+    ),
     "reject_reason_required": (
         "A reason is required to reject an application (reviewer_notes)",
         "驳回揭榜申请必须填写理由（reviewer_notes）",

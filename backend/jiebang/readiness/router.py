@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel
 
 from jiebang.auth.dependencies import Judge, Organiser, SessionDep
+from jiebang.bundles import trackdata
 from jiebang.bundles.trackdata import sample_prefix
 from jiebang.config import get_settings
 from jiebang.contests import service as contests
 from jiebang.contests.models import Contest
 from jiebang.judging import audit
-from jiebang.readiness import service
+from jiebang.readiness import devkit, service
 from jiebang.readiness.models import MissingItem, TrackCheck, TrackCheckPublic
 from jiebang.storage import service as storage_service
 from jiebang.storage.config import get_store
@@ -49,6 +53,54 @@ def upload_sample(
     )
     db.commit()
     return {"id": obj.id, "filename": obj.filename, "size": obj.size, "sha256": obj.sha256}
+
+
+class DevkitStored(BaseModel):
+    id: int
+    filename: str
+    size: int
+    sha256: str
+    files: int  # how many files teams will see on the Data tab
+
+
+@router.put("/tracks/{track_id}/devkit", response_model=DevkitStored)
+def upload_devkit(
+    track_id: int,
+    archive: Annotated[
+        UploadFile, File(description="The public development kit: a zip, a tar, or one file")
+    ],
+    organiser: Organiser,
+    db: SessionDep,
+) -> DevkitStored:
+    """Store the track's public devkit (starting kit) that teams download on the Data tab."""
+    track = contests.get_track(db=db, track_id=track_id, include_drafts=True)
+    contest = db.get(Contest, track.contest_id)
+    assert contest is not None
+    with tempfile.TemporaryDirectory(prefix="jiebang-devkit-upload-") as work:
+        path = Path(work) / "upload.bin"
+        with path.open("wb") as out:
+            shutil.copyfileobj(archive.file, out, 1024 * 1024)
+        obj, created = devkit.store_devkit(
+            db=db,
+            store=get_store(),
+            upload=path,
+            filename=archive.filename or "devkit.zip",
+            contest=contest,
+            track=track,
+            user=organiser,
+        )
+    if created:
+        audit.record(
+            db=db,
+            user=organiser,
+            action="track.devkit",
+            details={"track_id": track.id, "sha256": obj.sha256, "size": obj.size},
+        )
+    db.commit()
+    files = len(trackdata.tar_members(get_store(), obj))
+    return DevkitStored(
+        id=obj.id or 0, filename=obj.filename, size=obj.size, sha256=obj.sha256, files=files
+    )
 
 
 @router.post("/tracks/{track_id}/check", response_model=TrackCheckPublic)
