@@ -12,6 +12,15 @@ export JIEBANG_LOGIN_RATE_LIMIT="1000/minute"
 # readiness gate, as tests/conftest.py does; the demo contests pass it for real
 export JIEBANG_READINESS_REQUIRED=false
 export JIEBANG_PUBLIC_BASE_URL="http://127.0.0.1:${PORT}"
+# emails go to a loopback SMTP server that writes each one into a folder the specs read
+SMTP_PORT="${E2E_SMTP_PORT:-$((PORT + 1000))}"
+MAIL_DIR="$(pwd)/../test-artifacts/e2e-mail-${PORT}"
+rm -rf "$MAIL_DIR" && mkdir -p "$MAIL_DIR"
+../.venv/bin/python e2e/smtp_sink.py "$SMTP_PORT" "$MAIL_DIR" "$$" > "$VAR_DIR/smtp.log" 2>&1 &
+export JIEBANG_SMTP_HOST=127.0.0.1
+export JIEBANG_SMTP_PORT="$SMTP_PORT"
+export JIEBANG_EMAIL_BACKOFF_SECONDS=2
+export JIEBANG_PUBLIC_URL="http://127.0.0.1:${PORT}"
 JB=../.venv/bin/jiebang
 ../.venv/bin/python e2e/seed_staff.py
 # the demo contest gives the journeys a codec track with real reference data and anchors
