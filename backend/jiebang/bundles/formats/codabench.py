@@ -204,6 +204,19 @@ def _folder_digest(folder: Path, extra: str) -> str:
     return digest.hexdigest()
 
 
+RUNNER = Path(__file__).with_name("codalab_submission_runner.py")
+
+
+def _codalab_submission_runner(b: _Builder, task: cb.Task) -> Path:
+    """A v1.5 phase taking code gets the platform's ingestion program that runs a
+    submission's own ``metadata`` command, as CodaLab v1.5 did (results pass through)."""
+    folder = b.staging / "codalab-runner" / f"task-{task.index}"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(RUNNER, folder / "run_submission.py")
+    (folder / "metadata.yaml").write_text("command: python3 run_submission.py\n")
+    return folder
+
+
 def _program(
     b: _Builder, comp: cb.Competition, task: cb.Task, board: cb.Leaderboard, slug: str
 ) -> tuple[str, str, str] | None:
@@ -215,6 +228,8 @@ def _program(
     )
     if scoring is None:
         return None
+    if ingestion is None and task.code_submissions:
+        ingestion = _codalab_submission_runner(b, task)
     score_cmd = b.command_of(scoring, (*task.key, "scoring_program"))
     ingest_cmd = b.command_of(ingestion, (*task.key, "ingestion_program")) if ingestion else None
     if score_cmd is None or (ingestion is not None and ingest_cmd is None):
@@ -283,6 +298,22 @@ def _pages(b: _Builder, comp: cb.Competition) -> str:
             text = _text_of_html(text)
         parts.append(f"## {title}\n\n{text.strip()}")
     return "\n\n".join(parts)[:20000]
+
+
+SAMPLE_FOLDERS = {"code": "sample_code_submission", "results": "sample_result_submission"}
+
+
+def _conventional_sample(b: _Builder, kind: str) -> Path | None:
+    """Without ``solutions``, the starting kit's conventional sample folder (Codabench's
+    templates ship ``sample_code_submission/`` and ``sample_result_submission/``)."""
+    folder = (b.root / SAMPLE_FOLDERS[kind]).resolve()
+    if not folder.is_dir() or not folder.is_relative_to(b.root.resolve()):
+        return None
+    b.out.warnings.append(
+        f"warning: no solutions in competition.yaml: {SAMPLE_FOLDERS[kind]}/ is the sample "
+        f"submission / 未列出 solutions：以 {SAMPLE_FOLDERS[kind]}/ 作为样例提交"
+    )
+    return folder
 
 
 def convert(root: Path, staging: Path, doc: Document, images: dict[str, Any]) -> Converted:
@@ -370,6 +401,8 @@ def convert(root: Path, staging: Path, doc: Document, images: dict[str, Any]) ->
             found = b.resource(solution.path, (*solution.key, "path"), "solution")
             if found is not None:
                 b.out.samples[track_slug] = found
+        elif (fallback := _conventional_sample(b, kind)) is not None:
+            b.out.samples[track_slug] = fallback
         tracks.append(track)
     if b.out.problems:
         return b.out

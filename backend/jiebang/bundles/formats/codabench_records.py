@@ -46,6 +46,7 @@ class Task:
     input_data: str | None
     reference_data: str | None
     key: Key = ()
+    code_submissions: bool = False  # v1.5 ``is_scoring_only: False``: the submission may be code
 
 
 @dataclass

@@ -35,8 +35,10 @@ def read_v15(reader: Reader, data: dict, comp: Competition) -> None:
             reader.bad(key, "a phase needs a scoring_program")
             continue
         ingestion = raw.get("ingestion_program")
-        inputs = raw.get("input_data") if ingestion else None  # only ingestion reads it
-        signature = (program, ingestion, inputs, raw.get("reference_data"))
+        code = not reader.flag(raw, "is_scoring_only", True)
+        # only a program reads the input data: the ingestion, or a code submission
+        inputs = raw.get("input_data") if ingestion or code else None
+        signature = (program, ingestion, inputs, raw.get("reference_data"), code)
         if signature not in tasks:
             tasks[signature] = len(comp.tasks)
             comp.tasks.append(
@@ -49,6 +51,7 @@ def read_v15(reader: Reader, data: dict, comp: Competition) -> None:
                     input_data=signature[2] or None,
                     reference_data=signature[3] or None,
                     key=key,
+                    code_submissions=code and not ingestion,
                 )
             )
         start = reader.moment(raw, "start_date", key)
