@@ -6,6 +6,8 @@ export default {
   shortlisted: 'Shortlisted',
   awarded: 'Awarded',
   rejected: 'Rejected',
+  complete: 'Complete',
+  returned: 'Returned',
   notes: 'Reviewer notes',
   proposal: 'Proposal',
   download: 'Download',

@@ -6,6 +6,8 @@ export default {
   shortlisted: '入围',
   awarded: '揭榜成功',
   rejected: '未通过',
+  complete: '形式审查通过',
+  returned: '已退回',
   notes: '评审意见',
   proposal: '申报书',
   download: '下载',
