@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
+import sys
 from pathlib import Path
 
 from jiebang.sandbox import bwrap as bwrap_cli
@@ -61,6 +63,9 @@ def sandbox_status() -> SandboxStatus:
     seccomp = seccomp_problem()
     if seccomp is not None:
         warnings.append(f"no seccomp filter can be built ({seccomp}); sandboxed runs will fail")
+    unreachable = interpreter_problem()
+    if unreachable is not None:
+        warnings.append(unreachable)
     userns = _read_int(USERNS_LIMIT_FILE)
     if userns == 0:
         warnings.append("user.max_user_namespaces is 0: unprivileged user namespaces are off")
@@ -73,6 +78,29 @@ def sandbox_status() -> SandboxStatus:
         sandbox_uid=identity.uid if identity else os.getuid(),
         warnings=tuple(warnings),
     )
+
+
+def interpreter_problem(executable: str | None = None) -> str | None:
+    """Why the sandbox uid cannot run the platform's interpreter, or ``None``.
+
+    Sandboxed programs start as an unprivileged uid, so every folder on the way to the
+    interpreter (after symlinks) must be searchable by others: a virtual environment built from
+    a Python under a private home (pyenv in ``/root``, say) fails with "Permission denied"."""
+    if default_identity() is None:
+        return None
+    real = Path(os.path.realpath(executable or sys.executable))
+    for folder in reversed(real.parents):
+        try:
+            mode = folder.stat().st_mode
+        except OSError:
+            continue
+        if not mode & stat.S_IXOTH:
+            return (
+                f"the platform interpreter {real} cannot be reached by the sandbox uid: "
+                f"{folder} is not searchable by others; build the virtual environment from a "
+                "system Python (./run does: /usr/bin/python3.11)"
+            )
+    return None
 
 
 def require_isolation() -> None:
