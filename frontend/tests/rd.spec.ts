@@ -55,3 +55,30 @@ describe('buildRdOption', () => {
     expect(rdMetrics(curves)).toEqual(['psnr_yuv', 'vmaf'])
   })
 })
+
+describe('buildRdOption with several anchors', () => {
+  const two: RdCurve[] = [
+    {
+      sequence: 'Foreman',
+      metric: 'vmaf',
+      anchor: [[200, 70], [400, 80]],
+      anchor_encoder: 'libx265',
+      submission: [[190, 71], [380, 82]],
+      extra_anchors: [{ file: 'anchor_svtav1.json', encoder: 'libsvtav1', points: [[900, 85], [150, 66]] }],
+    },
+  ]
+  it('draws each further anchor dotted, named by number and encoder, inside the axis bounds', () => {
+    type O = { series: { name: string; data: number[][]; symbol: string; lineStyle: { type?: string; color: string } }[]; xAxis: { max: number } }
+    const o = buildRdOption(two, { ...labels, extraAnchor: (n, e) => `anchor ${n} (${e})` }, 'vmaf') as O
+    expect(o.series.map((s) => s.name)).toEqual(['Foreman · ours', 'Foreman · anchor 1 (libx265)', 'Foreman · anchor 2 (libsvtav1)'])
+    const [, first, second] = o.series
+    expect(second.lineStyle.type).toBe('dotted')
+    expect(second.symbol).not.toBe(first.symbol)
+    expect(second.data.map((p) => p[0])).toEqual([150, 900])
+    expect(o.xAxis.max).toBeGreaterThanOrEqual(900)
+  })
+  it('keeps the single-anchor name when there is one anchor', () => {
+    const o = buildRdOption([{ ...two[0], extra_anchors: [] }], labels, 'vmaf') as { series: { name: string }[] }
+    expect(o.series.map((s) => s.name)).toEqual(['Foreman · ours', 'Foreman · anchor'])
+  })
+})

@@ -66,6 +66,10 @@ export interface RdCurve {
   metric: string
   anchor: [number, number][]
   submission: [number, number][]
+  /** the first anchor's encoder (e.g. libx265) */
+  anchor_encoder?: string
+  /** further anchors of the track (e.g. SVT-AV1), each with its own points */
+  extra_anchors?: { file: string; encoder: string; points: [number, number][] }[]
 }
 export interface HistoryEntry {
   status: string

@@ -5,7 +5,12 @@ export interface RdLabels {
   anchor: string
   submission: string
   kbps: string
+  /** the name of a further anchor (numbered from 2); default `${anchor} ${number} (${encoder})` */
+  extraAnchor?: (number: number, encoder: string) => string
 }
+
+/** Markers of the further anchors (2nd, 3rd), drawn dotted in the sequence's anchor colour. */
+const EXTRA_ANCHOR_SYMBOLS = ['diamond', 'rect']
 
 /** Submissions in cool, saturated colours; anchors in a separate warm set, so the two never share
  * a colour, and with their own marker (circle vs triangle) and line (solid vs dashed). */
@@ -23,6 +28,10 @@ export function rdStyles(i: number): { submission: RdStyle; anchor: RdStyle } {
     submission: { color: SUBMISSION_PALETTE[i % SUBMISSION_PALETTE.length], symbol: 'circle', dashed: false },
     anchor: { color: ANCHOR_PALETTE[i % ANCHOR_PALETTE.length], symbol: 'triangle', dashed: true },
   }
+}
+
+function anchorName(labels: RdLabels, number: number, encoder: string): string {
+  return labels.extraAnchor ? labels.extraAnchor(number, encoder) : `${labels.anchor} ${number} (${encoder})`
 }
 
 function sorted(points: [number, number][]): [number, number][] {
@@ -51,7 +60,8 @@ export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: stri
         itemStyle: { color: style.submission.color },
       },
       {
-        name: `${c.sequence} · ${labels.anchor}`,
+        // with several anchors each is named by its number and encoder
+        name: `${c.sequence} · ${c.extra_anchors?.length && c.anchor_encoder ? anchorName(labels, 1, c.anchor_encoder) : labels.anchor}`,
         type: 'line',
         data: sorted(c.anchor),
         symbol: style.anchor.symbol,
@@ -59,9 +69,18 @@ export function buildRdOption(curves: RdCurve[], labels: RdLabels, metric?: stri
         lineStyle: { color: style.anchor.color, width: 2, type: 'dashed' },
         itemStyle: { color: style.anchor.color },
       },
+      ...(c.extra_anchors ?? []).map((other, k) => ({
+        name: `${c.sequence} · ${anchorName(labels, k + 2, other.encoder)}`,
+        type: 'line',
+        data: sorted(other.points),
+        symbol: EXTRA_ANCHOR_SYMBOLS[k % EXTRA_ANCHOR_SYMBOLS.length],
+        symbolSize: 9,
+        lineStyle: { color: style.anchor.color, width: 2, type: 'dotted' },
+        itemStyle: { color: style.anchor.color },
+      })),
     ]
   })
-  const all = shown.flatMap((c) => [...c.anchor, ...c.submission]).filter((p) => p[0] > 0)
+  const all = shown.flatMap((c) => [...c.anchor, ...c.submission, ...(c.extra_anchors ?? []).flatMap((a) => a.points)]).filter((p) => p[0] > 0)
   const xs = all.map((p) => p[0])
   const ys = all.map((p) => p[1])
   const quality = metric ?? shown[0]?.metric ?? ''
