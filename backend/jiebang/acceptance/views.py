@@ -212,9 +212,24 @@ def desk(*, db: Session, appointment: Appointment) -> AcceptanceDesk:
 
 def record_rows(db: Session, item: ChallengeItem) -> list[list[Any]]:
     """The acceptance record's rows (record, target_or_step, team_or_decision, met, value,
-    detail): the deadline, each milestone, its reports, their verdicts, and the decision."""
+    detail): the targets against the appointee's verified scores, the deadline, each
+    milestone, its reports, their verdicts, and the decision."""
     plan = service.plan_of(db=db, item_id=item.id or 0)
     rows: list[list[Any]] = []
+    appointment = service.appointment_of(db=db, item=item)
+    if appointment is not None:  # the targets as the acceptance desk shows them
+        name = acceptance_public(db=db, appointment=appointment, abilities=Abilities()).appointee_zh
+        for t in target_checks(db=db, appointment=appointment):
+            rows.append(
+                [
+                    "acceptance_target",
+                    f"{t.metric} {t.comparator} {t.threshold:g} {t.unit}".strip(),
+                    name,
+                    t.met,
+                    "" if t.value is None else t.value,
+                    f"submission {t.submission_id}" if t.submission_id else "",
+                ]
+            )
     if plan is not None:
         rows.append(["deadline", plan.deadline.isoformat(), "", "", "", ""])
     for m in milestones_public(db=db, item_id=item.id or 0, staff=True):
