@@ -18,6 +18,7 @@ from jiebang.challenge_lists.models import (
 )
 from jiebang.contests.models import Contest, Phase, Track
 from jiebang.evaluation.models import EvaluationJob, FaultRelease, Score, WorkerHeartbeat
+from jiebang.fact_sheets.models import FactSheetAnswers
 from jiebang.feed.models import StreamTicket
 from jiebang.integrity.models import Fingerprint
 from jiebang.judging.models import AuditLog, SubmissionReview
@@ -25,6 +26,7 @@ from jiebang.leaderboards.models import ResultVersion
 from jiebang.notifications.models import EmailMessage, Notification, NotificationPreference
 from jiebang.ops.models import ReadinessProbe
 from jiebang.organisations.models import Membership, Organisation, RoleGrant
+from jiebang.phase_migration.models import MigratedSubmission, PhaseMigration
 from jiebang.readiness.models import TrackCheck
 from jiebang.reviews.models import Criterion, ReviewerAssignment, ReviewSheet, Rubric
 from jiebang.storage.models import StoredObject
@@ -43,9 +45,11 @@ __all__ = [
     "Criterion",
     "EmailMessage",
     "EvaluationJob",
+    "FactSheetAnswers",
     "FaultRelease",
     "Fingerprint",
     "Membership",
+    "MigratedSubmission",
     "Milestone",
     "MilestoneReport",
     "Notification",
@@ -53,6 +57,7 @@ __all__ = [
     "Objection",
     "Organisation",
     "Phase",
+    "PhaseMigration",
     "PublicNotice",
     "QuotaCounter",
     "ReadinessProbe",

@@ -63,6 +63,9 @@ def run_once() -> None:
         queue.requeue_expired(db)
         dispatch.announce_pending(db)
         abort_abandoned_uploads(db, older_than=timedelta(hours=settings.upload_expiry_hours))
+        from jiebang.phase_migration import service as migration  # reacts to phase dates
+
+        migration.run_due(db=db)
 
 
 class Housekeeper:

@@ -30,6 +30,7 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     contest_slug: str = ""
+    migrations: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def codabench_root(path: Path) -> Path | None:
@@ -69,6 +70,7 @@ def prepare(path: Path, work: Path) -> Prepared:
         warnings=converted.warnings,
         problems=converted.problems,
         contest_slug=converted.contest_slug,
+        migrations=converted.migrations,
     )
 
 
@@ -100,6 +102,41 @@ def store_samples(
             content_type="application/x-tar",
         )
         changes.append(f"track {prepared.contest_slug}/{track_slug}: sample submission stored")
+    return changes
+
+
+def store_migrations(*, db: Session, prepared: Prepared) -> list[str]:
+    """Each ``auto_migrate_to_this_phase`` as a phase migration (phase_migration/): when
+    the phase opens, the previous phase's ranked submissions are re-run on it."""
+    from sqlmodel import select
+
+    from jiebang.contests.models import Contest, Phase, Track
+    from jiebang.phase_migration import service as migration_service
+
+    contest = db.exec(select(Contest).where(Contest.slug == prepared.contest_slug)).first()
+    if contest is None:
+        return []
+
+    def phase_id(track_slug: str, phase_slug: str) -> int | None:
+        found = db.exec(
+            select(Phase.id)
+            .join(Track, Track.id == Phase.track_id)  # type: ignore[arg-type]
+            .where(
+                Track.contest_id == contest.id, Track.slug == track_slug, Phase.slug == phase_slug
+            )
+        ).first()
+        return found
+
+    changes = []
+    for track, phase, source_track, source_phase in prepared.migrations:
+        target, source = phase_id(track, phase), phase_id(source_track, source_phase)
+        if target is None or source is None:
+            continue
+        if migration_service.configure(db=db, phase_id=target, source_phase_id=source):
+            changes.append(
+                f"phase {prepared.contest_slug}/{track}/{phase}: migrates "
+                f"{source_track}/{source_phase}'s ranked submissions when it opens"
+            )
     return changes
 
 
@@ -144,5 +181,6 @@ def import_path(
     owner = user.id if user is not None else None
     changes = import_bundle(db=db, store=store, bundle=loaded, owner_id=owner)
     changes += store_samples(db=db, store=store, prepared=prepared, owner_id=owner)
+    changes += store_migrations(db=db, prepared=prepared)
     db.commit()
     return [], [*prepared.warnings, *changes]

@@ -14,12 +14,10 @@ the team's selected ones; a last phase without an end ends at :data:`NO_END`.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,8 @@ import yaml
 
 from jiebang.bundles.data import checksum_text, files_under
 from jiebang.bundles.formats import codabench_read as cb
+from jiebang.bundles.formats.codabench_names import migrations, phase_slug, slugify, track_slugs
+from jiebang.bundles.formats.codabench_pages import pages_text
 from jiebang.bundles.loader import Document, Key, Problem
 from jiebang.submissions.archives import ArchiveLimits, ArchivePolicy, ArchiveRejected
 
@@ -59,11 +59,6 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
-def slugify(text: str, fallback: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
-    return slug or fallback
-
-
 def rewrite_placeholders(command: str) -> str:
     """Legacy ``$input``/``$output``/… replaced by the paths Codabench mounts them at."""
     return re.sub(
@@ -73,32 +68,6 @@ def rewrite_placeholders(command: str) -> str:
     )
 
 
-def _text_of_html(markup: str) -> str:
-    """Plain text of a page (tags and scripts dropped): pages become Markdown, never HTML."""
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.parts: list[str] = []
-            self.skip = 0
-
-        def handle_starttag(self, tag: str, attrs: Any) -> None:
-            self.skip += tag in ("script", "style")
-            if tag in ("p", "br", "li", "h1", "h2", "h3", "h4", "div", "tr"):
-                self.parts.append("\n")
-
-        def handle_endtag(self, tag: str) -> None:
-            self.skip -= tag in ("script", "style") and self.skip > 0
-
-        def handle_data(self, data: str) -> None:
-            if not self.skip:
-                self.parts.append(data)
-
-    parser = _Text()
-    parser.feed(markup)
-    return re.sub(r"\n{3,}", "\n\n", html.unescape("".join(parser.parts))).strip()
-
-
 @dataclass
 class Converted:
     """The staging Jiebang bundle, plus what the import should know beyond it."""
@@ -106,6 +75,8 @@ class Converted:
     staging: Path
     contest_slug: str = ""
     samples: dict[str, Path] = field(default_factory=dict)  # track slug -> solution folder
+    # (track, phase) migrating from (track, phase) when it opens: auto_migrate_to_this_phase
+    migrations: list[tuple[str, str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -286,20 +257,6 @@ def _manifest(b: _Builder, folder: Path, name: str) -> dict[str, str]:
     return {"dir": f"data/{name}", "checksums": f"data/{name}.sha256"}
 
 
-def _pages(b: _Builder, comp: cb.Competition) -> str:
-    parts = [comp.description] if comp.description else []
-    for title, file in [*comp.pages, *([("Terms", comp.terms)] if comp.terms else [])]:
-        path = (b.root / file).resolve()
-        if not path.is_relative_to(b.root.resolve()) or not path.is_file():
-            b.out.warnings.append(f"warning: page {file!r} is not in the bundle / 页面缺失")
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if path.suffix.lower() in (".html", ".htm"):
-            text = _text_of_html(text)
-        parts.append(f"## {title}\n\n{text.strip()}")
-    return "\n\n".join(parts)[:20000]
-
-
 SAMPLE_FOLDERS = {"code": "sample_code_submission", "results": "sample_result_submission"}
 
 
@@ -332,12 +289,10 @@ def convert(root: Path, staging: Path, doc: Document, images: dict[str, Any]) ->
             f"warning: submission_rule {board.submission_rule!r} is read as the latest "
             "submission / 未知的提交规则，按最新提交排名"
         )
-    tracks, used = [], set()
+    tracks, slugs = [], track_slugs(comp)
+    b.out.migrations = migrations(comp, slugs)
     for task in sorted(comp.tasks, key=lambda t: t.index):
-        track_slug = slugify(task.name, f"task-{task.index}")
-        if track_slug in used:
-            track_slug = f"{track_slug[:55]}-{task.index}"
-        used.add(track_slug)
+        track_slug = slugs[task.index]
         made = _program(b, comp, task, board, f"{slug}_{track_slug}")
         data = _data(b, task, f"task-{task.index}")
         phases = [p for p in comp.phases if task.index in p.tasks]
@@ -381,9 +336,7 @@ def convert(root: Path, staging: Path, doc: Document, images: dict[str, Any]) ->
             end = phase.end or (NO_END if not later else later[0])
             track["phases"].append(
                 {
-                    "slug": slugify(phase.name, f"phase-{phase.index}")
-                    if len(phases) == len({p.name for p in phases})
-                    else f"phase-{phase.index}",
+                    "slug": phase_slug(phase, phases),
                     "title_zh": phase.name[:200],
                     "title_en": phase.name[:200],
                     "starts_at": phase.start,
@@ -407,7 +360,7 @@ def convert(root: Path, staging: Path, doc: Document, images: dict[str, Any]) ->
     if b.out.problems:
         return b.out
     first = min(p.start for p in comp.phases)
-    pages = _pages(b, comp)
+    pages = pages_text(b.root, comp, b.out.warnings)
     contest = {
         "slug": slug,
         "title_zh": comp.title[:200],

@@ -1,0 +1,236 @@
+"""The public examples of ``codalab/competition-examples``, as an organiser would use them:
+the bundle folder zipped unchanged, uploaded, the readiness check run, the contest published,
+a team's submission (the bundle's own solution) scored; the score is compared with the
+bundle's own programs run directly (plain bubblewrap binds at Codabench's ``/app`` paths, the
+same Python environment, no platform code).
+
+Opt-in: the examples live in a git snapshot that is never part of the project, and their
+``docker_image`` maps to a python runtime that uv builds from the package index. Set
+``JIEBANG_CODABENCH_EXAMPLES`` to that snapshot's git folder to run these.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import tarfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from jiebang.core import safe_yaml, tarsafe
+from jiebang.db import get_engine
+from jiebang.evaluation.models import Score
+from tests.sandbox.support import needs_bwrap
+from tests.submissions.helpers import drain, submit, tar_bytes, team_headers
+
+from . import codabench_support as cb
+
+MIRROR = os.environ.get("JIEBANG_CODABENCH_EXAMPLES", "")
+pytestmark = [
+    needs_bwrap,
+    pytest.mark.skipif(
+        not MIRROR or not Path(MIRROR).is_dir(),
+        reason="set JIEBANG_CODABENCH_EXAMPLES to a git snapshot of codalab/competition-examples",
+    ),
+]
+
+
+@dataclass
+class Example:
+    path: str
+    slug: str
+    solution: str  # folder of the bundle submitted by the team
+    direct: Callable[[Path, Path, Path], dict[str, float]]  # bundle, python, work -> scores
+
+
+def export_folder(path: str, dest: Path) -> Path:
+    """``path`` of the snapshot as plain files (``git archive``), exactly as committed."""
+    data = subprocess.run(
+        ["git", f"--git-dir={MIRROR}", "archive", "--format=tar", f"HEAD:{path}"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    dest.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        tarsafe.extract_data(archive, dest)
+    return dest
+
+
+def run_at_app(python: Path, command: str, binds: dict[str, Path], cwd: str) -> None:
+    """``command`` with the folders bound at Codabench's ``/app`` paths (no platform code)."""
+    argv = ["bwrap", "--bind", "/", "/", "--tmpfs", "/app"]
+    for target, source in binds.items():
+        source.mkdir(parents=True, exist_ok=True)
+        argv += ["--bind", str(source), target]
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": "/tmp"}
+    argv += ["--chdir", cwd, "/bin/sh", "-c", command]
+    subprocess.run(argv, check=True, env=env, capture_output=True, timeout=900)
+
+
+def direct_scores(
+    bundle: Path,
+    python: Path,
+    work: Path,
+    *,
+    scoring: str,
+    reference: str,
+    ingestion: str | None = None,
+    inputs: str | None = None,
+    code: str | None = None,
+) -> dict[str, float]:
+    """The bundle's ingestion (if any) then scoring program, each with its metadata command."""
+    res = bundle / code if code else work / "res"
+    if ingestion:
+        command = safe_yaml.read_document(bundle / ingestion / "metadata.yaml").data["command"]
+        run_at_app(
+            python,
+            command,
+            {
+                "/app/program": bundle / ingestion,
+                "/app/input_data": bundle / str(inputs),
+                "/app/ingested_program": bundle / str(code),
+                "/app/output": work / "res",
+                "/app/shared": work / "shared",
+            },
+            "/app/program",
+        )
+        res = work / "res"
+    command = safe_yaml.read_document(bundle / scoring / "metadata.yaml").data["command"]
+    run_at_app(
+        python,
+        command,
+        {
+            "/app/program": bundle / scoring,
+            "/app/input/ref": bundle / reference,
+            "/app/input/res": res,
+            "/app/output": work / "out",
+            "/app/shared": work / "shared2",
+        },
+        "/app/program",
+    )
+    return json.loads((work / "out" / "scores.json").read_text())
+
+
+EXAMPLES = [
+    Example(
+        "codabench/Mini-MNIST/Mini-MNIST-Bundle",
+        "mini-mnist-digit-classification",
+        "sample_code_submission",
+        lambda b, py, w: direct_scores(
+            b,
+            py,
+            w,
+            scoring="scoring_program",
+            reference="reference_data",
+            ingestion="ingestion_program",
+            inputs="input_data",
+            code="sample_code_submission",
+        ),
+    ),
+    Example(
+        "codabench/mini-automl/bundle",
+        "mini-automl",
+        "solution",
+        lambda b, py, w: direct_scores(
+            b,
+            py,
+            w,
+            scoring="scoring_program",
+            reference="feedback_phase/reference_data",
+            ingestion="ingestion_program",
+            inputs="feedback_phase/input_data",
+            code="solution",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.slug)
+def test_public_example_scores_as_its_own_program(
+    client: TestClient,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    tmp_path: Path,
+    example: Example,
+) -> None:
+    bundle = export_folder(example.path, tmp_path / "bundle")
+    imported = client.post(
+        "/api/v1/admin/bundles",
+        files={"bundle": ("bundle.zip", cb.zipped(bundle), "application/zip")},
+        headers=organiser,
+    )
+    assert imported.status_code == 200, imported.text
+    [found] = [
+        c
+        for c in client.get("/api/v1/contests", headers=organiser).json()
+        if c["slug"] == example.slug
+    ]
+    tracks = client.get(f"/api/v1/contests/{found['id']}/tracks", headers=organiser).json()
+    checks = {}
+    for track in tracks:
+        check = client.post(f"/api/v1/tracks/{track['id']}/check", headers=organiser)
+        assert check.status_code == 200, check.text
+        assert check.json()["status"] == "passed", check.json()
+        checks[track["slug"]] = check.json()["result"]["metrics"]
+    published = client.post(f"/api/v1/contests/{found['id']}/publish", headers=organiser)
+    assert published.status_code == 200, published.text
+
+    phase = open_phase(client, organiser, tracks)
+    team = team_headers(client, make_user, found["id"])
+    files = {
+        p.relative_to(bundle / example.solution).as_posix(): p.read_bytes()
+        for p in (bundle / example.solution).rglob("*")
+        if p.is_file()
+    }
+    done = submit(client, team, phase["id"], tar_bytes(files), filename="submission.tar")
+    assert done.status_code == 200, done.text
+    assert drain(client, tmp_path) == 1
+    with Session(get_engine()) as db:
+        score = db.exec(select(Score).where(Score.submission_id == done.json()["id"])).one()
+        platform = dict(score.metrics)
+
+    python = next(Path(get_runtime_cache()).glob("python/*/venv/bin/python"))
+    direct = example.direct(bundle, python, tmp_path / "direct")
+    print(f"\n{example.slug}: check {checks} submission {platform} direct {direct}")
+    for key, value in platform.items():
+        if key in direct and key != "duration":
+            assert value == pytest.approx(float(direct[key]), abs=0.01), (key, platform, direct)
+
+
+def open_phase(client: TestClient, organiser: dict[str, str], tracks: list[dict]) -> dict:
+    """The phase taking submissions now (the examples' dates are real ones). Where none
+    does (mini-automl's development phase ended on 30 January 2026 and its final phase
+    takes no submissions), the first phase is re-opened by the organiser, the one edit."""
+    now = datetime.now(UTC)
+    phases = [
+        phase
+        for track in sorted(tracks, key=lambda t: t["id"])
+        for phase in client.get(f"/api/v1/tracks/{track['id']}/phases", headers=organiser).json()
+    ]
+    for phase in phases:
+        starts, ends = (datetime.fromisoformat(phase[k]) for k in ("starts_at", "ends_at"))
+        if starts <= now < ends and phase["total_quota"] > 0:
+            return phase
+    first = min(phases, key=lambda p: p["starts_at"])
+    edited = client.patch(
+        f"/api/v1/phases/{first['id']}",
+        json={"ends_at": (now + timedelta(days=1)).isoformat()},
+        headers=organiser,
+    )
+    assert edited.status_code == 200, edited.text
+    print(f"\nno phase open now: re-opened {first['slug']} until tomorrow")
+    return edited.json()
+
+
+def get_runtime_cache() -> Path:
+    from jiebang.runtimes.config import get_runtime_settings
+
+    return get_runtime_settings().resolved_cache_dir()
