@@ -73,7 +73,7 @@ describe('CodecSequenceTable', () => {
     expect(text).toContain('BD-rate PSNR-YUV vs anchor 2 (libsvtav1)')
     expect(text).toContain('BD-rate VMAF NEG vs anchor 1 (libx265)')
     expect(text).toContain('Decoding time (wall)')
-    expect(text).toContain('private')
+    expect(text).toContain('Private')
     const gain = w.find('[data-testid="codec-cell-seqA-bd_rate"]')
     expect(gain.text()).toBe('−4.25 %')
     expect(gain.classes()).toContain('codec-gain')
@@ -83,6 +83,13 @@ describe('CodecSequenceTable', () => {
     expect(w.find('[data-testid="codec-cell-seqB-bd_rate_anchor2"]').classes()).toContain('codec-neutral')
     expect(w.find('[data-testid="codec-cell-seqB-bd_rate_vmaf"]').text()).toBe('—')
     expect(w.find('[data-testid="codec-cell-seqA-dec_wall_s"]').text()).toBe('0.432 s')
+  })
+  it('numbers an anchor whose encoder is not named', async () => {
+    i18n.global.locale.value = 'en'
+    const plain = { ...results, anchors: [{ number: 1, file: 'anchor.json', encoder: 'organiser' }], columns: ['bd_rate'] }
+    const w = await settled(mount(CodecSequenceTable, { props: { results: plain }, global: { plugins } }))
+    expect(w.text()).toContain('BD-rate PSNR-YUV vs anchor 1')
+    expect(w.text()).not.toContain('organiser')
   })
   it('hides the split column for teams and speaks Chinese', async () => {
     i18n.global.locale.value = 'zh-CN'

@@ -3,7 +3,9 @@ import type { ComposerTranslation } from 'vue-i18n'
 import { qualityName, type CodecColumn, type CodecResults } from '@/utils/codec'
 
 export function columnLabel(t: ComposerTranslation, column: CodecColumn, results: CodecResults): string {
-  const anchor = column.anchor ? t('codec.anchorNumbered', { number: column.anchor.number, encoder: column.anchor.encoder || column.anchor.file }) : ''
+  // an anchor file without a named encoder says "organiser": number it only
+  const encoder = column.anchor?.encoder && column.anchor.encoder !== 'organiser' ? column.anchor.encoder : ''
+  const anchor = !column.anchor ? '' : encoder ? t('codec.anchorNumbered', { number: column.anchor.number, encoder }) : t('codec.anchorPlain', { number: column.anchor.number })
   const metric = column.metric ? qualityName(column.metric, results.vmaf_model) : ''
   if (column.kind === 'bd_rate') return t('codec.bdRate', { metric, anchor })
   if (column.kind === 'bd_quality') return t('codec.bdQuality', { metric, anchor })

@@ -11,6 +11,7 @@ export default {
   bdRate: 'BD-rate {metric}（对照 {anchor}）',
   bdQuality: 'BD-质量 {metric}（对照 {anchor}）',
   anchorNumbered: '锚点 {number}（{encoder}）',
+  anchorPlain: '锚点 {number}',
   decWall: '解码时间（墙钟）',
   decCpu: '解码时间（CPU）',
   decRatio: '解码时间 ÷ 锚点',
