@@ -23,6 +23,7 @@ from jiebang.evaluation.health import router as health_router
 from jiebang.evaluation.holds_router import router as holds_router
 from jiebang.evaluation.router import router as worker_router
 from jiebang.exports.router import router as exports_router
+from jiebang.fact_sheets.router import router as fact_sheets_router
 from jiebang.halloffame.router import public_router as halloffame_public
 from jiebang.integrity.router import router as integrity_router
 from jiebang.judging.router import public_router as judging_public
@@ -30,6 +31,7 @@ from jiebang.judging.router import router as judging_router
 from jiebang.leaderboards.router import public_router as leaderboards_public
 from jiebang.leaderboards.router import router as leaderboards_router
 from jiebang.notifications.router import router as notifications_router
+from jiebang.organisations.contest_roles import router as contest_roles_router
 from jiebang.organisations.router import public_router as organisations_public
 from jiebang.organisations.router import router as organisations_router
 from jiebang.readiness.router import router as readiness_router
@@ -61,6 +63,7 @@ AUTHENTICATED_ROUTERS = (
     lists_router,
     submissions_router,
     detailed_results_router,
+    fact_sheets_router,
     sequence_results_router,
     leaderboards_router,
     judging_router,
@@ -71,6 +74,7 @@ AUTHENTICATED_ROUTERS = (
     artifacts_router,
     readiness_router,
     organisations_router,
+    contest_roles_router,
     unit_applications_router,
     reviews_router,
     appointments_router,

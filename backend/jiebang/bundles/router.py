@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel
 
-from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep, is_staff
+from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep
 from jiebang.auth.models import User
 from jiebang.bundles import downloads, formats, trackdata
 from jiebang.bundles.importer import import_bundle
@@ -23,6 +23,7 @@ from jiebang.contests import service as contest_service
 from jiebang.contests.models import Track
 from jiebang.core.errors import InvalidInput, NotFound
 from jiebang.core.locale import RequestLocale
+from jiebang.organisations.permissions import is_contest_staff
 from jiebang.storage.config import get_store
 from jiebang.submissions.archives import ArchiveLimits, ArchivePolicy, ArchiveRejected, human_bytes
 
@@ -130,7 +131,8 @@ def _publish_programs(db: SessionDep, root: Path, organiser: User) -> None:
 
 
 def _visible_track(db: SessionDep, track_id: int, user: OptionalUser) -> Track:
-    return contest_service.get_track(db=db, track_id=track_id, include_drafts=is_staff(user))
+    staff = is_contest_staff(db, user, {"track_id": track_id})
+    return contest_service.get_track(db=db, track_id=track_id, include_drafts=staff)
 
 
 @public_router.get("/tracks/{track_id}/data", response_model=TrackData)
@@ -143,7 +145,11 @@ def read_track_data(
     track = _visible_track(db, track_id, user)
     api_base = str(request.base_url).rstrip("/") + "/api/v1"
     return trackdata.track_data(
-        db=db, store=get_store(), track=track, api_base=api_base, staff=is_staff(user)
+        db=db,
+        store=get_store(),
+        track=track,
+        api_base=api_base,
+        staff=is_contest_staff(db, user, {"track_id": track_id}),
     )
 
 

@@ -67,10 +67,12 @@ class Contest(ContestBase, table=True):
         sa_column=Column(EnumString(PublicationStatus, 16), nullable=False),
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # the unit that runs it (its organisers edit it); None: the platform's own
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
 
 
 class ContestCreate(ContestBase):
-    pass
+    organisation_id: int | None = None
 
 
 class ContestUpdate(SQLModel):
@@ -81,11 +83,13 @@ class ContestUpdate(SQLModel):
     description_en: str | None = Field(default=None, max_length=20000)
     requires_team_approval: bool | None = None
     team_size_limit: int | None = Field(default=None, ge=1, le=50)
+    organisation_id: int | None = None
 
 
 class ContestPublic(ContestBase):
     id: int
     status: PublicationStatus
+    organisation_id: int | None = None
     # from the phase dates, not the calendar year: first start, last end
     stage: Literal["running", "upcoming", "past"] = "upcoming"
     opens_at: datetime | None = None

@@ -9,9 +9,9 @@ from fastapi import APIRouter
 from sqlmodel import col, func, select
 
 from jiebang.auth.dependencies import Organiser, SessionDep
+from jiebang.core import health_probes
 from jiebang.db import utcnow
 from jiebang.evaluation.models import EvaluationJob, JobStatus, WorkerHeartbeat
-from jiebang.notifications.mailer import queue_health as email_queue_health
 from jiebang.sandbox import sandbox_status
 from jiebang.sandbox.selftest import run_selftest
 
@@ -36,7 +36,6 @@ def system_health(_: Organiser, db: SessionDep) -> dict[str, Any]:
         "running": counts.get(JobStatus.running, 0),
         "jobs_by_status": counts,
         "workers": [w.model_dump(mode="json") for w in workers],
-        "email_queue": email_queue_health(db),  # pending, retrying, failed, last error
         "sandbox": {
             "mechanism": status.mechanism,
             "isolated": status.isolated,
@@ -44,6 +43,8 @@ def system_health(_: Organiser, db: SessionDep) -> dict[str, Any]:
             "cgroup": status.cgroup,
             "warnings": list(status.warnings),
         },
+        # what the rooms above register: the email queue (pending, retrying, failed, last error)
+        **health_probes.report(db),
     }
 
 

@@ -11,6 +11,7 @@ from jiebang.auth.dependencies import Organiser, SessionDep
 from jiebang.core.errors import NotFound
 from jiebang.db import utcnow
 from jiebang.evaluation import dispatch, holds
+from jiebang.organisations.permissions import ContestOrganiser
 from jiebang.teams.models import Team
 
 router = APIRouter(prefix="/admin", tags=["operations"])
@@ -58,7 +59,7 @@ def list_held(_: Organiser, db: SessionDep) -> list[HeldSubmission]:
 
 @router.post("/teams/{team_id}/release", response_model=Released)
 def release_team(
-    team_id: int, body: ReleaseRequest, organiser: Organiser, db: SessionDep
+    team_id: int, body: ReleaseRequest, organiser: ContestOrganiser, db: SessionDep
 ) -> Released:
     """Queue the team's held submissions again; its fault budget starts afresh from now."""
     if db.get(Team, team_id) is None:

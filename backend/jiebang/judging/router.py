@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Depends, Query
 
-from jiebang.auth.dependencies import Judge, Organiser, SessionDep
+from jiebang.auth.dependencies import SessionDep
+from jiebang.auth.models import User
 from jiebang.config import get_settings
 from jiebang.contests import service as contest_service
 from jiebang.evaluation import dispatch
@@ -21,27 +22,43 @@ from jiebang.judging.models import (
     ReviewState,
 )
 from jiebang.leaderboards.models import TargetResult
+from jiebang.organisations.models import ScopedRole
+from jiebang.organisations.permissions import ContestOrganiser, ContestStaff, Permission
 
 router = APIRouter(tags=["judging"])
+# the whole log for platform staff; one phase's or one submission's for its contest's staff
+AuditReader = Annotated[
+    User,
+    Depends(
+        Permission(ScopedRole.organiser, ScopedRole.judge, query=("phase_id", "submission_id"))
+    ),
+]
 public_router = APIRouter(tags=["judging"])
+# the whole log for platform staff; one phase's or one submission's for its contest's staff
+AuditReader = Annotated[
+    User,
+    Depends(
+        Permission(ScopedRole.organiser, ScopedRole.judge, query=("phase_id", "submission_id"))
+    ),
+]
 
 
 @router.get("/judge/phases/{phase_id}/submissions", response_model=list[JudgeSubmissionRow])
-def list_phase_submissions(phase_id: int, _: Judge, db: SessionDep) -> object:
+def list_phase_submissions(phase_id: int, _: ContestStaff, db: SessionDep) -> object:
     """Every submission of the phase (withdrawn and failed ones too) with both splits' scores."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
     return service.list_for_phase(db=db, phase=phase)
 
 
 @router.get("/judge/submissions/{submission_id}", response_model=JudgeSubmissionDetail)
-def read_submission(submission_id: int, _: Judge, db: SessionDep) -> object:
+def read_submission(submission_id: int, _: ContestStaff, db: SessionDep) -> object:
     """Per-item metrics, plots, logs, every score and job (with versions), and the audit trail."""
     return service.detail(db=db, sub=service.get_submission(db=db, submission_id=submission_id))
 
 
 @router.post("/judge/submissions/{submission_id}/actions", response_model=ReviewState)
 def act_on_submission(
-    submission_id: int, body: ActionRequest, judge: Judge, db: SessionDep
+    submission_id: int, body: ActionRequest, judge: ContestStaff, db: SessionDep
 ) -> object:
     """Flag, unflag, verify, disqualify or reinstate a submission, with a reason (audited)."""
     sub = service.get_submission(db=db, submission_id=submission_id)
@@ -51,7 +68,7 @@ def act_on_submission(
 @router.post("/judge/submissions/{submission_id}/rescore", response_model=RescoreResult)
 def rescore_submission(
     submission_id: int,
-    organiser: Organiser,
+    organiser: ContestOrganiser,
     db: SessionDep,
     body: Annotated[RescoreRequest | None, Body()] = None,
 ) -> object:
@@ -69,7 +86,7 @@ def rescore_submission(
 @router.post("/phases/{phase_id}/rescore", response_model=RescoreResult)
 def rescore_phase(
     phase_id: int,
-    organiser: Organiser,
+    organiser: ContestOrganiser,
     db: SessionDep,
     body: Annotated[RescoreRequest | None, Body()] = None,
 ) -> object:
@@ -88,7 +105,7 @@ def rescore_phase(
 
 @router.get("/judge/audit", response_model=list[AuditEntryPublic])
 def read_audit(
-    _: Judge,
+    _: AuditReader,
     db: SessionDep,
     phase_id: int | None = None,
     submission_id: int | None = None,

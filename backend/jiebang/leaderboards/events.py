@@ -27,7 +27,6 @@ from sqlmodel import Session
 from sse_starlette.event import ServerSentEvent
 
 from jiebang.auth import service as user_service
-from jiebang.auth.dependencies import is_staff
 from jiebang.auth.models import User
 from jiebang.core import domain_events
 from jiebang.core.errors import DomainError, Unauthorized
@@ -36,6 +35,7 @@ from jiebang.feed import service as feed
 from jiebang.feed import tickets
 from jiebang.feed.hub import Message, Subscription
 from jiebang.leaderboards import cache, views
+from jiebang.organisations.permissions import is_contest_staff
 from jiebang.teams import service as team_service
 
 log = logging.getLogger(__name__)
@@ -56,27 +56,35 @@ def view_topic(phase_id: int, staff: bool) -> str:
 @dataclass(frozen=True)
 class Watcher:
     user: User
-    staff: bool
+    staff_phase_ids: frozenset[int]  # the boards this user organises or judges: live values
     team_ids: frozenset[int]
     phase_ids: tuple[int, ...]
 
     def topics(self) -> list[str]:
         own = [team_topic(t) for t in sorted(self.team_ids)]
-        return [*own, *(view_topic(p, self.staff) for p in self.phase_ids), feed.RESYNC]
+        return [*own, *(view_topic(p, staff) for p, staff in self.views()), feed.RESYNC]
 
     def views(self) -> list[tuple[int, bool]]:
-        return [(p, self.staff) for p in self.phase_ids]
+        return [(p, p in self.staff_phase_ids) for p in self.phase_ids]
 
 
 def watcher_for(*, db: Session, user: User, phase_ids: list[int]) -> Watcher:
     """What this user may hear: their teams' submissions and the boards they asked for."""
     teams = team_service.teams_of_user(db=db, user_id=user.id or 0)
+    wanted = tuple(dict.fromkeys(phase_ids))
     return Watcher(
         user=user,
-        staff=is_staff(user),
+        staff_phase_ids=frozenset(p for p in wanted if _staff_of(db, user, p)),
         team_ids=frozenset(t.id or 0 for t in teams),
-        phase_ids=tuple(dict.fromkeys(phase_ids)),
+        phase_ids=wanted,
     )
+
+
+def _staff_of(db: Session, user: User, phase_id: int) -> bool:
+    try:
+        return is_contest_staff(db, user, {"phase_id": phase_id})
+    except DomainError:  # a phase that does not exist: nobody's board
+        return False
 
 
 def open_with_ticket(ticket: str, phase_ids: list[int]) -> Watcher:

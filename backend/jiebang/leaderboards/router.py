@@ -10,13 +10,10 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from jiebang.auth.dependencies import (
-    Judge,
     OptionalUser,
-    Organiser,
     SessionDep,
     bearer_token,
     current_user,
-    is_staff,
     optional_user,
 )
 from jiebang.contests import service as contest_service
@@ -33,6 +30,7 @@ from jiebang.leaderboards.models import (
     ResultsIndex,
     ResultVersionPublic,
 )
+from jiebang.organisations.permissions import ContestOrganiser, ContestStaff, is_contest_staff
 
 router = APIRouter(tags=["leaderboards"])
 public_router = APIRouter(tags=["leaderboards"])
@@ -63,7 +61,7 @@ async def read_leaderboard(
 def _board_for(request: Request, token: str | None, phase_id: int, split: str) -> views.Rendered:
     with Session(get_engine(), expire_on_commit=False) as db:
         user = optional_user(request, db, token)
-        staff = is_staff(user)
+        staff = is_contest_staff(db, user, {"phase_id": phase_id})
         rendered = views.render(db=db, phase_id=phase_id, split=split, staff=staff)
         views.check_access(rendered=rendered, user=user, staff=staff, split=split)
         return rendered
@@ -87,7 +85,8 @@ def read_results(
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> object:
     """Published result versions with diffs; `?format=csv` exports one (default: the latest)."""
-    phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=is_staff(user))
+    staff = is_contest_staff(db, user, {"phase_id": phase_id})
+    phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=staff)
     versions = publication.versions(db=db, phase_id=phase_id)
     if format == "csv":
         chosen = [v for v in versions if version is None or v.version == version]
@@ -113,7 +112,7 @@ def read_results(
 @router.post("/phases/{phase_id}/freeze", response_model=PhasePublic)
 def freeze_phase(
     phase_id: int,
-    organiser: Organiser,
+    organiser: ContestOrganiser,
     db: SessionDep,
     body: Annotated[FreezeRequest | None, Body()] = None,
 ) -> object:
@@ -123,7 +122,7 @@ def freeze_phase(
 
 
 @router.post("/phases/{phase_id}/unfreeze", response_model=PhasePublic)
-def unfreeze_phase(phase_id: int, organiser: Organiser, db: SessionDep) -> object:
+def unfreeze_phase(phase_id: int, organiser: ContestOrganiser, db: SessionDep) -> object:
     """Lift the freeze (publication lifts it too)."""
     phase = contest_service.get_phase(db=db, phase_id=phase_id, include_drafts=True)
     return publication.unfreeze(db=db, phase=phase, user=organiser)
@@ -132,7 +131,7 @@ def unfreeze_phase(phase_id: int, organiser: Organiser, db: SessionDep) -> objec
 @router.post("/phases/{phase_id}/publish", response_model=ResultVersionPublic)
 def publish_phase(
     phase_id: int,
-    judge: Judge,
+    judge: ContestStaff,
     db: SessionDep,
     body: Annotated[PublishRequest | None, Body()] = None,
 ) -> object:

@@ -5,7 +5,8 @@ transaction's events, writes the inbox rows in a session of its own and wakes th
 queue. Kinds that no domain emits yet (the 揭榜 review and appointment steps) are listed by
 name: they work as soon as a domain announces them. Their data may name the recipients
 (``user_ids`` or ``user_id``); otherwise the application's applicant is told, and for an
-objection the platform's organisers.
+objection the organisers of the item's own scope (item, list, issuing unit; the platform's
+when it has none).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from jiebang.auth.models import Role, User
+from jiebang.auth.models import User
 from jiebang.challenge_lists.models import Application, ChallengeItem
 from jiebang.contests.models import Phase, Track
 from jiebang.core import domain_events
 from jiebang.db import get_engine
 from jiebang.notifications import mailer, milestone_reminders, reminders, service
+from jiebang.organisations.permissions import item_organisers
 from jiebang.submissions.models import SubmissionEvent, SubmissionStatus
 from jiebang.teams.models import Team, TeamMember
 
@@ -97,8 +99,9 @@ def _recipients(db: Session, event: str, data: dict[str, Any]) -> list[int]:
         return [int(data["user_id"])]
     if event == "objection.answered" and data.get("filed_by"):
         return [int(data["filed_by"])]  # whoever raised the objection hears the answer
-    if event == "objection.filed":
-        return list(db.exec(select(User.id).where(User.role == Role.organiser)).all())  # type: ignore[arg-type]
+    if event == "objection.filed" and data.get("item_id"):
+        # the organisers of the item's own scope (item, list, issuing unit), else the platform's
+        return item_organisers(db, int(data["item_id"]))
     app_id = data.get("application_id")
     application = db.get(Application, int(app_id)) if app_id else None
     if application is None:

@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from jiebang.config import get_settings
+from jiebang.core import health_probes
 from jiebang.db import get_engine, utcnow
 from jiebang.notifications.config import NotificationSettings, get_notification_settings
 from jiebang.notifications.models import EmailMessage, EmailStatus
@@ -188,6 +189,9 @@ def queue_health(db: Session) -> dict[str, Any]:
         "sent": counts.get(EmailStatus.sent, 0),
         "last_error": last.last_error if last else "",
     }
+
+
+health_probes.register("email_queue", queue_health)  # the organiser's health page shows it
 
 
 class EmailRetrier:

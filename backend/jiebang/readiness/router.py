@@ -10,13 +10,14 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel
 
-from jiebang.auth.dependencies import Judge, Organiser, SessionDep
+from jiebang.auth.dependencies import SessionDep
 from jiebang.bundles import trackdata
 from jiebang.bundles.trackdata import sample_prefix
 from jiebang.config import get_settings
 from jiebang.contests import service as contests
 from jiebang.contests.models import Contest
 from jiebang.judging import audit
+from jiebang.organisations.permissions import ContestOrganiser, ContestStaff
 from jiebang.readiness import devkit, service
 from jiebang.readiness.models import MissingItem, TrackCheck, TrackCheckPublic
 from jiebang.storage import service as storage_service
@@ -35,7 +36,7 @@ class Readiness(BaseModel):
 def upload_sample(
     track_id: int,
     file: Annotated[UploadFile, File(description="A submission that should score")],
-    organiser: Organiser,
+    organiser: ContestOrganiser,
     db: SessionDep,
 ) -> dict[str, object]:
     """Store the track's sample submission (the Data tab offers it; the check scores it)."""
@@ -69,7 +70,7 @@ def upload_devkit(
     archive: Annotated[
         UploadFile, File(description="The public development kit: a zip, a tar, or one file")
     ],
-    organiser: Organiser,
+    organiser: ContestOrganiser,
     db: SessionDep,
 ) -> DevkitStored:
     """Store the track's public devkit (starting kit) that teams download on the Data tab."""
@@ -104,7 +105,7 @@ def upload_devkit(
 
 
 @router.post("/tracks/{track_id}/check", response_model=TrackCheckPublic)
-def check_track(track_id: int, organiser: Organiser, db: SessionDep) -> TrackCheck:
+def check_track(track_id: int, organiser: ContestOrganiser, db: SessionDep) -> TrackCheck:
     """Run the real pipeline on the sample submission; the result and the scoring program's
     stderr are kept for the organisers."""
     track = contests.get_track(db=db, track_id=track_id, include_drafts=True)
@@ -122,14 +123,14 @@ def check_track(track_id: int, organiser: Organiser, db: SessionDep) -> TrackChe
 
 
 @router.get("/tracks/{track_id}/checks", response_model=list[TrackCheckPublic])
-def list_checks(track_id: int, _: Judge, db: SessionDep) -> list[TrackCheck]:
+def list_checks(track_id: int, _: ContestStaff, db: SessionDep) -> list[TrackCheck]:
     """The track's checks, newest first."""
     contests.get_track(db=db, track_id=track_id, include_drafts=True)
     return service.list_checks(db=db, track_id=track_id)
 
 
 @router.get("/contests/{contest_id}/readiness", response_model=Readiness)
-def contest_readiness(contest_id: int, _: Judge, db: SessionDep) -> Readiness:
+def contest_readiness(contest_id: int, _: ContestStaff, db: SessionDep) -> Readiness:
     """What each track still lacks before the contest may be published."""
     contest = contests.get_contest(db=db, contest_id=contest_id, include_drafts=True)
     missing = service.missing_for_contest(db, contest)

@@ -12,9 +12,10 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
-from jiebang.auth.dependencies import CurrentUser, SessionDep, is_staff
+from jiebang.auth.dependencies import CurrentUser, SessionDep
 from jiebang.core.errors import NotFound
 from jiebang.evaluation.models import Score
+from jiebang.organisations.permissions import is_contest_staff
 from jiebang.submissions import service
 from jiebang.submissions.models import Submission
 
@@ -29,10 +30,9 @@ PAGE_POLICY = (
 @router.get("/submissions/{submission_id}/detailed-results", response_class=HTMLResponse)
 def read_detailed_results(submission_id: int, user: CurrentUser, db: SessionDep) -> HTMLResponse:
     """The current score's detailed results page, sandboxed by its CSP; 404 when none."""
-    if is_staff(user):
-        if db.get(Submission, submission_id) is None:
-            raise NotFound("submission")
-    else:
+    if db.get(Submission, submission_id) is None:
+        raise NotFound("submission")
+    if not is_contest_staff(db, user, {"submission_id": submission_id}):
         service.get_for_member(db=db, submission_id=submission_id, user=user)
     score = db.exec(
         select(Score)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from sqlmodel import SQLModel
 
-from jiebang.auth.dependencies import CurrentUser, OptionalUser, Organiser, SessionDep, is_staff
+from jiebang.auth.dependencies import CurrentUser, OptionalUser, SessionDep
 from jiebang.auth.ratelimit import check_join_allowed, client_address
 from jiebang.contests import service as contest_service
 from jiebang.core.errors import NotFound
+from jiebang.organisations.permissions import ContestOrganiser, is_contest_staff
 from jiebang.teams import service
 from jiebang.teams.models import Team, TeamCreate, TeamJoin, TeamPrivate, TeamPublic
 
@@ -23,7 +24,8 @@ class Approval(SQLModel):
 @public_router.get("/contests/{contest_id}/teams", response_model=list[TeamPublic])
 def list_teams(contest_id: int, db: SessionDep, user: OptionalUser) -> list[TeamPublic]:
     """Teams of a published contest, with member display names."""
-    contest_service.get_contest(db=db, contest_id=contest_id, include_drafts=is_staff(user))
+    staff = is_contest_staff(db, user, {"contest_id": contest_id})
+    contest_service.get_contest(db=db, contest_id=contest_id, include_drafts=staff)
     return [
         service.to_public(db=db, team=t)
         for t in service.list_for_contest(db=db, contest_id=contest_id)
@@ -74,7 +76,7 @@ def leave_team(team_id: int, user: CurrentUser, db: SessionDep) -> Response:
 
 
 @router.put("/teams/{team_id}/approval", response_model=TeamPublic)
-def approve_team(team_id: int, body: Approval, _: Organiser, db: SessionDep) -> TeamPublic:
+def approve_team(team_id: int, body: Approval, _: ContestOrganiser, db: SessionDep) -> TeamPublic:
     """Approve (or withdraw approval of) a team, for contests that require it."""
     team = db.get(Team, team_id)
     if team is None:

