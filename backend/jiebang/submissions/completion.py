@@ -143,6 +143,9 @@ def _complete_claimed(
     assert phase is not None
     track = db.get(Track, phase.track_id)
     assert track is not None
+    from jiebang.fact_sheets import service as fact_sheets  # the track's questions, if any
+
+    fact_sheets.require_answered(db=db, submission=sub, track=track)
     try:
         if not store.exists(sub.upload_key):  # a retried complete finds the parts already joined
             parts = verified_parts(store, sub, body)

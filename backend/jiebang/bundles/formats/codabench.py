@@ -314,6 +314,7 @@ def convert(root: Path, staging: Path, doc: Document, images: dict[str, Any]) ->
                 "codabench": {
                     "hidden": [c.key for c in board.columns if c.hidden],
                     "auto_migrate": [p.index for p in phases if p.auto_migrate],
+                    "fact_sheet": comp.fact_sheet,
                 },
             },
             "phases": [],

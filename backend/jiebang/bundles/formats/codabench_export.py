@@ -52,6 +52,7 @@ def export_codabench(
     phases: dict[Any, dict[str, Any]] = {}
     board: dict[str, Any] | None = None
     image, detailed = "", False
+    fact_sheet: dict[str, Any] = {}
     for index, track in enumerate(tracks):
         program = artifacts.get_version(
             db=db, key=track.evaluator_key, version=track.evaluator_version
@@ -63,6 +64,8 @@ def export_codabench(
                 "export it with --format jiebang"
             )
         image = extra.get("docker_image") or image
+        for question in (track.leaderboard.get("codabench") or {}).get("fact_sheet") or []:
+            fact_sheet.setdefault(question["key"], _question(question))
         detailed = detailed or bool(extra.get("detailed_results"))
         folder = dest / "programs" / f"task-{index}"
         obj = db.get(StoredObject, program.object_id)
@@ -133,10 +136,23 @@ def export_codabench(
         "solutions": solutions,
         "phases": ordered,
         "leaderboards": [board] if board else [],
+        **({"fact_sheet": fact_sheet} if fact_sheet else {}),
     }
     path = dest / "competition.yaml"
     path.write_text(yaml.safe_dump(competition, sort_keys=False, allow_unicode=True))
     return [path, *sorted(p for p in dest.rglob("*") if p.is_file() and p != path)]
+
+
+def _question(question: dict[str, Any]) -> dict[str, Any]:
+    """A fact sheet question in Codabench's spelling."""
+    return {
+        "key": question["key"],
+        "type": question.get("type", "text"),
+        "title": question.get("title") or question["key"],
+        "selection": list(question.get("options") or []),
+        "is_required": str(bool(question.get("required"))).lower(),
+        "is_on_leaderboard": str(bool(question.get("on_leaderboard"))).lower(),
+    }
 
 
 def _board(

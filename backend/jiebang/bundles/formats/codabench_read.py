@@ -7,6 +7,7 @@ Only reading and checking happens here; every problem names ``competition.yaml:l
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from jiebang.bundles.formats.codabench_records import (
     Column,
@@ -51,8 +52,7 @@ def read_competition(doc: Document) -> tuple[Competition | None, list[Problem]]:
     )
     if not comp.title:
         reader.bad(("title",), "the competition needs a title")
-    fact_sheet = data.get("fact_sheet")
-    comp.fact_sheet = fact_sheet if isinstance(fact_sheet, dict) else {}
+    comp.fact_sheet = read_fact_sheet(reader, data.get("fact_sheet"))
     if v2:
         comp.auto_approve = reader.flag(data, "registration_auto_approve", False)
         comp.terms = data.get("terms") or None
@@ -172,6 +172,47 @@ def _read_v2(reader: Reader, data: dict, comp: Competition) -> None:
         [(b.index, ("leaderboards", i, "index")) for i, b in enumerate(comp.leaderboards)],
         "leaderboard index",
     )
+
+
+FACT_SHEET_TYPES = ("text", "checkbox", "select")
+
+
+def read_fact_sheet(reader: Reader, raw: Any) -> list[dict[str, Any]]:
+    """Codabench's ``fact_sheet`` (questions by key, each with ``type``, ``title``,
+    ``selection``, ``is_required``, ``is_on_leaderboard``) as a list of questions."""
+    if raw is None or raw == "":
+        return []
+    if not isinstance(raw, dict):
+        reader.bad(("fact_sheet",), "must be a mapping of questions by key")
+        return []
+    asked = []
+    for name, question in raw.items():
+        key: Key = ("fact_sheet", str(name))
+        if not isinstance(question, dict):
+            reader.bad(key, "a question must be a mapping (key, type, title, …)")
+            continue
+        kind = str(question.get("type") or "text").strip().lower()
+        if kind not in FACT_SHEET_TYPES:
+            reader.bad((*key, "type"), f"{kind!r} is not one of {', '.join(FACT_SHEET_TYPES)}")
+            continue
+        selection = question.get("selection")
+        if isinstance(selection, str):
+            selection = [s.strip() for s in selection.split(",") if s.strip()]
+        options = [str(o) for o in selection] if isinstance(selection, list) else []
+        if kind == "select" and not options:
+            reader.bad((*key, "selection"), "a select question needs its options")
+            continue
+        asked.append(
+            {
+                "key": str(question.get("key") or name),
+                "title": reader.text(question, "title", key, default=str(name))[:200],
+                "type": kind,
+                "options": options if kind == "select" else [],
+                "required": reader.flag(question, "is_required"),
+                "on_leaderboard": reader.flag(question, "is_on_leaderboard"),
+            }
+        )
+    return asked
 
 
 def _unique(reader: Reader, values: list[tuple[int, Key]], what: str) -> None:

@@ -89,7 +89,7 @@ class Competition:
     phases: list[Phase] = field(default_factory=list)
     leaderboards: list[Leaderboard] = field(default_factory=list)
     solutions: list[Solution] = field(default_factory=list)
-    fact_sheet: dict[str, Any] = field(default_factory=dict)
+    fact_sheet: list[dict[str, Any]] = field(default_factory=list)  # questions, in order
 
 
 class Reader:
