@@ -25,7 +25,7 @@ from jiebang.bundles.validate import load_bundle
 from jiebang.config import get_settings
 from jiebang.contests.models import Contest, Phase, Track
 from jiebang.db import get_engine
-from jiebang.demo import baselines, cycle_states, edition2023
+from jiebang.demo import acceptance_states, baselines, cycle_states, edition2023
 from jiebang.demo.data import build_bundle
 from jiebang.demo.targets import targets_table
 from jiebang.storage import service as storage_service
@@ -103,6 +103,7 @@ def run(*, var_dir: Path | None = None) -> Iterator[str]:
     if scored:
         yield f"scored {scored} evaluation job(s) through the sandboxed worker pipeline"
     yield from _edition_2023(client, root, bundle_dir, users, captains)
+    yield from acceptance_states.seed(users=users, password=PASSWORD)
     yield from cycle_states.seed(client, users, _user, _auth)
     with Session(get_engine()) as db:
         yield from targets_table(db=db, contest_slug=CONTEST)
