@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DOMWrapper, flushPromises, mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
+import ElementPlus, { ElMessageBox } from 'element-plus'
 import { createPinia } from 'pinia'
 import { i18n } from '@/i18n'
 import { api } from '@/api/client'
@@ -94,6 +94,12 @@ describe('ContestEditDialog', () => {
   })
 })
 
+/** The version select of the evaluator picker, driven as the organiser would pick. */
+function pickVersion(w: ReturnType<typeof mount>, version: string): void {
+  const select = w.findAllComponents({ name: 'ElSelect' }).find((c) => c.attributes('data-testid') === 'wiz-version')
+  select!.vm.$emit('update:modelValue', version)
+}
+
 describe('TrackEditDialog', () => {
   it('sends sizes in bytes and the config only when its value changed', async () => {
     i18n.global.locale.value = 'en'
@@ -105,7 +111,8 @@ describe('TrackEditDialog', () => {
     await box('edit-track-config').setValue('{"qps":[22,27],   "anchors":"x265"}')
     expect(vm.payload()).toEqual({})
 
-    await box('edit-track-version').setValue('1.1.0')
+    pickVersion(w, '1.1.0')
+    await flushPromises()
     await box('edit-track-max-size').setValue('1024')
     await box('edit-track-max-size').trigger('change')
     await box('edit-track-config').setValue('{"anchors": "x265", "qps": [22, 27, 32]}')
@@ -155,8 +162,12 @@ describe('PhaseEditDialog', () => {
     pickers[1].vm.$emit('update:modelValue', new Date('2026-03-15T00:00:00Z'))
     pickers[2].vm.$emit('update:modelValue', null)
     await flushPromises()
+    // the new end lies in the past: the organiser is asked first
+    const confirm = vi.spyOn(ElMessageBox, 'confirm').mockResolvedValue('confirm' as never)
     await body().find('[data-testid="edit-phase-save"]').trigger('click')
     await flushPromises()
+    expect(confirm).toHaveBeenCalledTimes(1)
+    expect(String(confirm.mock.calls[0][0])).toContain('ends in the past')
     expect(patchBody(patch)).toEqual({ daily_quota: 10, verify_top_k: 3, ends_at: '2026-03-15T00:00:00.000Z', freeze_at: null })
   })
 

@@ -1,0 +1,17 @@
+export default {
+  tabBasics: 'Basics', tabEvaluator: 'Evaluator', tabConfig: 'Configuration', tabColumns: 'Leaderboard', tabLimits: 'Limits',
+  evaluatorKeyHint: 'Another evaluator is possible only while the track has no submissions.',
+  configReset: 'The configuration was reset to the new evaluator’s defaults.',
+  runtime: 'Runtime', runtimePlatform: 'platform (nothing to build)', runtimeReady: 'ready', runtimeBuilding: 'building… {seconds} s',
+  runtimeFailed: 'failed to build', runtimeAbsent: 'not built yet (built at the first check or submission)',
+  runtimeBuild: 'Build now', runtimeRebuild: 'Build again', runtimeLog: 'Build log (so far)',
+  split: 'Public / private split', splitLoading: 'Loading the split…', splitPublishedHint: 'The results are published: the split is fixed.',
+  splitChangedHint: 'Changing the split changes the public and private scores of new evaluations; re-score existing submissions to apply it to them.',
+  overlapTitle: 'Phases overlap', overlapConfirm: 'This phase ({range}) overlaps {phases} of the same track. Teams will see two phases open at once. Save anyway?',
+  endInPast: 'The phase ends in the past ({end}): teams will not be able to submit. Save anyway?',
+  devkit: 'Public devkit (starting kit)', devkitHint: 'A zip or tar (or one file) teams download from the Data tab; its files are listed there with their checksums.',
+  devkitUpload: 'Upload the devkit…', devkitStored: 'Devkit stored: {files} files, {size}',
+  resumeHint: 'An upload of {name} was interrupted at {percent}%: choose the same file again to resume it.',
+  resuming: 'Resuming from {percent}%', uploadPaused: 'The upload was interrupted: {error}. Choose the file again (or retry) to resume.',
+  retry: 'Resume', cancelUpload: 'Cancel',
+}

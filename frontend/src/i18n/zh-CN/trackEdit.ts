@@ -1,0 +1,17 @@
+export default {
+  tabBasics: '基本信息', tabEvaluator: '评测器', tabConfig: '配置', tabColumns: '排行榜', tabLimits: '限制',
+  evaluatorKeyHint: '仅当赛道尚无提交时才能更换评测器。',
+  configReset: '配置已重置为新评测器的默认值。',
+  runtime: '运行时', runtimePlatform: '平台运行时（无需构建）', runtimeReady: '已就绪', runtimeBuilding: '构建中… {seconds} 秒',
+  runtimeFailed: '构建失败', runtimeAbsent: '尚未构建（首次检查或提交时构建）',
+  runtimeBuild: '立即构建', runtimeRebuild: '重新构建', runtimeLog: '构建日志（截至目前）',
+  split: '公开 / 私有划分', splitLoading: '正在读取划分…', splitPublishedHint: '成绩已发布，划分不能再修改。',
+  splitChangedHint: '修改划分会改变此后评测的公开与私有成绩；已有提交需重新评分才会应用新划分。',
+  overlapTitle: '阶段时间重叠', overlapConfirm: '该阶段（{range}）与同一赛道的{phases}时间重叠，参赛队伍将同时看到两个开放的阶段。仍要保存吗？',
+  endInPast: '该阶段的结束时间已过（{end}），参赛队伍将无法提交。仍要保存吗？',
+  devkit: '公开开发包（入门套件）', devkitHint: 'zip 或 tar（或单个文件），参赛队伍在“数据”页下载；其中的文件连同校验和列在该页。',
+  devkitUpload: '上传开发包…', devkitStored: '开发包已保存：{files} 个文件，{size}',
+  resumeHint: '文件 {name} 的上传在 {percent}% 处中断：请再次选择同一文件以继续上传。',
+  resuming: '从 {percent}% 处继续', uploadPaused: '上传中断：{error}。请重新选择该文件（或点击继续）以续传。',
+  retry: '继续上传', cancelUpload: '取消',
+}
