@@ -127,8 +127,9 @@ export const useUploadStore = defineStore('upload', () => {
     phase.value = 'done'
   }
 
-  /** Hash, create the submission, send every part and complete. */
-  async function start(pid: number, f: File, description = ''): Promise<void> {
+  /** Hash, create the submission, send every part and complete; `beforeUpload` runs once
+   * the submission exists (e.g. to send its fact sheet answers). */
+  async function start(pid: number, f: File, description = '', beforeUpload?: (submissionId: number) => Promise<void>): Promise<void> {
     reset()
     phaseId.value = pid
     file.value = f
@@ -153,6 +154,7 @@ export const useUploadStore = defineStore('upload', () => {
         partSize: created.upload.part_size,
       }
       saveResume(record.value)
+      if (beforeUpload) await beforeUpload(created.submission.id)
       const results = await sendParts(created.upload.parts, 0, created.upload.part_size)
       await complete(created.submission.id, completionList([], results))
     } catch (err) {
