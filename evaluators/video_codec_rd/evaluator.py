@@ -179,8 +179,8 @@ SPEC = EvaluatorSpec(
         *(
             _metric(
                 secondary_bd_key(key, k),
-                f"{zh_label}（锚点 {k}）" if k > 1 else zh_label,
-                f"{en_label} (anchor {k})" if k > 1 else en_label,
+                f"BD-rate（{short}，锚点 {k}）" if k > 1 else f"BD-rate（{short}）",
+                f"BD-rate ({short}, anchor {k})" if k > 1 else f"BD-rate ({short})",
                 "lower",
                 "%",
                 f"与 BD-rate 相同的公式，但在 {name} 上计算"
@@ -192,14 +192,9 @@ SPEC = EvaluatorSpec(
                 + f"; reported when the track ranks on another quality metric and both curves "
                 f"have {name}; it never makes a submission invalid.",
             )
-            for key, name, zh_label, en_label in (
-                ("psnr_yuv", "PSNR-YUV", "BD-rate（PSNR-YUV）", "BD-rate (PSNR-YUV)"),
-                (
-                    "vmaf",
-                    "VMAF（赛道所选模型，如 NEG）",
-                    "BD-rate（VMAF）",
-                    "BD-rate (VMAF)",
-                ),
+            for key, name, short in (
+                ("psnr_yuv", "PSNR-YUV", "PSNR-YUV"),
+                ("vmaf", "VMAF（赛道所选模型，如 NEG）", "VMAF"),
             )
             for k in (1, 2, 3)
         ),

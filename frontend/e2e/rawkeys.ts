@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test'
 export const SECTIONS = [
   'app', 'nav', 'common', 'home', 'auth', 'roles', 'item', 'applications', 'contest', 'track', 'leaderboard', 'team', 'submit',
   'submission', 'judge', 'admin', 'hall', 'labels', 'stage', 'data', 'results', 'publish', 'mine', 'quotaCard', 'judgeConsole', 'application',
-  'units', 'unitApplication', 'review',
+  'units', 'unitApplication', 'review', 'codec', 'ladder',
 ]
 
 /** Machine values that are only ever shown through a catalogue or an evaluator spec. */

@@ -7,6 +7,7 @@ import { i18n } from '@/i18n'
 import CodecSequenceTable from '@/components/codec/CodecSequenceTable.vue'
 import CodecClassTable from '@/components/codec/CodecClassTable.vue'
 import LadderNote from '@/components/track/LadderNote.vue'
+import SubmissionDetail from '@/components/SubmissionDetail.vue'
 import { codecColumns, formatCodecValue, gainOrLoss, qualityName, type CodecResults } from '@/utils/codec'
 
 const plugins = [ElementPlus, i18n, createPinia()]
@@ -126,5 +127,24 @@ describe('LadderNote', () => {
     expect(zh.text()).toContain('阈值 0.5')
     expect(zh.text()).toContain('好出 0.5 以上')
     i18n.global.locale.value = 'en'
+  })
+})
+
+describe('SubmissionDetail scores', () => {
+  it('lists only the metrics the score reports, not every metric the evaluator declares', () => {
+    i18n.global.locale.value = 'en'
+    const metric = (key: string, label: string) => ({ key, label_zh: label, label_en: label, direction: 'lower', unit: '%', formula_zh: '', formula_en: '', precision: 2 })
+    const submission = {
+      id: 7, phase_id: 1, team_id: 2, status: 'scored', filename: 'r.tar', description: '', size: 10,
+      sha256: 'ab', charged: true, refunded: false, failure_category: null, failure_message: null,
+      selected: false, created_at: '2026-11-26T10:00:00Z', queued_at: null, finished_at: null,
+      scores: { bd_rate: -2.5 }, warnings: [], history: [],
+    }
+    const metrics = [metric('bd_rate', 'BD-rate'), metric('bd_rate_vmaf_anchor3', 'BD-rate (VMAF, anchor 3)')]
+    const w = mount(SubmissionDetail, { props: { submission, metrics } as never, global: { plugins } })
+    const scores = w.find('[data-testid="scores"]')
+    expect(scores.text()).toContain('BD-rate')
+    expect(scores.text()).toContain('-2.50')
+    expect(scores.text()).not.toContain('anchor 3')
   })
 })
