@@ -35,6 +35,7 @@ from jiebang.organisations.router import public_router as organisations_public
 from jiebang.organisations.router import router as organisations_router
 from jiebang.readiness.router import router as readiness_router
 from jiebang.reviews.router import router as reviews_router
+from jiebang.staged_uploads.router import router as staged_uploads_router
 from jiebang.submissions.detailed_results import router as detailed_results_router
 from jiebang.submissions.router import router as submissions_router
 from jiebang.submissions.sequence_router import router as sequence_results_router
@@ -71,6 +72,7 @@ AUTHENTICATED_ROUTERS = (
     holds_router,
     artifacts_router,
     readiness_router,
+    staged_uploads_router,
     organisations_router,
     contest_roles_router,
     unit_applications_router,

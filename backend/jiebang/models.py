@@ -29,6 +29,7 @@ from jiebang.organisations.models import Membership, Organisation, RoleGrant
 from jiebang.phase_migration.models import MigratedSubmission, PhaseMigration
 from jiebang.readiness.models import TrackCheck
 from jiebang.reviews.models import Criterion, ReviewerAssignment, ReviewSheet, Rubric
+from jiebang.staged_uploads.models import StagedUpload
 from jiebang.storage.models import StoredObject
 from jiebang.submissions.models import QuotaCounter, Submission, SubmissionEvent
 from jiebang.teams.models import Team, TeamMember
@@ -69,6 +70,7 @@ __all__ = [
     "Rubric",
     "Score",
     "ScoringProgram",
+    "StagedUpload",
     "StoredObject",
     "StreamTicket",
     "Submission",
