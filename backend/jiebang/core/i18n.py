@@ -327,6 +327,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "您对该申请的评分已提交",
     ),
     "no_rubric": ("This list has no review rubric yet", "该榜单尚未设置评审细则"),
+    "not_an_applying_unit": (
+        "This unit has not applied to the item",
+        "该单位未申报此项目",
+    ),
+    "conflict_after_scoring": (
+        "You have already submitted scores for this item: ask its organiser to handle the conflict",
+        "您已提交对该项目的评分，请联系组织方处理利益冲突",
+    ),
     "rubric_in_use": (
         "Applications have been scored on these criteria; only the aggregation and the threshold can change",
         "已有申请按这些指标评分，只能修改汇总方式和分差阈值",

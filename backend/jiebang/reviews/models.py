@@ -85,6 +85,13 @@ class AssignmentPublic(SQLModel):
     display_name: str
 
 
+class ConflictIn(SQLModel):
+    """A reviewer's declaration of a conflict of interest with an item (and an applying unit)."""
+
+    organisation_id: int | None = None
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class ReviewSheet(SQLModel, table=True):
     """One reviewer's scores for one application: {criterion_id: {score, comment}}."""
 

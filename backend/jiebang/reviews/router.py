@@ -14,10 +14,11 @@ from jiebang.core.errors import NotFound
 from jiebang.organisations import permissions
 from jiebang.organisations.models import ScopedRole
 from jiebang.organisations.permissions import Permission
-from jiebang.reviews import service
+from jiebang.reviews import conflicts, service
 from jiebang.reviews.models import (
     AssignmentIn,
     AssignmentPublic,
+    ConflictIn,
     RankingRow,
     RubricIn,
     RubricPublic,
@@ -68,6 +69,15 @@ def assign_reviewer(
 def list_reviewers(item_id: int, _: ReviewStaff, db: SessionDep) -> list[AssignmentPublic]:
     """The item's experts."""
     return service.assignments(db=db, item_id=item_id)
+
+
+@router.post("/challenge-items/{item_id}/conflict-declarations", status_code=204)
+def declare_conflict(
+    item_id: int, body: ConflictIn, reviewer: ScopedReviewer, db: SessionDep
+) -> None:
+    """Declare a conflict of interest and recuse yourself from the item (audited)."""
+    item = list_service.get_item(db=db, item_id=item_id, include_drafts=True)
+    conflicts.declare(db=db, item=item, reviewer=reviewer, body=body)
 
 
 @router.put("/applications/{application_id}/my-review", response_model=SheetPublic)

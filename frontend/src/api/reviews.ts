@@ -1,5 +1,5 @@
 /** Expert review (专家评审): the list's rubric, an item's reviewers, blind score sheets, ranking. */
-import { api, unwrap } from './client'
+import { api, request, unwrap } from './client'
 import { ApiError } from './errors'
 import type { components } from './schema'
 
@@ -64,3 +64,9 @@ export function weightedTotal(scores: Record<number, number | null | undefined>,
   }
   return total
 }
+
+export interface ConflictIn { organisation_id: number | null; reason: string }
+
+/** Declare a conflict of interest and recuse myself from the item (not in the schema snapshot yet). */
+export const declareConflict = (itemId: number, body: ConflictIn): Promise<void> =>
+  request<void>('POST', `/challenge-items/${itemId}/conflict-declarations`, body)
