@@ -1,0 +1,17 @@
+export default {
+  title: 'Organisers and judges',
+  owner: 'Run by',
+  platformOwned: 'the platform (no unit)',
+  name: 'Name',
+  email: 'Email',
+  emailHint: 'the account’s email',
+  role: 'Role',
+  roles: { organiser: 'Co-organiser', judge: 'Judge' },
+  none: 'Nobody holds a role in this contest yet',
+  add: 'Assign',
+  added: '{email} assigned',
+  revoke: 'Revoke',
+  revokeConfirm: 'Revoke the role {role} of {name} in “{contest}”? They lose access to its judge console and private boards at once.',
+  revoked: 'Role of {name} revoked',
+  hint: 'Judges see this contest’s judge console, verification, flags, publication and private boards — nothing of other contests. Co-organisers edit this contest, its tracks and phases. The organisers of the running unit and of the platform keep their access.',
+}

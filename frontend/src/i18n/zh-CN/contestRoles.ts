@@ -1,0 +1,17 @@
+export default {
+  title: '组织者与评委',
+  owner: '主办单位',
+  platformOwned: '平台（无单位）',
+  name: '姓名',
+  email: '邮箱',
+  emailHint: '账号邮箱',
+  role: '角色',
+  roles: { organiser: '协办组织者', judge: '评委' },
+  none: '此竞赛尚无人担任角色',
+  add: '指派',
+  added: '已指派 {email}',
+  revoke: '撤销',
+  revokeConfirm: '撤销 {name} 在“{contest}”中的{role}角色？撤销后其立即无法访问该竞赛的评审台与非公开榜单。',
+  revoked: '已撤销 {name} 的角色',
+  hint: '评委可查看本竞赛的评审台、核验、标记、成绩发布与非公开榜单，看不到其他竞赛的内容。协办组织者可编辑本竞赛及其赛道、阶段。主办单位与平台的组织者保留其权限。',
+}
