@@ -34,13 +34,6 @@ AuditReader = Annotated[
     ),
 ]
 public_router = APIRouter(tags=["judging"])
-# the whole log for platform staff; one phase's or one submission's for its contest's staff
-AuditReader = Annotated[
-    User,
-    Depends(
-        Permission(ScopedRole.organiser, ScopedRole.judge, query=("phase_id", "submission_id"))
-    ),
-]
 
 
 @router.get("/judge/phases/{phase_id}/submissions", response_model=list[JudgeSubmissionRow])
