@@ -11,7 +11,7 @@ export default {
   endInPast: 'The phase ends in the past ({end}): teams will not be able to submit. Save anyway?',
   devkit: 'Public devkit (starting kit)', devkitHint: 'A zip or tar (or one file) teams download from the Data tab; its files are listed there with their checksums.',
   devkitUpload: 'Upload the devkit…', devkitStored: 'Devkit stored: {files} files, {size}',
-  resumeHint: 'An upload of {name} was interrupted at {percent}%: choose the same file again to resume it.',
+  resumeHint: 'An upload of {name} was interrupted: choose the same file again to resume it.',
   resuming: 'Resuming from {percent}%', uploadPaused: 'The upload was interrupted: {error}. Choose the file again (or retry) to resume.',
   retry: 'Resume', cancelUpload: 'Cancel',
 }

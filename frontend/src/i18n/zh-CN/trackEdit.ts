@@ -11,7 +11,7 @@ export default {
   endInPast: '该阶段的结束时间已过（{end}），参赛队伍将无法提交。仍要保存吗？',
   devkit: '公开开发包（入门套件）', devkitHint: 'zip 或 tar（或单个文件），参赛队伍在“数据”页下载；其中的文件连同校验和列在该页。',
   devkitUpload: '上传开发包…', devkitStored: '开发包已保存：{files} 个文件，{size}',
-  resumeHint: '文件 {name} 的上传在 {percent}% 处中断：请再次选择同一文件以继续上传。',
+  resumeHint: '文件 {name} 的上传已中断：请再次选择同一文件以继续上传。',
   resuming: '从 {percent}% 处继续', uploadPaused: '上传中断：{error}。请重新选择该文件（或点击继续）以续传。',
   retry: '继续上传', cancelUpload: '取消',
 }
