@@ -44,8 +44,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/admin/items/:id/applications', name: 'admin-applications', component: () => import('@/views/admin/ApplicationsView.vue'), props: true, meta: { auth: true, roles: organiser } },
   { path: '/admin/items/:id/notice', name: 'admin-notice', component: () => import('@/views/notice/NoticeDeskView.vue'), props: true, meta: { auth: true } },
   { path: '/admin/contests', name: 'admin-contests', component: () => import('@/views/admin/ContestsView.vue'), meta: { auth: true, roles: organiser } },
-  { path: '/admin/contests/:id', name: 'admin-contest', component: () => import('@/views/admin/ContestEditView.vue'), props: true, meta: { auth: true, roles: organiser } },
-  { path: '/admin/contests/:id/tracks/new', name: 'track-wizard', component: () => import('@/views/organiser/track-wizard/TrackWizardView.vue'), props: true, meta: { auth: true, roles: organiser } },
+  { path: '/admin/contests/:id', name: 'admin-contest', component: () => import('@/views/admin/ContestEditView.vue'), props: true, meta: { auth: true } }, // scoped organisers too: the API decides
+  { path: '/admin/contests/:id/tracks/new', name: 'track-wizard', component: () => import('@/views/organiser/track-wizard/TrackWizardView.vue'), props: true, meta: { auth: true } },
   { path: '/admin/health', name: 'health', component: () => import('@/views/admin/HealthView.vue'), meta: { auth: true, roles: organiser } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
 ]
