@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +153,50 @@ def test_too_small_or_mismatched_planes_are_refused():
         ms_ssim(np.zeros((176, 176)), np.zeros((176, 177)))
     with pytest.raises(ValueError, match="bit_depth"):
         ms_ssim(np.zeros((176, 176)), np.zeros((176, 176)), bit_depth=4)
+
+
+def test_reused_buffers_give_each_frame_its_own_value_across_sizes_and_threads():
+    """Buffers are kept per thread and per size: interleaving must not leak values."""
+    rng = np.random.default_rng(7)
+    pairs = []
+    for height, width in [(180, 200), (240, 321), (180, 200)]:
+        ref = rng.integers(0, 256, (height, width)).astype(np.uint8)
+        noisy = ref.astype(np.int32) + rng.integers(-20, 21, ref.shape)
+        pairs.append((ref, np.clip(noisy, 0, 255).astype(np.uint8)))
+    alone = [ms_ssim(ref, dist) for ref, dist in pairs]
+    assert len(set(alone)) == len(alone)  # three different frames, three values
+    assert [ms_ssim(ref, dist) for ref, dist in pairs] == alone  # same again, reused buffers
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        in_threads = list(pool.map(lambda pair: ms_ssim(*pair), pairs * 4))
+    assert in_threads == alone * 4
+
+
+def test_sample_dtype_does_not_change_the_value():
+    """uint8 and uint16 are read as they are, other dtypes become float32 first."""
+    rng = np.random.default_rng(3)
+    ref = rng.integers(0, 256, (190, 177)).astype(np.uint8)
+    dist = np.clip(ref + rng.normal(0, 8, ref.shape), 0, 255).astype(np.uint8)
+    expected = ms_ssim(ref, dist)
+    for dtype in (np.uint16, np.int32, np.float32, np.float64):
+        assert ms_ssim(ref.astype(dtype), dist.astype(dtype)) == expected
+    assert ms_ssim(ref.astype(np.uint16) * 4, dist.astype(np.uint16) * 4, bit_depth=10) == expected
+
+
+def test_compiled_loops_come_from_numba_cache_in_a_new_process(tmp_path):
+    """A fresh evaluator process must load the loops, not compile them (~2.5 s CPU)."""
+    script = (
+        "import numpy as np\n"
+        "from jiebang_eval.metrics import _ms_ssim_loops\n"
+        "from jiebang_eval.metrics.ms_ssim import ms_ssim\n"
+        "plane = np.zeros((176, 176), np.uint8)\n"
+        "ms_ssim(plane, plane)\n"
+        "print(sum(_ms_ssim_loops.frame_sums.stats.cache_hits.values()))\n"
+    )
+    env = {**os.environ, "HOME": str(tmp_path)}  # numba's fallback cache folder if needed
+    hits = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert hits[1] == "1"

@@ -2,17 +2,22 @@
 
 Every loop reproduces libvmaf's float arithmetic step by step: each filter tap is a
 float32 product, the taps of one output are summed in double in libvmaf's order and
-the sum is stored as float32. The innermost loops run over output columns, so the
-compiler can vectorise them without reordering any sum (no fast-math).
+the sum is stored as float32. The tap loops are unrolled and the output columns are
+the vectorised dimension, so no sum is reordered (no fast-math).
+
+One call of :func:`frame_sums` scores a frame pair at all five scales in buffers that
+the caller allocates once per frame size (:class:`Workspace`): a 1080p frame allocated
+~40 MB afresh per call before, and the page faults of that memory cost about as much
+CPU as the arithmetic when several evaluations share the cores.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 # libvmaf iqa/ssim_tools.h: g_gaussian_window_h (= _v), the 11-tap window.
 _HALF = [0.001028, 0.007599, 0.036001, 0.109361, 0.213006, 0.266012]
@@ -30,120 +35,64 @@ LPF = np.array(
 )
 LPF = np.concatenate([LPF, LPF[-2::-1]])
 LPF = np.concatenate([LPF, LPF[:, -2::-1]], axis=1).astype(np.float32)
+SCALES = 5
+_TAPS = GAUSSIAN.size
+_LPF_TAPS = LPF.shape[0]
 
-_kernels: dict[str, Callable[..., Any]] = {}
-_lock = threading.Lock()
+
+def scale_shapes(height: int, width: int) -> list[tuple[int, int]]:
+    """``(h, w)`` of scales 0 … 4: each side halved, rounded up (``_iqa_decimate``)."""
+    shapes = [(height, width)]
+    for _ in range(SCALES - 1):
+        h, w = shapes[-1]
+        shapes.append((h // 2 + (h & 1), w // 2 + (w & 1)))
+    return shapes
 
 
-def kernels() -> dict[str, Callable[..., Any]]:
-    """The compiled ``decimate`` and ``lcs_sums`` functions (compiled once per process).
+class Workspace:
+    """Every buffer one frame pair of a given size needs, reused from frame to frame."""
 
-    Compiled code is cached next to this file when that folder is writable, else
-    (e.g. in a read-only sandbox) compiled in memory only.
+    def __init__(self, height: int, width: int) -> None:
+        shapes = scale_shapes(height, width)
+        f32, f64 = np.float32, np.float64
+        self.shape = (height, width)
+        # float32 samples of both frames at every scale
+        self.pyramid = tuple(tuple(np.empty(shape, f32) for shape in shapes) for _ in "rd")
+        out_w = width - _TAPS + 1
+        half = (width + _LPF_TAPS) // 2 + 1
+        lcs = (  # ring of filtered rows, x/y/x²/y²/xy of one row, moments, column sums
+            np.empty((5, 2 * _TAPS, out_w), f32),
+            np.empty((5, width), f32),
+            np.empty((5, out_w), f32),
+            np.empty((3, out_w), f64),
+        )
+        # ring of padded rows (even, odd columns) and one output row in double
+        decimation = (np.empty((_LPF_TAPS, 2, half), f32), np.empty(half, f64))
+        self.buffers = (lcs, decimation)
+        self.sums = np.empty((SCALES, 3), f64)
+
+
+_local = threading.local()
+
+
+def workspace(height: int, width: int) -> Workspace:
+    """This thread's buffers for ``height × width`` frames (the last size asked for)."""
+    current: Workspace | None = getattr(_local, "workspace", None)
+    if current is None or current.shape != (height, width):
+        current = Workspace(height, width)
+        _local.workspace = current
+    return current
+
+
+def frame_sums(
+    ref: NDArray[Any], dist: NDArray[Any], scale: float, c: NDArray[np.float32], ws: Workspace
+) -> NDArray[np.float64]:
+    """Sums of l, c and s over each scale's valid region, shape ``(5, 3)`` (in ``ws``).
+
+    ``ref`` and ``dist`` are 2-D sample arrays of any real dtype; each sample becomes
+    ``float32(sample) · scale`` (``scale`` a power of two); ``c`` holds C₁, C₂, C₃.
     """
-    with _lock:
-        if not _kernels:
-            try:
-                _kernels.update(_compile(cache=True))
-            except RuntimeError:  # numba found no writable cache location
-                _kernels.update(_compile(cache=False))
-    return _kernels
+    from jiebang_eval.metrics import _ms_ssim_loops  # deferred: numba takes ~0.5 s to load
 
-
-def _compile(*, cache: bool) -> dict[str, Callable[..., Any]]:
-    import numba  # deferred: importing numba and compiling take ~1 s
-
-    jit = numba.njit(nogil=True, cache=cache, error_model="numpy")
-    gauss, lpf = GAUSSIAN, LPF
-    taps = gauss.size
-    f32, f64 = np.float32, np.float64
-
-    @jit
-    def decimate(img: Any) -> Any:  # pragma: no cover - compiled
-        """libvmaf ``_iqa_decimate`` by 2 with ``g_lpf`` and symmetric edges."""
-        h, w = img.shape
-        sh, sw = h // 2 + (h & 1), w // 2 + (w & 1)
-        padded = np.empty((h + 8, w + 8), f32)
-        for y in range(h + 8):  # KBND_SYMMETRIC: -1 → 0, -2 → 1; w → w - 1, w + 1 → w - 2
-            sy = y - 4
-            sy = -1 - sy if sy < 0 else (2 * h - 1 - sy if sy >= h else sy)
-            for x in range(w + 8):
-                sx = x - 4
-                sx = -1 - sx if sx < 0 else (2 * w - 1 - sx if sx >= w else sx)
-                padded[y, x] = img[sy, sx]
-        # even and odd columns apart, so that the column loop reads contiguous memory
-        even = np.ascontiguousarray(padded[:, 0::2])
-        odd = np.ascontiguousarray(padded[:, 1::2])
-        out = np.empty((sh, sw), f32)
-        for y in range(sh):
-            ev, od = even[2 * y : 2 * y + 9], odd[2 * y : 2 * y + 9]
-            dst = out[y]
-            for x in range(sw):
-                total = 0.0
-                for v in range(9):
-                    for u in range(9):
-                        if u % 2 == 0:
-                            total += f64(ev[v, x + u // 2] * lpf[v, u])
-                        else:
-                            total += f64(od[v, x + u // 2] * lpf[v, u])
-                dst[x] = f32(total)
-        return out
-
-    @jit
-    def lcs_sums(ref: Any, dist: Any, c1: Any, c2: Any, c3: Any) -> Any:  # pragma: no cover
-        """Sums of libvmaf's per-pixel l, c and s over the valid region of one scale."""
-        h, w = ref.shape
-        ow = w - taps + 1
-        # Rows of the horizontal pass of x, y, x², y², xy (float32 results) go to a ring
-        # of 2·11 rows, each row twice (at j and j + 11), so that the 11 rows under
-        # output row r are the contiguous slots r % 11 … r % 11 + 10.
-        ring = np.empty((5, 2 * taps, ow), f32)
-        maps = np.empty((5, w), f32)
-        moments = np.empty((5, ow), f32)
-        columns = np.zeros((3, ow), f64)  # per-column sums of l, c and s
-        for r in range(h):
-            for x in range(w):
-                a, b = ref[r, x], dist[r, x]
-                maps[0, x] = a
-                maps[1, x] = b
-                maps[2, x] = a * a
-                maps[3, x] = b * b
-                maps[4, x] = a * b
-            slot = r % taps
-            for m in range(5):
-                src, dst, copy = maps[m], ring[m, slot], ring[m, slot + taps]
-                for x in range(ow):
-                    total = 0.0
-                    for k in range(taps):
-                        total += f64(src[x + k] * gauss[k])
-                    dst[x] = f32(total)
-                    copy[x] = dst[x]
-            top = r - taps + 1  # the output row whose window ends at input row r
-            if top < 0:
-                continue
-            for m in range(5):
-                src, dst = ring[m, top % taps : top % taps + taps], moments[m]
-                for x in range(ow):
-                    total = 0.0
-                    for k in range(taps):
-                        total += f64(src[k, x] * gauss[k])
-                    dst[x] = f32(total)
-            for x in range(ow):
-                mu1, mu2 = moments[0, x], moments[1, x]
-                s11 = max(f32(moments[2, x] - mu1 * mu1), f32(0.0))
-                s22 = max(f32(moments[3, x] - mu2 * mu2), f32(0.0))
-                s12 = f32(moments[4, x] - mu1 * mu2)
-                srsc = f32(np.sqrt(f64(s11 * s22)))
-                columns[0, x] += (2.0 * f64(mu1) * f64(mu2) + f64(c1)) / f64(
-                    mu1 * mu1 + mu2 * mu2 + c1
-                )
-                columns[1, x] += (2.0 * f64(srsc) + f64(c2)) / f64(s11 + s22 + c2)
-                s12c = f32(0.0) if (s12 < f32(0.0) and srsc <= f32(0.0)) else s12
-                columns[2, x] += f64((s12c + c3) / (srsc + c3))
-        sums = np.zeros(3, f64)
-        for t in range(3):
-            for x in range(ow):
-                sums[t] += columns[t, x]
-        return sums
-
-    return {"decimate": decimate, "lcs_sums": lcs_sums}
+    _ms_ssim_loops.frame_sums(ref, dist, np.float32(scale), c, ws.pyramid, ws.buffers, ws.sums)
+    return ws.sums

@@ -32,9 +32,14 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from jiebang_eval.metrics._ms_ssim_kernels import GAUSSIAN, kernels
+from jiebang_eval.metrics._ms_ssim_kernels import (
+    GAUSSIAN,
+    SCALES,
+    frame_sums,
+    scale_shapes,
+    workspace,
+)
 
-SCALES = 5
 _ALPHAS = np.array([0.0, 0.0, 0.0, 0.0, 0.1333], dtype=np.float32)
 _BETAS = np.array([0.0448, 0.2856, 0.3001, 0.2363, 0.1333], dtype=np.float32)
 _GAMMAS = _BETAS
@@ -43,14 +48,20 @@ C1 = np.float32(_K1 * _L) * np.float32(_K1 * _L)
 C2 = np.float32(_K2 * _L) * np.float32(_K2 * _L)
 C3 = np.float32(C2 / np.float32(2.0))
 MIN_SIDE = GAUSSIAN.size * 2 ** (SCALES - 1)  # 176
+_CONSTANTS = np.array([C1, C2, C3], dtype=np.float32)
 
 
-def _as_float32(plane: NDArray[np.generic], bit_depth: int) -> NDArray[np.float32]:
-    """libvmaf's ``picture_copy``: 8-bit samples as they are, deeper ones scaled to 8-bit."""
-    samples = plane.astype(np.float32)
-    if bit_depth > 8:
-        samples /= np.float32(1 << (bit_depth - 8))
-    return np.ascontiguousarray(samples)
+_NATIVE_DTYPES = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
+
+
+def _samples(plane: NDArray[np.generic]) -> NDArray[np.generic]:
+    """The plane as the compiled loops read it: 8/16-bit or float32 samples, C order.
+
+    Other dtypes become float32 first, the value libvmaf's ``picture_copy`` takes.
+    """
+    if plane.dtype not in _NATIVE_DTYPES:
+        plane = plane.astype(np.float32)
+    return np.ascontiguousarray(plane)
 
 
 def _validated(reference: ArrayLike, distorted: ArrayLike, bit_depth: int) -> tuple[NDArray, ...]:
@@ -67,9 +78,10 @@ def _validated(reference: ArrayLike, distorted: ArrayLike, bit_depth: int) -> tu
             f"image {width}×{height} is too small for {SCALES}-scale MS-SSIM "
             f"(libvmaf needs ≥ {MIN_SIDE} pixels on each side)"
         )
-    if not (np.isfinite(ref).all() and np.isfinite(dist).all()):
+    integers = np.issubdtype(ref.dtype, np.integer) and np.issubdtype(dist.dtype, np.integer)
+    if not integers and not (np.isfinite(ref).all() and np.isfinite(dist).all()):
         raise ValueError("inputs contain NaN or infinity")
-    return _as_float32(ref, bit_depth), _as_float32(dist, bit_depth)
+    return _samples(ref), _samples(dist)
 
 
 def ms_ssim_scales(
@@ -81,15 +93,13 @@ def ms_ssim_scales(
     output): float32 means of the per-pixel terms, see :func:`ms_ssim`.
     """
     ref, dist = _validated(reference, distorted, bit_depth)
-    compiled = kernels()
-    decimate, lcs_sums = compiled["decimate"], compiled["lcs_sums"]
+    # 8-bit samples as they are, deeper ones divided by 2^(b-8) (an exact power of two)
+    scale = 1.0 / (1 << (bit_depth - 8))
+    sums = frame_sums(ref, dist, scale, _CONSTANTS, workspace(*ref.shape))
     means = np.empty((SCALES, 3))
-    for k in range(SCALES):
-        if k:
-            ref, dist = decimate(ref), decimate(dist)
-        sums = lcs_sums(ref, dist, C1, C2, C3)
-        count = float((ref.shape[0] - GAUSSIAN.size + 1) * (ref.shape[1] - GAUSSIAN.size + 1))
-        means[k] = np.asarray(sums / count, dtype=np.float32)
+    for k, (height, width) in enumerate(scale_shapes(*ref.shape)):
+        count = float((height - GAUSSIAN.size + 1) * (width - GAUSSIAN.size + 1))
+        means[k] = np.asarray(sums[k] / count, dtype=np.float32)
     return means
 
 
