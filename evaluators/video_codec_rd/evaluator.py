@@ -183,18 +183,23 @@ SPEC = EvaluatorSpec(
                 f"BD-rate ({short}, anchor {k})" if k > 1 else f"BD-rate ({short})",
                 "lower",
                 "%",
-                f"与 BD-rate 相同的公式，但在 {name} 上计算"
+                f"与 BD-rate 相同的公式，但在 {name_zh} 上计算"
                 + (f"，对照第 {k} 个锚点" if k > 1 else "，对照主锚点")
-                + f"；当赛道的排名质量指标不是 {name} 且两条曲线都测了 {name} 时给出，"
+                + f"；当赛道的排名质量指标不是 {short} 且两条曲线都测了 {short} 时给出，"
                 "不影响提交是否有效。",
-                f"The BD-rate formula on {name}"
+                f"The BD-rate formula on {name_en}"
                 + (f", against anchor {k}" if k > 1 else ", against the first anchor")
-                + f"; reported when the track ranks on another quality metric and both curves "
-                f"have {name}; it never makes a submission invalid.",
+                + "; reported when the track ranks on another quality metric and both curves "
+                f"have {short}; it never makes a submission invalid.",
             )
-            for key, name, short in (
-                ("psnr_yuv", "PSNR-YUV", "PSNR-YUV"),
-                ("vmaf", "VMAF（赛道所选模型，如 NEG）", "VMAF"),
+            for key, short, name_zh, name_en in (
+                ("psnr_yuv", "PSNR-YUV", "PSNR-YUV", "PSNR-YUV"),
+                (
+                    "vmaf",
+                    "VMAF",
+                    "VMAF（赛道所选模型，如 NEG）",
+                    "VMAF (the track's model, e.g. NEG)",
+                ),
             )
             for k in (1, 2, 3)
         ),

@@ -2,7 +2,7 @@
  * CSV), every split for judges; Ladder mode explained on the phase. Uses the seeded demo. */
 import { expect, test, type APIRequestContext } from '@playwright/test'
 import { readFileSync } from 'node:fs'
-import { ORGANISER, apiToken, login } from './helpers'
+import { ORGANISER, apiToken, login, shot } from './helpers'
 
 const PARTICIPANT = { email: 'participant@demo.jiebang.org', password: 'jiebang-demo-2024' }
 
@@ -34,6 +34,8 @@ test('the team sees the public split per sequence, the judge every split', async
   // the page follows the account's saved language: check what reads the same in both
   await expect(table).toContainText(/BD-rate PSNR-YUV.*libx265/)
   await expect(table).not.toContainText('coffee10')
+  await page.getByTestId('codec-results').scrollIntoViewIfNeeded()
+  await shot(page, 'codec-results-team')
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('codec-csv').click()])
   const csv = readFileSync((await download.path())!, 'utf8')
   expect(csv.split('\n')[0]).toContain('bd_rate')
@@ -48,6 +50,7 @@ test('the team sees the public split per sequence, the judge every split', async
   await expect(all).toContainText('astronaut')
   await expect(all).toContainText('coffee10')
   await expect(all).toContainText(/Private|私有/)
+  await shot(page, 'codec-results-judge')
 })
 
 test('a phase in Ladder mode says so, with its threshold', async ({ page, request }) => {
@@ -61,6 +64,7 @@ test('a phase in Ladder mode says so, with its threshold', async ({ page, reques
     await expect(note).toContainText(/Ladder/)
     await expect(page.getByTestId('ladder-threshold').first()).toContainText('0.5')
     await expect(note).toContainText(/beats the score shown by more than 0\.5|好出 0\.5 以上/)
+    await shot(page, 'ladder-note')
   } finally {
     await set(null)
   }

@@ -95,7 +95,7 @@ describe('CodecSequenceTable', () => {
   it('hides the split column for teams and speaks Chinese', async () => {
     i18n.global.locale.value = 'zh-CN'
     const w = await settled(mount(CodecSequenceTable, { props: { results }, global: { plugins } }))
-    expect(w.text()).toContain('BD-rate VMAF NEG（对照 锚点 2（libsvtav1））')
+    expect(w.text()).toContain('BD-rate VMAF NEG，对照锚点 2（libsvtav1）')
     expect(w.text()).toContain('类别')
     expect(w.text()).not.toContain('数据集')
     i18n.global.locale.value = 'en'
