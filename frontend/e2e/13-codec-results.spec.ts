@@ -34,7 +34,6 @@ test('the team sees the public split per sequence, the judge every split', async
   // the page follows the account's saved language: check what reads the same in both
   await expect(table).toContainText(/BD-rate PSNR-YUV.*libx265/)
   await expect(table).not.toContainText('coffee10')
-  await page.getByTestId('codec-results').scrollIntoViewIfNeeded()
   await shot(page, 'codec-results-team')
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('codec-csv').click()])
   const csv = readFileSync((await download.path())!, 'utf8')
