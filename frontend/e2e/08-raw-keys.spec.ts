@@ -31,6 +31,8 @@ async function visits(request: APIRequestContext): Promise<Visit[]> {
   const subs = await json<{ id: number }[]>(request, `/phases/${phase.id}/submissions/mine`, mine)
   const lists = await json<{ id: number }[]>(request, '/challenge-lists')
   const items = await json<{ id: number }[]>(request, `/challenge-lists/${lists[0].id}/items`)
+  const notices = await json<{ item_id: number }[]>(request, '/notices')
+  const noticed = notices[0]?.item_id ?? items[0].id
   const v = (pattern: string, path: string, who: Who, noIds = false): Visit => ({ pattern, path, who, noIds })
   return [
     v('/', '/', 'anonymous', true),
@@ -43,6 +45,8 @@ async function visits(request: APIRequestContext): Promise<Visit[]> {
     v('/tracks/:id', `/tracks/${codec.id}?tab=board`, 'participant'),
     v('/tracks/:id', `/tracks/${pastTrack.id}?tab=board`, 'anonymous'),
     v('/hall-of-fame', '/hall-of-fame', 'anonymous', true),
+    v('/notices', '/notices', 'anonymous', true),
+    v('/notices/:id', `/notices/${noticed}`, 'participant', true),
     v('/teams', '/teams', 'participant'),
     v('/inbox', '/inbox', 'participant'),
     v('/applications', '/applications', 'participant', true),
@@ -63,6 +67,7 @@ async function visits(request: APIRequestContext): Promise<Visit[]> {
     v('/admin/lists', '/admin/lists', 'organiser'),
     v('/admin/lists/:id', `/admin/lists/${lists[0].id}`, 'organiser', true),
     v('/admin/items/:id/applications', `/admin/items/${items[0].id}/applications`, 'organiser'),
+    v('/admin/items/:id/notice', `/admin/items/${noticed}/notice`, 'organiser', true),
     v('/admin/contests', '/admin/contests', 'organiser'),
     v('/admin/contests/:id', `/admin/contests/${demo.id}`, 'organiser'),
     v('/admin/contests/:id/tracks/new', `/admin/contests/${demo.id}/tracks/new`, 'organiser'),
