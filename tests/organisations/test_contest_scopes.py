@@ -147,6 +147,9 @@ NOT_STAFF_ROUTES = {
     ("GET", "/submissions/{submission_id}/detailed-results"),
     ("GET", "/submissions/{submission_id}/sequences"),
     ("GET", "/submissions/{submission_id}/sequences.csv"),
+    ("GET", "/phases/{phase_id}/fact-sheet"),  # the questions a team answers
+    ("PUT", "/submissions/{submission_id}/fact-sheet"),  # the team's answers
+    ("GET", "/submissions/{submission_id}/fact-sheet"),  # the team's, or the contest staff's
 }
 CONTEST_PARTS = {"contest_id", "track_id", "phase_id", "submission_id", "team_id"}
 API = "/api/v1"
