@@ -31,7 +31,7 @@ describe('fact sheet', () => {
 
   it('asks each question with its own input and reports what is missing', async () => {
     i18n.global.locale.value = 'en'
-    const w = mount(FactSheetForm, { props: { phaseId: 7, modelValue: {}, 'onUpdate:modelValue': (v: object) => w.setProps({ modelValue: v }) }, global: { plugins } })
+    const w = mount(FactSheetForm, { props: { phaseId: 7, modelValue: {}, 'onUpdate:modelValue': (v: Record<string, string | boolean>) => w.setProps({ modelValue: v }) }, global: { plugins } })
     await flushPromises()
     expect(calls).toContainEqual({ method: 'GET', path: '/phases/7/fact-sheet' })
     expect(w.find('[data-testid="fact-sheet"]').text()).toContain('Method name')
@@ -50,5 +50,15 @@ describe('fact sheet', () => {
     expect(w.find('[data-testid="fact-sheet-answer-method"]').text()).toBe('Boosting')
     expect(w.find('[data-testid="fact-sheet-answer-gpu"]').text()).toBe('否')
     expect(w.find('[data-testid="fact-sheet-answer-family"]').text()).toBe('未回答')
+  })
+})
+
+describe('bundle problems', () => {
+  it('reads file, line and key from a bundle 422', async () => {
+    const { bundleProblems } = await import('@/utils/bundleProblems')
+    expect(bundleProblems({ 'bundle.competition.yaml.56.phases[0].tasks[1]': 'task 3 does not exist (tasks: 0)' })).toEqual([
+      'competition.yaml:56: phases[0].tasks[1]: task 3 does not exist (tasks: 0)',
+    ])
+    expect(bundleProblems({ bundle: 'not a zip' })).toEqual(['bundle: not a zip'])
   })
 })
