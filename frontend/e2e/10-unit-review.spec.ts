@@ -1,7 +1,8 @@
 /** Journey 10: 揭榜 by units and expert review, in the browser. An organiser sets a list's rubric
  * (first with weights that miss 100 %, refused at the field); two users register units and apply
  * as them; one is returned at the formal check and resubmits; three reviewers are assigned, one
- * refused for belonging to an applying unit; two score; the ranking shows the spread and flags it. */
+ * refused for belonging to an applying unit; two score; the ranking shows the spread and flags it.
+ * A fourth expert declares a conflict the platform could not see, and is recused. */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -106,10 +107,10 @@ async function score(page: Page, appId: number, values: [number, number], commen
 }
 
 test('units apply, the formal check returns one, experts score blind, the ranking flags the spread', async ({ page, request }) => {
-  test.setTimeout(240_000)
+  test.setTimeout(420_000) // five sign-ins and two upload rounds, on a shared machine
   const tag = uid()
   const { listId, itemId } = await seedList(request, tag)
-  const [alpha, beta, r1, r2, r3] = await Promise.all(['Alpha', 'Beta', 'Expert One', 'Expert Two', 'Expert Conflicted'].map((n) => register(request, `${n} ${tag}`)))
+  const [alpha, beta, r1, r2, r3, r4] = await Promise.all(['Alpha', 'Beta', 'Expert One', 'Expert Two', 'Expert Conflicted', 'Expert Recusing'].map((n) => register(request, `${n} ${tag}`)))
   const pdf = makePdf(join(tmpdir(), `jiebang-unit-${tag}.pdf`))
   const unitA = `甲声学研究所${tag}`
   const unitB = `乙智能科技${tag}`
@@ -185,7 +186,7 @@ test('units apply, the formal check returns one, experts score blind, the rankin
   await confirmBox(page)
   await expect(page.getByTestId(`fc-status-${appA}`).locator('[data-status]')).toHaveAttribute('data-status', 'complete')
   await page.getByTestId('review-nav-reviewers').click()
-  for (const r of [r1, r2, r3]) {
+  for (const r of [r1, r2, r4, r3]) {
     await setNumber(page, field(page, 'reviewer-user-id'), r.id)
     await page.getByTestId('reviewer-assign').click()
     if (r !== r3) await expect(page.getByTestId('reviewers-table').getByText(r.name)).toBeVisible()
@@ -210,6 +211,18 @@ test('units apply, the formal check returns one, experts score blind, the rankin
   await score(page, appA, [50, 50], '实施风险较大')
   await expect(page.getByTestId(`others-${appA}`)).toContainText(r1.name)
   await score(page, appB, [72, 68], '团队较强')
+
+  // a fourth expert declares a conflict of interest with Alpha's unit and is recused
+  await signIn(page, r4)
+  await page.goto(`/review/desk/items/${itemId}`)
+  await page.getByTestId('conflict-open').click()
+  await page.getByTestId('conflict-unit').click()
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').filter({ hasText: unitA }).click()
+  await field(page, 'conflict-reason').fill('近三年与该单位合作过科研项目')
+  await page.getByTestId('conflict-submit').click()
+  await confirmBox(page)
+  await expect(page).toHaveURL(/\/review\/desk$/)
+  await expect(page.getByText('您尚未被指派评审任何项目。')).toBeVisible()
 
   // the ranking: Alpha's spread of 40 points is beyond the threshold of 20 and flagged
   await signIn(page, ORGANISER)
