@@ -80,6 +80,7 @@ test('an organiser sets up an AUC track in the wizard, checks and publishes it; 
   const reference = pack('tar', join(dir, `ref-${tag}.tar`), { 'labels.csv': csv('label', LABELS) })
   const sample = join(dir, `sample-${tag}.csv`)
   writeFileSync(sample, csv('score', SCORES))
+  const devkit = pack('zip', join(dir, `devkit-${tag}.zip`), { 'README.md': '# AIGC detection starting kit\n', 'train/labels.csv': csv('label', LABELS) })
 
   // a draft contest to hold the track
   const headers = { Authorization: `Bearer ${await apiToken(request, ORGANISER)}` }
@@ -125,6 +126,9 @@ test('an organiser sets up an AUC track in the wizard, checks and publishes it; 
   await expect(page.getByTestId('wiz-reference-sha')).toContainText(/[0-9a-f]{64}/)
   await page.locator('.el-upload', { has: page.getByTestId('wiz-sample-upload') }).locator('input[type=file]').setInputFiles(sample)
   await expect(page.getByTestId('wiz-sample-sha')).toContainText(/[0-9a-f]{64}/)
+  // the public devkit teams download from the Data tab
+  await page.locator('.el-upload', { has: page.getByTestId('devkit-choose') }).locator('input[type=file]').setInputFiles(devkit)
+  await expect(page.getByTestId('devkit-sha')).toContainText(/[0-9a-f]{64}/)
   await page.getByTestId('wiz-next').click()
 
   // 6. the readiness check runs the real pipeline on the sample, then publish
@@ -133,6 +137,8 @@ test('an organiser sets up an AUC track in the wizard, checks and publishes it; 
   await expect(page.getByTestId('wiz-check-stderr')).toContainText('scoring 13 rows')
   await expect(page.getByTestId('wiz-check-metrics')).toContainText(String(aucOf(LABELS, SCORES)).slice(0, 5))
   await expect(page.getByTestId('readiness-ok')).toBeVisible()
+  // the scorer's runtime is shown beside the check (platform here: nothing to build)
+  await expect(page.getByTestId('runtime-status').last()).toContainText(/platform|平台运行时/)
   await shot(page, 'wizard-check')
   await page.getByTestId('wiz-publish').click()
   await expect(page.getByText(/published|已发布/).first()).toBeVisible()
@@ -168,4 +174,8 @@ test('an organiser sets up an AUC track in the wizard, checks and publishes it; 
   const shown = Number(/(\d\.\d{4})/.exec(await page.getByTestId('scores').innerText())![1])
   expect(Math.abs(shown - expected)).toBeLessThanOrEqual(0.00005)
   await shot(page, 'wizard-participant-scored')
+  // the devkit the organiser uploaded in the wizard, listed for the team
+  await page.goto(`/tracks/${tracks[0].id}?tab=data`)
+  await expect(page.getByTestId('data-files')).toContainText('train/labels.csv')
+  await expect(page.getByTestId('data-files')).toContainText('README.md')
 })
