@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -182,21 +183,37 @@ def test_sample_dtype_does_not_change_the_value():
     assert ms_ssim(ref.astype(np.uint16) * 4, dist.astype(np.uint16) * 4, bit_depth=10) == expected
 
 
+_CACHE_PROBE = (
+    "import numpy as np\n"
+    "from jiebang_eval.metrics import _ms_ssim_loops\n"
+    "from jiebang_eval.metrics.ms_ssim import ms_ssim\n"
+    "plane = np.zeros((176, 176), np.uint8)\n"
+    "ms_ssim(plane, plane)\n"
+    "print(sum(_ms_ssim_loops.frame_sums.stats.cache_hits.values()))\n"
+)
+
+
+def cache_hits(prefix: list[str], env: dict[str, str]) -> str:
+    """Cache hits of the compiled loops in a fresh process run as ``prefix + python``."""
+    command = [*prefix, sys.executable, "-c", _CACHE_PROBE]
+    return subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+
+
 def test_compiled_loops_come_from_numba_cache_in_a_new_process(tmp_path):
     """A fresh evaluator process must load the loops, not compile them (~2.5 s CPU)."""
-    script = (
-        "import numpy as np\n"
-        "from jiebang_eval.metrics import _ms_ssim_loops\n"
-        "from jiebang_eval.metrics.ms_ssim import ms_ssim\n"
-        "plane = np.zeros((176, 176), np.uint8)\n"
-        "ms_ssim(plane, plane)\n"
-        "print(sum(_ms_ssim_loops.frame_sums.stats.cache_hits.values()))\n"
-    )
     env = {**os.environ, "HOME": str(tmp_path)}  # numba's fallback cache folder if needed
-    hits = [
-        subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
-        ).stdout.strip()
-        for _ in range(2)
-    ]
-    assert hits[1] == "1"
+    cache_hits([], env)
+    assert cache_hits([], env).strip() == "1"
+
+
+def test_compiled_loops_load_from_a_read_only_tree(tmp_path):
+    """As in the scoring sandbox: the whole tree read-only, only a fresh /tmp writable."""
+    bwrap = shutil.which("bwrap")
+    probe = [bwrap or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    probe += ["--tmpfs", "/tmp"]
+    if bwrap is None or subprocess.run([*probe, "true"], capture_output=True).returncode:
+        pytest.skip("bubblewrap is not usable here")
+    env = {**os.environ, "HOME": "/tmp"}
+    env.pop("NUMBA_CACHE_DIR", None)
+    cache_hits([], env)  # compiled outside, into this tree's __pycache__
+    assert cache_hits([*probe, "--setenv", "HOME", "/tmp"], env).strip() == "1"

@@ -3,21 +3,52 @@
 Module-level functions, so that numba's on-disk cache finds them again in the next
 process (a compiled closure that captures other compiled functions misses the cache
 every time: its key pickles them differently per process, ~2.5 s of CPU per run).
+
+numba only uses a cache folder it can write to. The scoring sandbox binds this tree
+read-only, so there the files compiled beforehand (by a run outside the sandbox, e.g.
+the tests or a warm-up) are copied to a private temporary folder that numba is told to
+use; without such files each sandboxed evaluation compiles anew.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numba
 import numpy as np
+from numba.core.caching import UserProvidedCacheLocator
 
 from jiebang_eval.metrics._ms_ssim_kernels import GAUSSIAN, LPF
 
 gauss, lpf = GAUSSIAN, LPF
 taps, lpf_taps = GAUSSIAN.size, LPF.shape[0]
 f32, f64 = np.float32, np.float64
+
+
+def _use_read_only_cache() -> None:
+    """Point numba at a writable copy of this file's cache if ``__pycache__`` is read-only."""
+    tree = Path(__file__).with_name("__pycache__")
+    if numba.config.CACHE_DIR or not tree.is_dir() or os.access(tree, os.W_OK):
+        return
+    files = list(tree.glob(f"{Path(__file__).stem}.*.nb[ic]"))
+    if not files:
+        return
+    root = tempfile.mkdtemp(prefix="jiebang_numba_")  # private (0700): nobody else's cache
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    folder = Path(root, UserProvidedCacheLocator.get_suitable_cache_subpath(__file__))
+    folder.mkdir()
+    for file in files:
+        shutil.copy2(file, folder)
+    numba.config.CACHE_DIR = root
+
+
+_use_read_only_cache()
 
 
 def _jit(function: Callable[..., Any]) -> Any:
