@@ -15,33 +15,30 @@ import tarfile
 from collections.abc import Iterable
 from pathlib import Path
 
-if hasattr(tarfile, "data_filter"):
-    FilterError: type[Exception] = tarfile.FilterError
-else:
 
-    class _FilterError(tarfile.TarError):
-        def __init__(self, message: str, tarinfo: tarfile.TarInfo) -> None:
-            super().__init__(message)
-            self.tarinfo = tarinfo
+class FilterError(tarfile.TarError):
+    """A member the data filter refuses; ``tarinfo`` names it."""
 
-    FilterError = _FilterError
+    def __init__(self, message: str, tarinfo: tarfile.TarInfo) -> None:
+        super().__init__(message)
+        self.tarinfo = tarinfo
 
 
 def _checked(member: tarfile.TarInfo, dest: Path) -> tarfile.TarInfo:
     name = member.name
     if name.startswith("/") or os.path.isabs(name):
-        raise FilterError(f"{name!r} is an absolute path", member)  # type: ignore[call-arg]
+        raise FilterError(f"{name!r} is an absolute path", member)
     target = (dest / name).resolve()
     if not target.is_relative_to(dest):
-        raise FilterError(f"{name!r} would be extracted outside the folder", member)  # type: ignore[call-arg]
+        raise FilterError(f"{name!r} would be extracted outside the folder", member)
     if member.isdev() or member.isfifo():
-        raise FilterError(f"{name!r} is a special file", member)  # type: ignore[call-arg]
+        raise FilterError(f"{name!r} is a special file", member)
     if member.issym() or member.islnk():
         base = target.parent if member.issym() else dest
         if os.path.isabs(member.linkname):
-            raise FilterError(f"{name!r} links to an absolute path", member)  # type: ignore[call-arg]
+            raise FilterError(f"{name!r} links to an absolute path", member)
         if not (base / member.linkname).resolve().is_relative_to(dest):
-            raise FilterError(f"{name!r} links outside the folder", member)  # type: ignore[call-arg]
+            raise FilterError(f"{name!r} links outside the folder", member)
     member = copy.copy(member)
     member.uid, member.gid, member.uname, member.gname = os.getuid(), os.getgid(), "", ""
     if member.isfile() or member.isdir():
@@ -54,9 +51,15 @@ def extract_data(
 ) -> None:
     """Extract ``members`` (all by default) into ``dest`` under the ``data`` filter's rules."""
     chosen = list(tar.getmembers() if members is None else members)
-    if hasattr(tarfile, "data_filter"):
-        tar.extractall(dest, members=chosen, filter="data")
-        return
     root = Path(dest).resolve()
-    checked = [_checked(member, root) for member in chosen]
-    tar.extractall(root, members=checked)  # noqa: S202 - every member checked above
+    checked = [_checked(member, root) for member in chosen]  # the same rules on every Python
+    if not hasattr(tarfile, "data_filter"):
+        tar.extractall(root, members=checked)  # noqa: S202 - every member checked above
+        return
+    try:
+        tar.extractall(root, members=chosen, filter="data")
+    except tarfile.TarError as exc:  # tarfile's own FilterError, in the same shape
+        member = getattr(exc, "tarinfo", None)
+        if member is None:
+            raise
+        raise FilterError(str(exc), member) from exc
