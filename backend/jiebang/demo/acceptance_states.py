@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from fpdf import FPDF
 from sqlmodel import Session, col, select
@@ -34,8 +35,9 @@ from jiebang.storage.config import get_store
 
 EXPERT = ("reviewer1@demo.jiebang.org", "评审专家一 Demo reviewer 1")  # cycle_states' first expert
 UNIT = {"name_zh": "潇湘音频研究院", "name_en": "Xiaoxiang Audio Institute"}
-APPOINTED_ITEM = {
-    "code": "AV2023-02",
+APPOINTED_CODE = "AV2023-02"
+APPOINTED_ITEM: dict[str, Any] = {
+    "code": APPOINTED_CODE,
     "title_zh": "广播节目音频修复",
     "title_en": "Audio restoration for broadcast programmes",
     "category": "audio",
@@ -112,7 +114,7 @@ def _pdf(db: Session, title: str, owner: User) -> int:
 
 def _appointed_item(db: Session, organiser: User, appointee: User) -> ChallengeItem | None:
     """AV2023-02 in the 2023 list, taken up by a unit and appointed after its public notice."""
-    found = _item(db, APPOINTED_ITEM["code"])
+    found = _item(db, APPOINTED_CODE)
     if found is not None:
         return found
     listed = db.exec(select(ChallengeList).where(ChallengeList.year == 2023)).first()
@@ -120,11 +122,13 @@ def _appointed_item(db: Session, organiser: User, appointee: User) -> ChallengeI
         return None
     unit = db.exec(select(Organisation).where(Organisation.name_zh == UNIT["name_zh"])).first()
     if unit is None:
-        unit = Organisation(**UNIT, org_type=OrgType.research_institute, contact_name="刘洋")
+        unit = Organisation.model_validate(
+            {**UNIT, "org_type": OrgType.research_institute, "contact_name": "刘洋"}
+        )
         db.add(unit)
         db.flush()
         db.add(Membership(organisation_id=unit.id or 0, user_id=appointee.id or 0))
-    item = ChallengeItem(list_id=listed.id or 0, **APPOINTED_ITEM)
+    item = ChallengeItem.model_validate({**APPOINTED_ITEM, "list_id": listed.id})
     db.add(item)
     db.flush()
     decided = datetime.fromisoformat("2023-10-24T10:00:00+08:00")
