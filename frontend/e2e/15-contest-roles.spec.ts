@@ -1,8 +1,8 @@
-/** A unit's organiser (no global role) opens the admin page of the contest the unit runs, sees
- * the unit named, assigns a judge by e-mail — who then reads the contest's readiness, while
+/** A unit's organiser (no global role) creates a contest for the unit and opens its admin page, sees
+ * the unit named (after creating it from the nav, owned by the unit), assigns a judge by e-mail — who then reads the contest's readiness, while
  * another unit's organiser cannot — and revokes the judge after a confirmation naming them. */
 import { expect, test, type APIRequestContext } from '@playwright/test'
-import { login, shot, uid } from './helpers'
+import { field, login, shot, uid } from './helpers'
 
 const PASSWORD = 'contest-roles-pass-1'
 interface Person { email: string; password: string; token: string; name: string }
@@ -25,14 +25,24 @@ test('a unit organiser assigns and revokes a contest judge', async ({ page, requ
   const unitName = `湘江实验室 ${tag}`
   const unit = await (await request.post('/api/v1/organisations', { headers: auth(owner), data: { name_zh: unitName, name_en: `Xiangjiang Lab ${tag}`, org_type: 'research_institute' } })).json()
   await request.post('/api/v1/organisations', { headers: auth(other), data: { name_zh: `别的单位 ${tag}`, name_en: `Other unit ${tag}`, org_type: 'enterprise' } })
-  const made = await request.post('/api/v1/contests', { headers: auth(owner), data: { slug: `unit-cup-${tag}`, title_zh: `单位杯 ${tag}`, title_en: `Unit Cup ${tag}`, edition: '2026', year: 2026, organisation_id: unit.id } })
-  expect(made.status(), await made.text()).toBe(201)
-  const contest = await made.json()
-  const readiness = `/api/v1/contests/${contest.id}/readiness`
-  expect((await request.get(readiness, { headers: auth(judge) })).status()).toBe(403)
-
+  // the unit's organiser has no global role: the nav still offers contests, and a new one is the unit's
   await login(page, owner)
-  await page.goto(`/admin/contests/${contest.id}`)
+  await page.getByTestId('nav-admin-contests').click()
+  await page.getByTestId('new-contest').click()
+  await expect(page.getByTestId('contest-unit')).toContainText(unitName)
+  await field(page, 'contest-slug').first().fill(`unit-cup-${tag}`)
+  await field(page, 'contest-title-zh').first().fill(`单位杯 ${tag}`)
+  await field(page, 'contest-title-en').first().fill(`Unit Cup ${tag}`)
+  await field(page, 'contest-edition').first().fill('2026')
+  await page.getByTestId('contest-create').click()
+  await page.waitForURL(/\/admin\/contests\/\d+$/)
+  const contestId = Number(page.url().split('/').pop())
+  const contest = await (await request.get(`/api/v1/contests/${contestId}`, { headers: auth(owner) })).json()
+  expect(contest.organisation_id).toBe(unit.id)
+  const readiness = `/api/v1/contests/${contestId}/readiness`
+  expect((await request.get(readiness, { headers: auth(judge) })).status()).toBe(403)
+  expect((await request.patch(`/api/v1/contests/${contestId}`, { headers: auth(other), data: { edition: 'x' } })).status()).toBe(403)
+
   await expect(page.getByTestId('contest-owner')).toContainText(unitName)
   await page.getByTestId('contest-role-email').fill(judge.email)
   await page.getByTestId('contest-role-add').click()

@@ -34,3 +34,13 @@ export function addContestRole(contestId: number, email: string, role: ContestRo
 export function revokeContestRole(contestId: number, grantId: number): Promise<void> {
   return request<void>('DELETE', `/contests/${contestId}/roles/${grantId}`)
 }
+
+/** The units I organise (organiser grants held on an organisation), for a new contest's owner. */
+export async function unitsIOrganise(): Promise<OwningUnit[]> {
+  const [grants, units] = await Promise.all([
+    request<{ role: string; scope_kind: string; scope_id: number }[]>('GET', '/me/roles'),
+    request<OwningUnit[]>('GET', '/me/organisations'),
+  ])
+  const mine = new Set(grants.filter((g) => g.role === 'organiser' && g.scope_kind === 'organisation').map((g) => g.scope_id))
+  return units.filter((u) => mine.has(u.id))
+}
