@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
-from jiebang.acceptance import service, views
+from jiebang.acceptance import decision, service, views
 from jiebang.acceptance.models import (
     AcceptanceDesk,
     AcceptancePublic,
@@ -215,7 +215,7 @@ def decide(
 ) -> DecisionPublic:
     """Record accepted / accepted with conditions / not accepted, with a document; once."""
     appointment = _appointment(db, item_id)
-    found = service.decide(
+    found = decision.decide(
         db=db,
         store=get_store(),
         appointment=appointment,

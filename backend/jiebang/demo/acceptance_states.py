@@ -16,6 +16,7 @@ from typing import Any
 from fpdf import FPDF
 from sqlmodel import Session, col, select
 
+from jiebang.acceptance import decision as acceptance_decision
 from jiebang.acceptance import service as acceptance
 from jiebang.acceptance.models import MilestoneIn, Outcome, PlanIn, Verdict, VerdictIn
 from jiebang.appointments.models import NoticeStatus, PublicNotice
@@ -276,7 +277,7 @@ def _accepted(db: Session, item: ChallengeItem, organiser: User, expert: User) -
             reviewer=expert,
             body=VerdictIn(verdict=Verdict.passed, comment="按计划完成 / done as planned"),
         )
-    acceptance.decide(
+    acceptance_decision.decide(
         db=db,
         store=get_store(),
         appointment=appointment,
