@@ -81,6 +81,8 @@ def test_an_interrupted_reference_upload_resumes_and_becomes_the_phases_data(
     _put(client, organiser, plan, data, [1, count])  # the connection drops after two parts
     state = client.get(f"/api/v1/staged-uploads/{plan['id']}", headers=organiser).json()
     assert sorted(p["number"] for p in state["parts_received"]) == [1, count]
+    participant = make_user()
+    assert _open(client, participant, "reference", ids["phase"], data, "r.tar").status_code == 403
     other = make_user(Role.organiser)  # another organiser's upload is not theirs to resume
     assert client.get(f"/api/v1/staged-uploads/{plan['id']}", headers=other).status_code == 404
     done = _finish(client, organiser, plan, data)

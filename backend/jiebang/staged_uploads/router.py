@@ -1,5 +1,6 @@
 """Resumable organiser uploads: POST to open, PUT parts (local store; S3 takes presigned
-PUTs), GET to see what arrived after a break, POST complete to finish."""
+PUTs), GET to see what arrived after a break, POST complete to finish. Opening asks the
+contest's scope (organisers of the phase's or track's contest); the rest is the owner's."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from jiebang.auth.dependencies import Organiser, SessionDep
+from jiebang.auth.dependencies import SessionDep
 from jiebang.core.errors import InvalidInput, NotFound, ServiceUnavailable
+from jiebang.organisations.permissions import AnyOrganiser
 from jiebang.staged_uploads import service
 from jiebang.staged_uploads.models import (
     PartReceived,
@@ -24,7 +26,9 @@ router = APIRouter(tags=["staged uploads"])
 
 
 @router.post("/staged-uploads", response_model=StagedUploadPlan, status_code=201)
-def open_upload(body: StagedUploadCreate, organiser: Organiser, db: SessionDep) -> StagedUploadPlan:
+def open_upload(
+    body: StagedUploadCreate, organiser: AnyOrganiser, db: SessionDep
+) -> StagedUploadPlan:
     """Start an upload in parts of a track's reference data, sample, devkit or a program."""
     store = get_store()
     staged = service.create(db=db, store=store, body=body, user=organiser)
@@ -33,7 +37,7 @@ def open_upload(body: StagedUploadCreate, organiser: Organiser, db: SessionDep) 
 
 
 @router.get("/staged-uploads/{upload_id}", response_model=StagedUploadPlan)
-def resume_upload(upload_id: int, organiser: Organiser, db: SessionDep) -> StagedUploadPlan:
+def resume_upload(upload_id: int, organiser: AnyOrganiser, db: SessionDep) -> StagedUploadPlan:
     """The parts that arrived and where the rest go, to resume an interrupted upload."""
     staged = service.get_own(db=db, upload_id=upload_id, user=organiser)
     return service.plan(store=get_store(), staged=staged)
@@ -41,7 +45,7 @@ def resume_upload(upload_id: int, organiser: Organiser, db: SessionDep) -> Stage
 
 @router.put("/staged-uploads/{upload_id}/parts/{part_number}", response_model=PartReceived)
 async def upload_part(
-    upload_id: int, part_number: int, request: Request, organiser: Organiser, db: SessionDep
+    upload_id: int, part_number: int, request: Request, organiser: AnyOrganiser, db: SessionDep
 ) -> PartReceived:
     """Receive one part (local store only), streamed to disk as it arrives."""
     staged = service.get_own(db=db, upload_id=upload_id, user=organiser)
@@ -67,7 +71,7 @@ async def upload_part(
 
 @router.post("/staged-uploads/{upload_id}/complete")
 def complete_upload(
-    upload_id: int, body: StagedComplete, organiser: Organiser, db: SessionDep
+    upload_id: int, body: StagedComplete, organiser: AnyOrganiser, db: SessionDep
 ) -> dict[str, Any]:
     """Join the parts, check size and sha256, and store the file as what it is for; answers
     what the one-shot upload of that purpose answers."""

@@ -19,6 +19,8 @@ from jiebang.contests import service as contests
 from jiebang.contests.models import Contest
 from jiebang.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from jiebang.judging import audit
+from jiebang.organisations import permissions
+from jiebang.organisations.models import ScopedRole
 from jiebang.readiness import devkit
 from jiebang.sandbox.result import format_bytes
 from jiebang.staged_uploads.models import (
@@ -62,11 +64,21 @@ def _prefix(db: Session, body: StagedUploadCreate) -> str:
     return f"staged/{body.purpose}"
 
 
+def _require_organiser(db: Session, body: StagedUploadCreate, user: User) -> None:
+    """Organisers of the phase's or track's contest; programs: the platform's organisers
+    (as ``POST /scoring-programs``)."""
+    path = {"reference": "phase_id", "sample": "track_id", "devkit": "track_id"}.get(body.purpose)
+    scopes = permissions.scopes_from_path(db, {path: body.target_id}) if path else []
+    permissions.require(db, user, [ScopedRole.organiser], scopes)
+
+
 def create(
     *, db: Session, store: ObjectStore, body: StagedUploadCreate, user: User
 ) -> StagedUpload:
     """Open a multipart upload for ``body`` (the caller commits)."""
-    key = storage_service.unique_key(prefix=_prefix(db, body), filename=body.filename)
+    prefix = _prefix(db, body)
+    _require_organiser(db, body, user)
+    key = storage_service.unique_key(prefix=prefix, filename=body.filename)
     part_size = part_size_for(body.size)
     try:
         upload_id = store.create_multipart(key, part_size=part_size)
