@@ -359,3 +359,4 @@ def test_contest_roles_by_email_and_audited_revocation(
     actions = [(e["action"], e["details"].get("user_id")) for e in log]
     co_id = me(client, co)
     assert ("role.revoke", co_id) in actions and ("role.grant", co_id) in actions
+    assert ("role.grant", me(client, users[JUDGE_HERE])) in actions  # through /roles too

@@ -125,8 +125,14 @@ def grant_org_role(
 def grant_contest_role(
     contest_id: int, body: RoleGrantIn, user: OrgOrganiser, db: SessionDep
 ) -> RoleGrant:
-    """Assign a judge (or an organiser) to a contest."""
-    return _grant(db, body, ScopeKind.contest, contest_id, user)
+    """Assign a judge (or an organiser) to a contest (audited, as on /role-holders)."""
+    from jiebang.judging import audit
+
+    found = _grant(db, body, ScopeKind.contest, contest_id, user)
+    details = {"contest_id": contest_id, "role": str(found.role), "user_id": found.user_id}
+    audit.record(db=db, user=user, action="role.grant", details=details)
+    db.commit()
+    return found
 
 
 @router.get("/contests/{contest_id}/roles", response_model=list[RoleGrantPublic])
