@@ -262,10 +262,14 @@ def main() -> None:
 
 
 def warm_up_ms_ssim() -> None:
-    """Compile the MS-SSIM loops (numba's cache) before anything is timed."""
+    """Compile the MS-SSIM loops (numba's cache) before anything is timed.
+
+    For read-only 8-bit planes, as the evaluator's frames are (``np.frombuffer``).
+    """
     code = (
         "import numpy as np; from jiebang_eval.metrics.ms_ssim import ms_ssim; "
-        "plane = np.zeros((176, 176), np.uint8); ms_ssim(plane, plane)"
+        "plane = np.frombuffer(bytes(176 * 176), np.uint8).reshape(176, 176); "
+        "ms_ssim(plane, plane)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -8,7 +8,7 @@ graph: ``psnr`` (per-frame values via ``metadata=print``, because its
 ``version=vmaf_v0.6.1``). MS-SSIM is computed from the decoded frames themselves
 (:mod:`jiebang_eval.metrics.ffmpeg_ms_ssim`: the graph's output carries them, as raw
 luma on ffmpeg's standard output, to a numba-compiled equal of libvmaf's ``float_ms_ssim``,
-~4× less CPU), or, with ``ms_ssim_libvmaf``, by that libvmaf feature. Both
+~7× less CPU), or, with ``ms_ssim_libvmaf``, by that libvmaf feature. Both
 inputs are re-timed to ``pts = N`` so frames pair by index whatever the
 container claims. Every analysis stops at the shorter input (``shortest=1``)
 and the reference gets one padding frame (``tpad=stop=1``), so the number of
@@ -69,7 +69,7 @@ class QualityOptions:
     # stay at the native size.
     vmaf_scale: tuple[int, int] | None = None
     # MS-SSIM by libvmaf's float_ms_ssim feature instead of jiebang_eval.metrics.ms_ssim
-    # on the decoded frames (the same values, ~4× the CPU time).
+    # on the decoded frames (the same values, ~7× the CPU time).
     ms_ssim_libvmaf: bool = False
 
 
