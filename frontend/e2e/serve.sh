@@ -6,7 +6,8 @@ PORT="${E2E_PORT:-8765}"
 VAR_DIR="$(mktemp -d /tmp/jiebang-e2e.XXXXXX)"
 export JIEBANG_VAR_DIR="$VAR_DIR"
 export JIEBANG_ENVIRONMENT=development
-export JIEBANG_FRONTEND_DIST="$(pwd)/dist"
+# E2E_FRONTEND_DIST: a build of its own, which no concurrent `npm run build` can remove mid-run
+export JIEBANG_FRONTEND_DIST="${E2E_FRONTEND_DIST:-$(pwd)/dist}"
 export JIEBANG_LOGIN_RATE_LIMIT="1000/minute"
 # the journeys build contests from scratch (no reference data): publish them without the
 # readiness gate, as tests/conftest.py does; the demo contests pass it for real
