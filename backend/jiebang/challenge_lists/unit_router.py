@@ -16,6 +16,7 @@ from jiebang.challenge_lists.models import ApplicationPublic, FormalCheck, TeamM
 from jiebang.challenge_lists.router import may_read_application
 from jiebang.challenge_lists.unit_applications import UnitApplicationIn, Upload
 from jiebang.core.errors import InvalidInput, NotFound
+from jiebang.judging import audit
 from jiebang.organisations.models import ScopedRole
 from jiebang.organisations.permissions import Permission
 from jiebang.storage import service as storage_service
@@ -86,9 +87,24 @@ def formal_check(
     app = service.get_application_for(
         db=db, application_id=application_id, user=organiser, staff=True
     )
-    return service.application_public(
-        db=db, app=unit_applications.formal_check(db=db, app=app, checker=organiser, check=body)
+    before = str(app.status)
+    checked = unit_applications.formal_check(db=db, app=app, checker=organiser, check=body)
+    audit.record(
+        db=db,
+        user=organiser,
+        action=f"application.{checked.status}"[:32],
+        reason=body.notes,
+        details={
+            "application_id": checked.id,
+            "item_id": checked.item_id,
+            "applicant_org_id": checked.applicant_org_id,
+            "missing_items": checked.missing_items,
+            "before": before,
+            "after": str(checked.status),
+        },
     )
+    db.commit()
+    return service.application_public(db=db, app=checked)
 
 
 @router.put("/applications/{application_id}/resubmission", response_model=ApplicationPublic)
