@@ -34,7 +34,8 @@ f32, f64 = np.float32, np.float64
 def _use_read_only_cache() -> None:
     """Point numba at a writable copy of this file's cache if ``__pycache__`` is read-only."""
     tree = Path(__file__).with_name("__pycache__")
-    if numba.config.CACHE_DIR or not tree.is_dir() or os.access(tree, os.W_OK):
+    chosen = numba.config.CACHE_DIR  # type: ignore[attr-defined]  # NUMBA_CACHE_DIR
+    if chosen or not tree.is_dir() or os.access(tree, os.W_OK):
         return
     files = list(tree.glob(f"{Path(__file__).stem}.*.nb[ic]"))
     if not files:
@@ -45,7 +46,7 @@ def _use_read_only_cache() -> None:
     folder.mkdir()
     for file in files:
         shutil.copy2(file, folder)
-    numba.config.CACHE_DIR = root
+    numba.config.CACHE_DIR = root  # type: ignore[attr-defined]
 
 
 _use_read_only_cache()
