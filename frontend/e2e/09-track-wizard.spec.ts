@@ -145,6 +145,23 @@ test('an organiser sets up an AUC track in the wizard, checks and publishes it; 
   const published = await (await request.get(`/api/v1/contests/${contest.id}`)).json()
   expect(published.status).toBe('published')
 
+  // the track is edited later as the wizard set it up: evaluator, columns, the phase's split
+  const [made] = await (await request.get(`/api/v1/contests/${contest.id}/tracks`)).json()
+  await page.goto(`/admin/contests/${contest.id}`)
+  await page.getByTestId('edit-track-aigc').click()
+  await page.locator('#tab-evaluator').click()
+  await expect(page.getByTestId('wiz-program')).toContainText('auc')
+  await expect(page.getByTestId('runtime-status').last()).toContainText(/platform|平台运行时/)
+  await page.locator('#tab-columns').click()
+  await field(page, 'col-auc-label-en').fill('ROC-AUC (public)')
+  await page.getByTestId('edit-track-save').click()
+  await expect.poll(async () => (await (await request.get(`/api/v1/tracks/${made.id}`)).json()).leaderboard.columns[0].label_en).toBe('ROC-AUC (public)')
+  await page.getByTestId('edit-phase-dev').click()
+  await page.getByTestId('edit-phase-split').locator('.el-collapse-item__header').click()
+  await expect(page.getByTestId('split-counts')).toContainText(/13/)
+  await shot(page, 'track-edit-split')
+  await page.keyboard.press('Escape')
+
   // a participant submits a CSV and sees the score
   await page.getByTestId('whoami').click().catch(() => undefined)
   await page.context().clearCookies()
