@@ -22,6 +22,7 @@ from jiebang.db import get_engine, utcnow
 from jiebang.judging.models import AuditLog
 from jiebang.runtimes.config import get_runtime_settings
 from tests.artifacts.support import VERSION, scorer_manifest, zip_bytes
+from tests.runtimes.support import busybox_available, busybox_layer, oci_archive
 from tests.submissions.helpers import drain, setup_phase, submit, tar_bytes, team_headers
 
 COUNT = "import json; json.dump({'metrics': {'n': 1}}, open('/out/scores.json', 'w'))\n"
@@ -228,3 +229,23 @@ def test_a_team_naming_an_image_nobody_uploaded_fails_as_its_own_mistake(
     sub = client.get(f"/api/v1/submissions/{done.json()['id']}", headers=team).json()
     assert sub["status"] == "failed" and sub["failure_category"] == "submission", sub
     assert "runtime.archive_digest" in sub["failure_message"] and UNKNOWN in sub["failure_message"]
+
+
+@pytest.mark.skipif(not busybox_available(), reason="busybox-static or umoci missing")
+def test_an_oci_runtime_is_unpacked_on_request_from_the_uploaded_image(
+    client: TestClient, organiser: dict[str, str], tmp_path: Path
+) -> None:
+    archive, digest = oci_archive(tmp_path / "image.tar", [busybox_layer()])
+    image = client.post(
+        "/api/v1/runtime-images",
+        files={"archive": ("image.tar", archive.read_bytes())},
+        headers=organiser,
+    )
+    assert image.status_code == 201, image.text
+    manifest = scorer_manifest(key="oci_build", runtime={"kind": "oci", "archive_digest": digest})
+    assert _upload(client, organiser, manifest).status_code == 201
+    url = "/api/v1/scoring-programs/oci_build/versions/1/runtime"
+    assert client.get(url, headers=organiser).json()["status"] == "absent"
+    assert client.post(f"{url}/build", headers=organiser).status_code == 202
+    state = client.get(url, headers=organiser).json()
+    assert state["status"] == "ready" and state["kind"] == "oci", state
