@@ -35,6 +35,8 @@ PUBLIC = {
     ("GET", "/api/v1/hall-of-fame/people/{user_id}"),
     ("GET", "/api/v1/organisations"),
     ("GET", "/api/v1/organisations/{organisation_id}"),
+    ("GET", "/api/v1/notices"),  # 公示 is public
+    ("GET", "/api/v1/challenge-items/{item_id}/notice"),
 }
 
 
