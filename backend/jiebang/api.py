@@ -23,6 +23,7 @@ from jiebang.evaluation.health import router as health_router
 from jiebang.evaluation.holds_router import router as holds_router
 from jiebang.evaluation.router import router as worker_router
 from jiebang.exports.router import router as exports_router
+from jiebang.fact_sheets.router import router as fact_sheets_router
 from jiebang.halloffame.router import public_router as halloffame_public
 from jiebang.integrity.router import router as integrity_router
 from jiebang.judging.router import public_router as judging_public
@@ -63,6 +64,7 @@ AUTHENTICATED_ROUTERS = (
     lists_router,
     submissions_router,
     detailed_results_router,
+    fact_sheets_router,
     sequence_results_router,
     leaderboards_router,
     judging_router,
