@@ -13,7 +13,6 @@ import pytest
 from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, create_engine, text
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from jiebang.auth.models import User
@@ -47,16 +46,7 @@ def test_the_revision_was_head_at_cbf7a4c() -> None:
 @pytest.mark.parametrize(
     "empty_database",
     [
-        pytest.param(
-            "sqlite",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=IntegrityError,
-                reason="c12c0001 (identities) rebuilds the user table by batch_alter_table with "
-                "SQLite's foreign keys on: DROP TABLE user fails once teams name users; the "
-                "upgrade needs PRAGMA foreign_keys=OFF around it, as c18a0001 does",
-            ),
-        ),
+        pytest.param("sqlite"),
         pytest.param("postgresql", marks=pytest.mark.postgres),
     ],
     indirect=True,

@@ -24,6 +24,12 @@ def upgrade() -> None:
     # to ASCII) finds an address that impersonates another
     from jiebang.auth.identity import email_skeleton, normalise_email
 
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # the batch below copies and drops the user table while teams, members and
+        # applications point at it: references are not enforced meanwhile (pysqlite runs DDL
+        # outside a transaction, so the pragma holds), else the drop fails or cascades
+        op.execute(sa.text("PRAGMA foreign_keys=OFF"))
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -52,9 +58,16 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_user_email_skeleton"), ["email_skeleton"], unique=False
         )
+    if sqlite:
+        op.execute(sa.text("PRAGMA foreign_keys=ON"))
 
 
 def downgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute(sa.text("PRAGMA foreign_keys=OFF"))
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_email_skeleton"))
         batch_op.drop_column("email_skeleton")
+    if sqlite:
+        op.execute(sa.text("PRAGMA foreign_keys=ON"))
