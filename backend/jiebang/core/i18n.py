@@ -409,6 +409,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "State the conditions of the acceptance in the note",
         "有条件通过验收时，请在说明中写明条件",
     ),
+    "no_user_with_email": (
+        "No account is registered with the e-mail {email}; ask them to sign up first",
+        "没有以邮箱 {email} 注册的账户，请先请其注册",
+    ),
+    "person_email_required": (
+        "Give the person's e-mail address",
+        "请填写此人的邮箱",
+    ),
 }
 
 # Names of things that appear inside messages.

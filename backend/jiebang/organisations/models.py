@@ -87,14 +87,23 @@ class Membership(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class MembershipIn(SQLModel):
-    user_id: int
+class PersonIn(SQLModel):
+    """Someone an organiser names: by e-mail, as people know each other; `user_id` still works
+    for older API clients (the e-mail wins when both are given)."""
+
+    email: EmailStr | None = None
+    user_id: int | None = None
+
+
+class MembershipIn(PersonIn):
+    pass
 
 
 class MembershipPublic(SQLModel):
     organisation_id: int
     user_id: int
     display_name: str
+    email: str
 
 
 class RoleGrant(SQLModel, table=True):

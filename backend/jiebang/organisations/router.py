@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from jiebang.auth.dependencies import CurrentUser, SessionDep
 from jiebang.auth.models import User
 from jiebang.core.errors import InvalidInput
-from jiebang.organisations import service
+from jiebang.organisations import people, service
 from jiebang.organisations.models import (
     MembershipIn,
     MembershipPublic,
@@ -93,9 +93,10 @@ def list_members(organisation_id: int, _: OrgOrganiser, db: SessionDep) -> list[
 
 @router.post("/organisations/{organisation_id}/members", status_code=204)
 def add_member(organisation_id: int, body: MembershipIn, _: OrgOrganiser, db: SessionDep) -> None:
-    """Add a member to your unit."""
+    """Add a member to your unit, named by e-mail (or, for older clients, by user_id)."""
     service.get(db=db, organisation_id=organisation_id)
-    service.add_member(db=db, organisation_id=organisation_id, user_id=body.user_id)
+    member = people.named_user(db=db, person=body)
+    service.add_member(db=db, organisation_id=organisation_id, user_id=member.id or 0)
 
 
 @router.delete("/organisations/{organisation_id}/members/{user_id}", status_code=204)

@@ -76,7 +76,10 @@ def members(*, db: Session, organisation_id: int) -> list[MembershipPublic]:
     ).all()
     return [
         MembershipPublic(
-            organisation_id=m.organisation_id, user_id=m.user_id, display_name=u.display_name
+            organisation_id=m.organisation_id,
+            user_id=m.user_id,
+            display_name=u.display_name,
+            email=u.email,
         )
         for m, u in rows
     ]

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from jiebang.db import EnumString, UTCDateTime, utcnow
+from jiebang.organisations.models import PersonIn
 
 
 class Aggregation(StrEnum):
@@ -75,8 +76,8 @@ class ReviewerAssignment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class AssignmentIn(SQLModel):
-    user_id: int
+class AssignmentIn(PersonIn):
+    pass
 
 
 class AssignmentPublic(SQLModel):

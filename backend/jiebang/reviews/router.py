@@ -11,7 +11,7 @@ from jiebang.auth.models import User
 from jiebang.challenge_lists import service as list_service
 from jiebang.challenge_lists.models import Application
 from jiebang.core.errors import NotFound
-from jiebang.organisations import permissions
+from jiebang.organisations import people, permissions
 from jiebang.organisations.models import ScopedRole
 from jiebang.organisations.permissions import Permission
 from jiebang.reviews import conflicts, service
@@ -59,9 +59,11 @@ def read_rubric(list_id: int, _: CurrentUser, db: SessionDep) -> RubricPublic:
 def assign_reviewer(
     item_id: int, body: AssignmentIn, organiser: ScopedOrganiser, db: SessionDep
 ) -> list[AssignmentPublic]:
-    """Assign an expert; refused, naming the unit, for a reviewer of an applying unit."""
+    """Assign an expert, named by e-mail (or user_id); refused, naming the unit, for a reviewer
+    of an applying unit."""
     item = list_service.get_item(db=db, item_id=item_id, include_drafts=True)
-    service.assign(db=db, item=item, reviewer_id=body.user_id, by=organiser)
+    reviewer = people.named_user(db=db, person=body)
+    service.assign(db=db, item=item, reviewer_id=reviewer.id or 0, by=organiser)
     return service.assignments(db=db, item_id=item_id)
 
 
