@@ -93,6 +93,16 @@ class LeaderboardRow(SQLModel):
     shared_rank: int | None = None  # published boards: equal on the primary column, equal rank
     tied: bool = False
     tie_break: str | None = None  # what ordered this row after its tied neighbour
+    # the ranked submission's answers to the fact-sheet questions shown on the board
+    fact_sheet: dict[str, str | bool] = {}
+
+
+class FactSheetColumn(SQLModel):
+    """A fact-sheet question shown on the board (Codabench ``is_on_leaderboard``)."""
+
+    key: str
+    title: str
+    type: str  # text | checkbox | select
 
 
 class Leaderboard(SQLModel):
@@ -107,6 +117,7 @@ class Leaderboard(SQLModel):
     awards: list[AwardTier] = []  # the published award tiers (labels, counts, prizes)
     tie_rule_zh: str | None = None  # how ties were broken, stated on the board
     tie_rule_en: str | None = None
+    fact_sheet_columns: list[FactSheetColumn] = []  # answered per row in `fact_sheet`
 
 
 class AwardTier(SQLModel):

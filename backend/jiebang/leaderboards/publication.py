@@ -125,7 +125,8 @@ def _members(db: Session, team_ids: set[int]) -> dict[int, list[dict[str, Any]]]
 def snapshot(*, db: Session, phase: Phase, tiers: list[AwardTier]) -> dict[str, Any]:
     """The live private (final) board with awards and team members, as plain JSON."""
     board = service.live_board(db=db, phase=phase, split=service.PRIVATE, staff=True)
-    rows = [r.model_dump(mode="json") for r in board.rows]
+    # fact-sheet answers are joined when the board is served, not frozen into the version
+    rows = [r.model_dump(mode="json", exclude={"fact_sheet"}) for r in board.rows]
     columns, primary, secondary = service.board_columns(track=service.track_of(db=db, phase=phase))
     ties.mark(rows, primary, secondary)
     _awarded(rows, tiers)

@@ -53,7 +53,7 @@ def _note(session: OrmSession, obj: Any, *, whole: bool) -> None:
             )  # a moved submission leaves its old team's row as well
             info.setdefault(_TEAMS, set()).update({(obj.phase_id, obj.team_id), was})
             phases.update({obj.phase_id, was[0]})
-    elif kind == "Score":
+    elif kind in ("Score", "FactSheetAnswers"):  # answers: shown on boards (fact_sheet_columns)
         info.setdefault(_SUBMISSIONS, set()).add(obj.submission_id)
     elif kind == "SubmissionReview":
         info.setdefault(_SUBMISSIONS, set()).add(obj.submission_id)

@@ -14,7 +14,7 @@ from jiebang.auth.models import User
 from jiebang.contests.models import Contest, LeaderboardVisibility, Phase, PublicationStatus, Track
 from jiebang.core.errors import Forbidden, NotFound, Unauthorized
 from jiebang.db import get_engine, utcnow
-from jiebang.leaderboards import cache, publication, service
+from jiebang.leaderboards import cache, fact_sheet_columns, publication, service
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,19 @@ def _phase_context(db: Session, phase_id: int) -> tuple[Phase, Contest]:
 
 def _compute(db: Session, phase_id: int, split: str, staff: bool) -> tuple[Rendered, float | None]:
     phase, contest = _phase_context(db, phase_id)
+    track = service.track_of(db=db, phase=phase)
     valid_until = None
     if split == service.PRIVATE and not staff:
         version = (
             publication.latest(db=db, phase_id=phase_id) if phase.published_at is not None else None
         )
         board = publication.board_from_version(phase=phase, version=version) if version else None
+        if board is not None:
+            fact_sheet_columns.attach_to_board(db=db, track=track, board=board)
         body = board.model_dump_json().encode() if board is not None else b""
     else:
         data = service.live_board_data(db=db, phase=phase, split=split, staff=staff)
+        fact_sheet_columns.attach_to_data(db=db, track=track, data=data)
         body = to_json(data)  # what the Leaderboard model would encode, without building it
         if phase.freeze_at is not None and utcnow() < phase.freeze_at:
             valid_until = phase.freeze_at.timestamp()  # the view changes at the freeze moment
