@@ -149,7 +149,8 @@ export interface paths {
         put?: never;
         /**
          * Create Contest
-         * @description Create a draft contest.
+         * @description Create a draft contest, run by a unit you organise (``organisation_id``) or, for
+         *     platform organisers, by the platform.
          */
         post: operations["create_contest_api_v1_contests_post"];
         delete?: never;
@@ -177,7 +178,7 @@ export interface paths {
         head?: never;
         /**
          * Update Contest
-         * @description Edit a contest.
+         * @description Edit a contest (moving it to another unit takes being an organiser of that one too).
          */
         patch: operations["update_contest_api_v1_contests__contest_id__patch"];
         trace?: never;
@@ -447,7 +448,7 @@ export interface paths {
         };
         /**
          * Read Hall Of Fame
-         * @description Awarded placements of every published edition, and 揭榜挂帅 awards.
+         * @description Awarded placements of every published edition, and 揭榜挂帅 items accepted (验收).
          */
         get: operations["read_hall_of_fame_api_v1_hall_of_fame_get"];
         put?: never;
@@ -532,7 +533,11 @@ export interface paths {
          * @description All public files as one tar (HTTP Range resumes it; on S3 a presigned redirect).
          */
         get: operations["download_devkit_api_v1_tracks__track_id__devkit_get"];
-        put?: never;
+        /**
+         * Upload Devkit
+         * @description Store the track's public devkit (starting kit) that teams download on the Data tab.
+         */
+        put: operations["upload_devkit_api_v1_tracks__track_id__devkit_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -646,6 +651,50 @@ export interface paths {
          * @description Edit your unit.
          */
         patch: operations["update_organisation_api_v1_organisations__organisation_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notices
+         * @description Every public notice, current and past, the latest period first (readable by anyone).
+         */
+        get: operations["list_notices_api_v1_notices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Notice
+         * @description The public notice: item, appointee, reward, period, and the objections with answers.
+         */
+        get: operations["read_notice_api_v1_challenge_items__item_id__notice_get"];
+        put?: never;
+        /**
+         * Propose
+         * @description Propose the appointee and open the public notice (default 5 working days).
+         */
+        post: operations["propose_api_v1_challenge_items__item_id__notice_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/auth/me": {
@@ -1222,6 +1271,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/phases/{phase_id}/fact-sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Fact Sheet
+         * @description The questions asked with every submission to this phase (often none).
+         */
+        get: operations["read_fact_sheet_api_v1_phases__phase_id__fact_sheet_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/submissions/{submission_id}/fact-sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Answers
+         * @description The submission's answers, for its team and the contest's staff (judges).
+         */
+        get: operations["read_answers_api_v1_submissions__submission_id__fact_sheet_get"];
+        /**
+         * Answer Fact Sheet
+         * @description The team's answers, given while the upload is under way (before it completes).
+         */
+        put: operations["answer_fact_sheet_api_v1_submissions__submission_id__fact_sheet_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/submissions/{submission_id}/sequences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Team Sequences
+         * @description Per-sequence BD-rates (each anchor, VMAF), decoding times, RD points and class means of
+         *     your submission, on the split you may see; 404 until it has a score.
+         */
+        get: operations["read_team_sequences_api_v1_submissions__submission_id__sequences_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/submissions/{submission_id}/sequences.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Team Sequences
+         * @description The same as CSV (cells a spreadsheet would evaluate are neutralised).
+         */
+        get: operations["export_team_sequences_api_v1_submissions__submission_id__sequences_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judge/submissions/{submission_id}/sequences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Judge Sequences
+         * @description Per-sequence results of any submission, every split (judges and organisers).
+         */
+        get: operations["read_judge_sequences_api_v1_judge_submissions__submission_id__sequences_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/judge/submissions/{submission_id}/sequences.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Judge Sequences
+         * @description Every split's per-sequence results as CSV, with a split column.
+         */
+        get: operations["export_judge_sequences_api_v1_judge_submissions__submission_id__sequences_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/phases/{phase_id}/freeze": {
         parameters: {
             query?: never;
@@ -1626,6 +1800,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scoring-programs/{key}/versions/{version}/runtime/build": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Build Runtime
+         * @description Build the program's runtime now, in the background (a failed one is built again);
+         *     poll ``GET …/runtime`` for its progress.
+         */
+        post: operations["build_runtime_api_v1_scoring_programs__key__versions__version__runtime_build_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tracks/{track_id}/sample": {
         parameters: {
             query?: never;
@@ -1707,6 +1902,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staged-uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open Upload
+         * @description Start an upload in parts of a track's reference data, sample, devkit or a program.
+         */
+        post: operations["open_upload_api_v1_staged_uploads_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staged-uploads/{upload_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resume Upload
+         * @description The parts that arrived and where the rest go, to resume an interrupted upload.
+         */
+        get: operations["resume_upload_api_v1_staged_uploads__upload_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staged-uploads/{upload_id}/parts/{part_number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload Part
+         * @description Receive one part (local store only), streamed to disk as it arrives.
+         */
+        put: operations["upload_part_api_v1_staged_uploads__upload_id__parts__part_number__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staged-uploads/{upload_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete Upload
+         * @description Join the parts, check size and sha256, and store the file as what it is for; answers
+         *     what the one-shot upload of that purpose answers.
+         */
+        post: operations["complete_upload_api_v1_staged_uploads__upload_id__complete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisations/{organisation_id}/members": {
         parameters: {
             query?: never;
@@ -1722,7 +1998,7 @@ export interface paths {
         put?: never;
         /**
          * Add Member
-         * @description Add a member to your unit.
+         * @description Add a member to your unit, named by e-mail (or, for older clients, by user_id).
          */
         post: operations["add_member_api_v1_organisations__organisation_id__members_post"];
         delete?: never;
@@ -1790,7 +2066,7 @@ export interface paths {
         put?: never;
         /**
          * Grant Contest Role
-         * @description Assign a judge (or an organiser) to a contest.
+         * @description Assign a judge (or an organiser) to a contest (audited, as on /role-holders).
          */
         post: operations["grant_contest_role_api_v1_contests__contest_id__roles_post"];
         delete?: never;
@@ -1874,6 +2150,51 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contests/{contest_id}/role-holders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Role Holders
+         * @description The contest's organisers and judges, by name, and the unit that runs it.
+         */
+        get: operations["list_role_holders_api_v1_contests__contest_id__role_holders_get"];
+        put?: never;
+        /**
+         * Add Role Holder
+         * @description Make the user with this e-mail a judge or a co-organiser of the contest (audited).
+         */
+        post: operations["add_role_holder_api_v1_contests__contest_id__role_holders_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contests/{contest_id}/roles/{grant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Role
+         * @description Withdraw a judge's or an organiser's role in the contest (audited); 404 for a grant of
+         *     another scope.
+         */
+        delete: operations["revoke_role_api_v1_contests__contest_id__roles__grant_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2018,9 +2339,30 @@ export interface paths {
         put?: never;
         /**
          * Assign Reviewer
-         * @description Assign an expert; refused, naming the unit, for a reviewer of an applying unit.
+         * @description Assign an expert, named by e-mail (or user_id); refused, naming the unit, for a reviewer
+         *     of an applying unit.
          */
         post: operations["assign_reviewer_api_v1_challenge_items__item_id__reviewers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/conflict-declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Declare Conflict
+         * @description Declare a conflict of interest and recuse yourself from the item (audited).
+         */
+        post: operations["declare_conflict_api_v1_challenge_items__item_id__conflict_declarations_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2087,7 +2429,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/challenge-items/{item_id}/notice": {
+    "/api/v1/challenge-items/{item_id}/notice/objections/{objection_id}/document": {
         parameters: {
             query?: never;
             header?: never;
@@ -2095,16 +2437,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read Notice
-         * @description The public notice: item, appointee, reward, period, and the objections with answers.
+         * Objection Document
+         * @description The document filed with an objection, for the item's organisers.
          */
-        get: operations["read_notice_api_v1_challenge_items__item_id__notice_get"];
+        get: operations["objection_document_api_v1_challenge_items__item_id__notice_objections__objection_id__document_get"];
         put?: never;
-        /**
-         * Propose
-         * @description Propose the appointee and open the public notice (default 5 working days).
-         */
-        post: operations["propose_api_v1_challenge_items__item_id__notice_post"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2165,6 +2503,212 @@ export interface paths {
          * @description Make the appointment final (挂帅) after the period, with every objection answered.
          */
         post: operations["appoint_api_v1_challenge_items__item_id__appointment_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Acceptance
+         * @description The appointed item's deadline, milestones, reports, verdicts and decision, with what
+         *     the caller may do (organisers, reviewers and the appointee only).
+         */
+        get: operations["read_acceptance_api_v1_challenge_items__item_id__acceptance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/acceptance/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Deadline
+         * @description The completion deadline no milestone may pass.
+         */
+        put: operations["set_deadline_api_v1_challenge_items__item_id__acceptance_deadline_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Milestone
+         * @description A milestone (date, title, deliverables) between the appointment and the deadline.
+         */
+        post: operations["add_milestone_api_v1_challenge_items__item_id__milestones_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/milestones/{milestone_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Milestone
+         * @description Remove a milestone nobody has reported on.
+         */
+        delete: operations["delete_milestone_api_v1_challenge_items__item_id__milestones__milestone_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Milestone
+         * @description Change a milestone's date, title or deliverables.
+         */
+        patch: operations["update_milestone_api_v1_challenge_items__item_id__milestones__milestone_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/milestones/{milestone_id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Report
+         * @description The appointee's report on a milestone (PDF); a revision is a new version.
+         */
+        post: operations["submit_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/milestones/{milestone_id}/reports/{report_id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Report
+         * @description A report's PDF, for the item's organisers, reviewers and the appointee.
+         */
+        get: operations["download_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports__report_id__document_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/milestones/{milestone_id}/reports/{report_id}/verdict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record Verdict
+         * @description An assigned reviewer's verdict (pass / needs revision / fail) on the current report.
+         */
+        put: operations["record_verdict_api_v1_challenge_items__item_id__milestones__milestone_id__reports__report_id__verdict_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/acceptance/desk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Desk
+         * @description Final acceptance side by side: each target, the verified score that meets or misses it,
+         *     and the reviewers' verdicts.
+         */
+        get: operations["read_desk_api_v1_challenge_items__item_id__acceptance_desk_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/acceptance/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide
+         * @description Record accepted / accepted with conditions / not accepted, with a document; once.
+         */
+        post: operations["decide_api_v1_challenge_items__item_id__acceptance_decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-items/{item_id}/acceptance/decision/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Decision
+         * @description The acceptance decision's document.
+         */
+        get: operations["download_decision_api_v1_challenge_items__item_id__acceptance_decision_document_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2550,6 +3094,56 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AcceptanceDesk
+         * @description Final acceptance, side by side: targets against verified scores, and the verdicts.
+         */
+        AcceptanceDesk: {
+            /** Item Id */
+            item_id: number;
+            /** Team Id */
+            team_id: number | null;
+            /** Team Name */
+            team_name: string;
+            /** Targets */
+            targets: components["schemas"]["TargetCheck"][];
+            /** All Targets Met */
+            all_targets_met: boolean;
+            /** Milestones */
+            milestones: components["schemas"]["DeskVerdicts"][];
+            decision: components["schemas"]["DecisionPublic"] | null;
+        };
+        /**
+         * AcceptancePublic
+         * @description The acceptance room of an appointed item, with what the caller may do there.
+         */
+        AcceptancePublic: {
+            /** Item Id */
+            item_id: number;
+            /** Application Id */
+            application_id: number;
+            /** Appointee Org Id */
+            appointee_org_id: number | null;
+            /** Appointee Zh */
+            appointee_zh: string;
+            /** Appointee En */
+            appointee_en: string;
+            /** Appointed At */
+            appointed_at: string | null;
+            /** Timezone */
+            timezone: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Milestones */
+            milestones: components["schemas"]["MilestonePublic"][];
+            decision: components["schemas"]["DecisionPublic"] | null;
+            /** May Edit */
+            may_edit: boolean;
+            /** May Report */
+            may_report: boolean;
+            /** May Review */
+            may_review: boolean;
+        };
         /** ActionRequest */
         ActionRequest: {
             action: components["schemas"]["ReviewAction"];
@@ -2561,6 +3155,18 @@ export interface components {
          * @enum {string}
          */
         Aggregation: "mean" | "trimmed_mean";
+        /**
+         * AnchorRef
+         * @description An anchor the BD-rates compare against: its number (1 = the ranked one) and encoder.
+         */
+        AnchorRef: {
+            /** Number */
+            number: number;
+            /** File */
+            file: string;
+            /** Encoder */
+            encoder: string;
+        };
         /** AnswerIn */
         AnswerIn: {
             /** Answer */
@@ -2647,8 +3253,10 @@ export interface components {
         };
         /** AssignmentIn */
         AssignmentIn: {
+            /** Email */
+            email?: string | null;
             /** User Id */
-            user_id: number;
+            user_id?: number | null;
         };
         /** AssignmentPublic */
         AssignmentPublic: {
@@ -2751,6 +3359,20 @@ export interface components {
              */
             summary?: string;
         };
+        /** Body_decide_api_v1_challenge_items__item_id__acceptance_decision_post */
+        Body_decide_api_v1_challenge_items__item_id__acceptance_decision_post: {
+            outcome: components["schemas"]["Outcome"];
+            /**
+             * Document
+             * @description PDF ≤ 50 MiB
+             */
+            document: string;
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
+        };
         /** Body_file_objection_api_v1_challenge_items__item_id__notice_objections_post */
         Body_file_objection_api_v1_challenge_items__item_id__notice_objections_post: {
             /** Text */
@@ -2779,6 +3401,27 @@ export interface components {
             summary?: string | null;
             /** Budget Cny */
             budget_cny?: number | null;
+        };
+        /** Body_submit_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports_post */
+        Body_submit_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports_post: {
+            /**
+             * Document
+             * @description PDF ≤ 50 MiB
+             */
+            document: string;
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
+        };
+        /** Body_upload_devkit_api_v1_tracks__track_id__devkit_put */
+        Body_upload_devkit_api_v1_tracks__track_id__devkit_put: {
+            /**
+             * Archive
+             * @description The public development kit: a zip, a tar, or one file
+             */
+            archive: string;
         };
         /** Body_upload_program_api_v1_scoring_programs_post */
         Body_upload_program_api_v1_scoring_programs_post: {
@@ -3054,6 +3697,17 @@ export interface components {
              */
             gpu_model?: string;
         };
+        /** ClassRow */
+        ClassRow: {
+            /** Sequence Class */
+            sequence_class: string;
+            /** Sequences */
+            sequences: string[];
+            /** Metrics */
+            metrics?: {
+                [key: string]: number;
+            };
+        };
         /**
          * Comparator
          * @enum {string}
@@ -3062,7 +3716,17 @@ export interface components {
         /** CompleteRequest */
         CompleteRequest: {
             /** Parts */
-            parts: components["schemas"]["PartRef"][];
+            parts: components["schemas"]["jiebang__submissions__models__PartRef"][];
+        };
+        /**
+         * ConflictIn
+         * @description A reviewer's declaration of a conflict of interest with an item (and an applying unit).
+         */
+        ConflictIn: {
+            /** Organisation Id */
+            organisation_id?: number | null;
+            /** Reason */
+            reason: string;
         };
         /** ContestCreate */
         ContestCreate: {
@@ -3101,6 +3765,8 @@ export interface components {
              * @default 5
              */
             team_size_limit?: number;
+            /** Organisation Id */
+            organisation_id?: number | null;
         };
         /** ContestMessage */
         ContestMessage: {
@@ -3159,6 +3825,8 @@ export interface components {
             /** Id */
             id: number;
             status: components["schemas"]["PublicationStatus"];
+            /** Organisation Id */
+            organisation_id?: number | null;
             /**
              * Stage
              * @default upcoming
@@ -3169,6 +3837,35 @@ export interface components {
             opens_at?: string | null;
             /** Closes At */
             closes_at?: string | null;
+        };
+        /** ContestRoleHolder */
+        ContestRoleHolder: {
+            /** Id */
+            id: number;
+            /** User Id */
+            user_id: number;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string;
+            role: components["schemas"]["ScopedRole"];
+        };
+        /** ContestRoleIn */
+        ContestRoleIn: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            role: components["schemas"]["ScopedRole"];
+        };
+        /** ContestRoles */
+        ContestRoles: {
+            /** Contest Id */
+            contest_id: number;
+            organisation: components["schemas"]["OrganisationPublic"] | null;
+            /** Holders */
+            holders: components["schemas"]["ContestRoleHolder"][];
         };
         /** ContestUpdate */
         ContestUpdate: {
@@ -3186,6 +3883,8 @@ export interface components {
             requires_team_approval?: boolean | null;
             /** Team Size Limit */
             team_size_limit?: number | null;
+            /** Organisation Id */
+            organisation_id?: number | null;
         };
         /** CriterionIn */
         CriterionIn: {
@@ -3252,6 +3951,50 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /** DecisionPublic */
+        DecisionPublic: {
+            outcome: components["schemas"]["Outcome"];
+            /** Note */
+            note: string;
+            /** Decided By */
+            decided_by: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Document Filename */
+            document_filename: string;
+        };
+        /** DeskVerdicts */
+        DeskVerdicts: {
+            /** Milestone Id */
+            milestone_id: number;
+            /** Title */
+            title: string;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Report Id */
+            report_id: number | null;
+            /** Verdicts */
+            verdicts: components["schemas"]["VerdictPublic"][];
+        };
+        /** DevkitStored */
+        DevkitStored: {
+            /** Id */
+            id: number;
+            /** Filename */
+            filename: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Files */
+            files: number;
+        };
         /** EntryRef */
         EntryRef: {
             /** Submission Id */
@@ -3262,6 +4005,62 @@ export interface components {
             team_name: string;
             /** Filename */
             filename: string;
+        };
+        /** FactSheet */
+        FactSheet: {
+            /** Questions */
+            questions: components["schemas"]["FactSheetQuestion"][];
+        };
+        /** FactSheetAnswersIn */
+        FactSheetAnswersIn: {
+            /** Answers */
+            answers?: {
+                [key: string]: unknown;
+            };
+        };
+        /** FactSheetAnswersOut */
+        FactSheetAnswersOut: {
+            /** Submission Id */
+            submission_id: number;
+            /** Questions */
+            questions: components["schemas"]["FactSheetQuestion"][];
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * FactSheetColumn
+         * @description A fact-sheet question shown on the board (Codabench ``is_on_leaderboard``).
+         */
+        FactSheetColumn: {
+            /** Key */
+            key: string;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        };
+        /** FactSheetQuestion */
+        FactSheetQuestion: {
+            /** Key */
+            key: string;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+            /** Options */
+            options?: string[];
+            /**
+             * Required
+             * @default false
+             */
+            required?: boolean;
+            /**
+             * On Leaderboard
+             * @default false
+             */
+            on_leaderboard?: boolean;
         };
         /**
          * FinalStanding
@@ -3378,6 +4177,12 @@ export interface components {
             team_id: number;
             /** Team Name */
             team_name: string;
+            /** Organisation Id */
+            organisation_id?: number | null;
+            /** Organisation Name Zh */
+            organisation_name_zh?: string | null;
+            /** Organisation Name En */
+            organisation_name_en?: string | null;
             /** Rank */
             rank?: number | null;
             /** Award */
@@ -3787,6 +4592,11 @@ export interface components {
             tie_rule_zh?: string | null;
             /** Tie Rule En */
             tie_rule_en?: string | null;
+            /**
+             * Fact Sheet Columns
+             * @default []
+             */
+            fact_sheet_columns?: components["schemas"]["FactSheetColumn"][];
         };
         /** LeaderboardColumn */
         LeaderboardColumn: {
@@ -3850,6 +4660,13 @@ export interface components {
             tied?: boolean;
             /** Tie Break */
             tie_break?: string | null;
+            /**
+             * Fact Sheet
+             * @default {}
+             */
+            fact_sheet?: {
+                [key: string]: string | boolean;
+            };
         };
         /**
          * LeaderboardVisibility
@@ -3907,8 +4724,10 @@ export interface components {
         };
         /** MembershipIn */
         MembershipIn: {
+            /** Email */
+            email?: string | null;
             /** User Id */
-            user_id: number;
+            user_id?: number | null;
         };
         /** MembershipPublic */
         MembershipPublic: {
@@ -3918,6 +4737,8 @@ export interface components {
             user_id: number;
             /** Display Name */
             display_name: string;
+            /** Email */
+            email: string;
         };
         /** MessageResult */
         MessageResult: {
@@ -3925,6 +4746,48 @@ export interface components {
             recipients: number;
             /** Sent */
             sent: boolean;
+        };
+        /** MilestoneIn */
+        MilestoneIn: {
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Title */
+            title: string;
+            /**
+             * Deliverables
+             * @default
+             */
+            deliverables?: string;
+        };
+        /** MilestonePublic */
+        MilestonePublic: {
+            /** Id */
+            id: number;
+            /** Item Id */
+            item_id: number;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Title */
+            title: string;
+            /** Deliverables */
+            deliverables: string;
+            /** Reports */
+            reports: components["schemas"]["ReportPublic"][];
+        };
+        /** MilestoneUpdate */
+        MilestoneUpdate: {
+            /** Due Date */
+            due_date?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Deliverables */
+            deliverables?: string | null;
         };
         /**
          * MissingItem
@@ -4113,19 +4976,17 @@ export interface components {
             /** Contact Phone */
             contact_phone?: string | null;
         };
+        /**
+         * Outcome
+         * @enum {string}
+         */
+        Outcome: "accepted" | "accepted_with_conditions" | "not_accepted";
         /** PartReceived */
         PartReceived: {
             /** Number */
             number: number;
             /** Size */
             size: number;
-            /** Etag */
-            etag: string;
-        };
-        /** PartRef */
-        PartRef: {
-            /** Number */
-            number: number;
             /** Etag */
             etag: string;
         };
@@ -4293,6 +5154,18 @@ export interface components {
             verify_top_k?: number | null;
             /** Ladder Threshold */
             ladder_threshold?: number | null;
+            /** Public Item Ids */
+            public_item_ids?: string[] | null;
+            /** Private Item Ids */
+            private_item_ids?: string[] | null;
+        };
+        /** PlanIn */
+        PlanIn: {
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
         };
         /** PreferencePublic */
         PreferencePublic: {
@@ -4429,6 +5302,15 @@ export interface components {
             /** Flagged */
             flagged: boolean;
         };
+        /** RatePoint */
+        RatePoint: {
+            /** Kbps */
+            kbps: number;
+            /** Quality */
+            quality?: {
+                [key: string]: number;
+            };
+        };
         /** Readiness */
         Readiness: {
             /** Ready */
@@ -4450,6 +5332,28 @@ export interface components {
             team_id: number;
             /** Submission Ids */
             submission_ids: number[];
+        };
+        /** ReportPublic */
+        ReportPublic: {
+            /** Id */
+            id: number;
+            /** Version */
+            version: number;
+            /** Note */
+            note: string;
+            /** Filename */
+            filename: string;
+            /** Size */
+            size: number;
+            /** Submitted By */
+            submitted_by: number;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Verdicts */
+            verdicts: components["schemas"]["VerdictPublic"][];
         };
         /** RescoreRequest */
         RescoreRequest: {
@@ -4588,6 +5492,11 @@ export interface components {
         };
         /** RuntimeStatePublic */
         RuntimeStatePublic: {
+            /**
+             * Kind
+             * @default platform
+             */
+            kind?: string;
             /** Status */
             status: string;
             /**
@@ -4600,6 +5509,13 @@ export interface components {
              * @default
              */
             message_zh?: string;
+            /** Elapsed Seconds */
+            elapsed_seconds?: number | null;
+            /**
+             * Log Tail
+             * @default
+             */
+            log_tail?: string;
         };
         /** SampleSubmission */
         SampleSubmission: {
@@ -4710,6 +5626,39 @@ export interface components {
             /** Selected */
             selected: boolean;
         };
+        /**
+         * SequenceResults
+         * @description What the codec tables show; empty when the score has no rate-distortion items.
+         */
+        SequenceResults: {
+            /** Bd Metric */
+            bd_metric?: string | null;
+            /** Vmaf Model */
+            vmaf_model?: string | null;
+            /** Anchors */
+            anchors?: components["schemas"]["AnchorRef"][];
+            /** Columns */
+            columns?: string[];
+            /** Sequences */
+            sequences?: components["schemas"]["SequenceRow"][];
+            /** Classes */
+            classes?: components["schemas"]["ClassRow"][];
+        };
+        /** SequenceRow */
+        SequenceRow: {
+            /** Sequence */
+            sequence: string;
+            /** Sequence Class */
+            sequence_class?: string | null;
+            /** Split */
+            split: string;
+            /** Metrics */
+            metrics?: {
+                [key: string]: number;
+            };
+            /** Rate Points */
+            rate_points?: components["schemas"]["RatePoint"][];
+        };
         /** SheetIn */
         SheetIn: {
             /** Scores */
@@ -4744,6 +5693,53 @@ export interface components {
             matches: components["schemas"]["Match"][];
             /** Files Matched */
             files_matched: number;
+        };
+        /** StagedComplete */
+        StagedComplete: {
+            /** Parts */
+            parts: components["schemas"]["jiebang__staged_uploads__models__PartRef"][];
+        };
+        /** StagedUploadCreate */
+        StagedUploadCreate: {
+            /**
+             * Purpose
+             * @enum {string}
+             */
+            purpose: "reference" | "sample" | "devkit" | "program";
+            /**
+             * Target Id
+             * @default 0
+             */
+            target_id?: number;
+            /** Filename */
+            filename: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+        };
+        /**
+         * StagedUploadPlan
+         * @description Where each part goes and which already arrived (to resume).
+         */
+        StagedUploadPlan: {
+            /** Id */
+            id: number;
+            /** Purpose */
+            purpose: string;
+            /** Filename */
+            filename: string;
+            /** Size */
+            size: number;
+            /** Part Size */
+            part_size: number;
+            /** Parts */
+            parts: components["schemas"]["PartTarget"][];
+            /**
+             * Parts Received
+             * @default []
+             */
+            parts_received?: components["schemas"]["PartReceived"][];
         };
         /** StatusChange */
         StatusChange: {
@@ -5030,6 +6026,34 @@ export interface components {
          * @enum {string}
          */
         SubmissionStatus: "uploading" | "queued" | "held" | "running" | "scored" | "failed" | "cancelled";
+        /**
+         * TargetCheck
+         * @description One technical target beside the appointee's best verified score on its track.
+         */
+        TargetCheck: {
+            /** Target Id */
+            target_id: number;
+            /** Metric */
+            metric: string;
+            /** Comparator */
+            comparator: string;
+            /** Threshold */
+            threshold: number;
+            /** Unit */
+            unit: string;
+            /** Track Id */
+            track_id: number | null;
+            /** Value */
+            value: number | null;
+            /** Met */
+            met: boolean;
+            /** Submission Id */
+            submission_id: number | null;
+            /** Note Zh */
+            note_zh: string;
+            /** Note En */
+            note_en: string;
+        };
         /** TargetIn */
         TargetIn: {
             /**
@@ -5372,6 +6396,8 @@ export interface components {
             description_zh?: string | null;
             /** Description En */
             description_en?: string | null;
+            /** Evaluator Key */
+            evaluator_key?: string | null;
             /** Evaluator Version */
             evaluator_version?: string | null;
             /** Evaluator Config */
@@ -5458,6 +6484,49 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /**
+         * Verdict
+         * @enum {string}
+         */
+        Verdict: "pass" | "needs_revision" | "fail";
+        /** VerdictIn */
+        VerdictIn: {
+            verdict: components["schemas"]["Verdict"];
+            /**
+             * Comment
+             * @default
+             */
+            comment?: string;
+        };
+        /** VerdictPublic */
+        VerdictPublic: {
+            /** Reviewer Id */
+            reviewer_id: number;
+            /** Reviewer Name */
+            reviewer_name: string;
+            verdict: components["schemas"]["Verdict"];
+            /** Comment */
+            comment: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** PartRef */
+        jiebang__staged_uploads__models__PartRef: {
+            /** Number */
+            number: number;
+            /** Etag */
+            etag: string;
+        };
+        /** PartRef */
+        jiebang__submissions__models__PartRef: {
+            /** Number */
+            number: number;
+            /** Etag */
+            etag: string;
         };
     };
     responses: never;
@@ -6560,6 +7629,41 @@ export interface operations {
             };
         };
     };
+    upload_devkit_api_v1_tracks__track_id__devkit_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_devkit_api_v1_tracks__track_id__devkit_put"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevkitStored"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     download_devkit_api_v1_tracks__track_id__data_archive_get: {
         parameters: {
             query?: never;
@@ -6760,6 +7864,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganisationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_notices_api_v1_notices_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePublic"][];
+                };
+            };
+        };
+    };
+    read_notice_api_v1_challenge_items__item_id__notice_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    propose_api_v1_challenge_items__item_id__notice_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePublic"];
                 };
             };
             /** @description Validation Error */
@@ -7711,6 +8901,227 @@ export interface operations {
             };
         };
     };
+    read_fact_sheet_api_v1_phases__phase_id__fact_sheet_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactSheet"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_answers_api_v1_submissions__submission_id__fact_sheet_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactSheetAnswersOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    answer_fact_sheet_api_v1_submissions__submission_id__fact_sheet_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FactSheetAnswersIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactSheetAnswersOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_team_sequences_api_v1_submissions__submission_id__sequences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SequenceResults"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_team_sequences_api_v1_submissions__submission_id__sequences_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_judge_sequences_api_v1_judge_submissions__submission_id__sequences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SequenceResults"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_judge_sequences_api_v1_judge_submissions__submission_id__sequences_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     freeze_phase_api_v1_phases__phase_id__freeze_post: {
         parameters: {
             query?: never;
@@ -8369,6 +9780,38 @@ export interface operations {
             };
         };
     };
+    build_runtime_api_v1_scoring_programs__key__versions__version__runtime_build_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeStatePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upload_sample_api_v1_tracks__track_id__sample_put: {
         parameters: {
             query?: never;
@@ -8484,6 +9927,139 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    open_upload_api_v1_staged_uploads_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagedUploadCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedUploadPlan"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resume_upload_api_v1_staged_uploads__upload_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedUploadPlan"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_part_api_v1_staged_uploads__upload_id__parts__part_number__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: number;
+                part_number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartReceived"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    complete_upload_api_v1_staged_uploads__upload_id__complete_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagedComplete"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Validation Error */
@@ -8831,6 +10407,102 @@ export interface operations {
             };
         };
     };
+    list_role_holders_api_v1_contests__contest_id__role_holders_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContestRoles"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_role_holder_api_v1_contests__contest_id__role_holders_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContestRoleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContestRoles"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_role_api_v1_contests__contest_id__roles__grant_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contest_id: number;
+                grant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     apply_as_unit_api_v1_challenge_items__item_id__unit_applications_post: {
         parameters: {
             query?: never;
@@ -9119,6 +10791,39 @@ export interface operations {
             };
         };
     };
+    declare_conflict_api_v1_challenge_items__item_id__conflict_declarations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConflictIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     save_my_review_api_v1_applications__application_id__my_review_put: {
         parameters: {
             query?: never;
@@ -9216,12 +10921,13 @@ export interface operations {
             };
         };
     };
-    read_notice_api_v1_challenge_items__item_id__notice_get: {
+    objection_document_api_v1_challenge_items__item_id__notice_objections__objection_id__document_get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 item_id: number;
+                objection_id: number;
             };
             cookie?: never;
         };
@@ -9233,42 +10939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NoticePublic"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    propose_api_v1_challenge_items__item_id__notice_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                item_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoticeIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NoticePublic"];
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */
@@ -9371,6 +11042,376 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NoticePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_acceptance_api_v1_challenge_items__item_id__acceptance_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptancePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_deadline_api_v1_challenge_items__item_id__acceptance_deadline_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptancePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_milestone_api_v1_challenge_items__item_id__milestones_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestonePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_milestone_api_v1_challenge_items__item_id__milestones__milestone_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_milestone_api_v1_challenge_items__item_id__milestones__milestone_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestonePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    submit_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_submit_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestonePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports__report_id__document_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                milestone_id: number;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_verdict_api_v1_challenge_items__item_id__milestones__milestone_id__reports__report_id__verdict_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                milestone_id: number;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerdictIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestonePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_desk_api_v1_challenge_items__item_id__acceptance_desk_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceDesk"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    decide_api_v1_challenge_items__item_id__acceptance_decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_decide_api_v1_challenge_items__item_id__acceptance_decision_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_decision_api_v1_challenge_items__item_id__acceptance_decision_document_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */

@@ -1,0 +1,3 @@
+export default {
+  declared: 'Declared by each team in its fact sheet',
+}

@@ -1,0 +1,3 @@
+export default {
+  declared: '各队在事实表中填写',
+}
