@@ -143,7 +143,7 @@ test('units apply, the formal check returns one, experts score blind, the rankin
   await unitApplies(page, itemId, unitB, pdf)
   // Beta's unit takes in the third expert, who is then in conflict with this item
   await page.goto('/units')
-  await setNumber(page, field(page, 'member-user-id'), r3.id)
+  await field(page, 'member-email').fill(r3.email) // people are named by e-mail
   await page.getByTestId('member-add').click()
   await expect(page.getByTestId('unit-members').getByText(r3.name)).toBeVisible()
 
@@ -187,7 +187,7 @@ test('units apply, the formal check returns one, experts score blind, the rankin
   await expect(page.getByTestId(`fc-status-${appA}`).locator('[data-status]')).toHaveAttribute('data-status', 'complete')
   await page.getByTestId('review-nav-reviewers').click()
   for (const r of [r1, r2, r4, r3]) {
-    await setNumber(page, field(page, 'reviewer-user-id'), r.id)
+    await field(page, 'reviewer-email').fill(r.email)
     await page.getByTestId('reviewer-assign').click()
     if (r !== r3) await expect(page.getByTestId('reviewers-table').getByText(r.name)).toBeVisible()
   }

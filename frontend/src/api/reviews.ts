@@ -35,8 +35,9 @@ export const setRubric = async (listId: number, body: RubricIn): Promise<Rubric>
 export const itemReviewers = async (itemId: number): Promise<Assignment[]> =>
   unwrap(await api.GET('/api/v1/challenge-items/{item_id}/reviewers', { params: { path: { item_id: itemId } } }))
 
-export const assignReviewer = async (itemId: number, userId: number): Promise<Assignment[]> =>
-  unwrap(await api.POST('/api/v1/challenge-items/{item_id}/reviewers', { params: { path: { item_id: itemId } }, body: { user_id: userId } }))
+/** Assign the account with this e-mail (422 on `email` when unknown, 409 naming the unit). */
+export const assignReviewer = async (itemId: number, email: string): Promise<Assignment[]> =>
+  unwrap(await api.POST('/api/v1/challenge-items/{item_id}/reviewers', { params: { path: { item_id: itemId } }, body: { email } }))
 
 export const saveSheet = async (appId: number, body: SheetIn): Promise<Sheet> =>
   unwrap(await api.PUT('/api/v1/applications/{application_id}/my-review', { params: { path: { application_id: appId } }, body }))

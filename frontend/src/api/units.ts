@@ -29,8 +29,9 @@ export const updateUnit = async (id: number, body: OrganisationUpdate): Promise<
 export const unitMembers = async (id: number): Promise<Member[]> =>
   unwrap(await api.GET('/api/v1/organisations/{organisation_id}/members', { params: { path: { organisation_id: id } } }))
 
-export async function addMember(id: number, userId: number): Promise<void> {
-  unwrap(await api.POST('/api/v1/organisations/{organisation_id}/members', { params: { path: { organisation_id: id } }, body: { user_id: userId } }))
+/** Add the account with this e-mail to the unit (422 on `email` for an unknown address). */
+export async function addMember(id: number, email: string): Promise<void> {
+  unwrap(await api.POST('/api/v1/organisations/{organisation_id}/members', { params: { path: { organisation_id: id } }, body: { email } }))
 }
 
 export async function removeMember(id: number, userId: number): Promise<void> {
