@@ -52,6 +52,19 @@ test('a unit organiser assigns and revokes a contest judge', async ({ page, requ
   expect((await request.get(readiness, { headers: auth(judge) })).status()).toBe(200) // assigned
   expect((await request.get(readiness, { headers: auth(other) })).status()).toBe(403) // another unit
 
+  // the assigned judge (no global role) reaches the judge console from the nav; another user has no such link
+  await page.getByTestId('logout').click()
+  await login(page, judge)
+  await page.getByTestId('nav-judge').click()
+  await expect(page).toHaveURL(/\/judge$/)
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+  await page.getByTestId('logout').click()
+  await login(page, other)
+  await expect(page.getByTestId('nav-judge')).toHaveCount(0)
+  await page.getByTestId('logout').click()
+  await login(page, owner)
+  await page.goto(`/admin/contests/${contestId}`)
+
   await page.getByTestId('contest-role-holders').getByRole('button').first().click()
   const box = page.locator('.el-message-box')
   await expect(box).toContainText(judge.name)
