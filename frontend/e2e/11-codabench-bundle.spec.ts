@@ -175,6 +175,11 @@ test('an organiser uploads a Codabench bundle unchanged, checks and publishes it
   await expect(page.getByTestId('fact-sheet-answer-method')).toHaveText('Nearest animal')
   const subId = Number(/submissions\/(\d+)/.exec(page.url())![1])
   await shot(page, 'codabench-team-scored')
+  // the board shows the answer to the question marked is_on_leaderboard
+  await page.goto(`/tracks/${track.id}`)
+  await page.getByTestId('tab-board').click()
+  await expect(page.getByTestId('lb-fact-head-method')).toHaveText('Method name')
+  await expect(page.getByTestId('leaderboard')).toContainText('Nearest animal')
 
   // 4. a judge sees the team's fact sheet answers beside the score
   await page.context().clearCookies()
