@@ -239,3 +239,55 @@ test('units apply, the formal check returns one, experts score blind, the rankin
   await expect(page.getByTestId('echart').locator('canvas').first()).toBeVisible()
   await shot(page, '10-ranking')
 })
+
+test('a list\'s own organiser reaches the item\'s organiser pages; a plain unit member reads a note', async ({ page, request }) => {
+  test.setTimeout(240_000)
+  const tag = uid()
+  const { listId, itemId } = await seedList(request, `LO${tag}`)
+  const [listOrganiser, owner, member, bystander] = await Promise.all(['List Organiser', 'Unit Owner', 'Plain Member', 'Bystander'].map((n) => register(request, `${n} ${tag}`)))
+  const headers = { Authorization: `Bearer ${await apiToken(request, ORGANISER)}` }
+  const granted = await request.post(`/api/v1/challenge-lists/${listId}/roles`, { headers, data: { user_id: listOrganiser.id, role: 'organiser' } })
+  expect(granted.status(), await granted.text()).toBe(201)
+
+  // someone without a grant sees none of the organiser's pages on the item
+  await signIn(page, bystander)
+  await page.goto(`/items/${itemId}`)
+  await expect(page.getByTestId('item-title')).toBeVisible()
+  await expect(page.getByTestId('unit-apply-open')).toBeVisible()
+  await expect(page.getByTestId('item-organiser-tools')).toHaveCount(0)
+
+  // the list's organiser (no global role) sees them, and assigns a reviewer by e-mail
+  await signIn(page, listOrganiser)
+  await page.goto(`/items/${itemId}`)
+  const tools = page.getByTestId('item-organiser-tools')
+  await expect(tools.getByTestId('item-exports')).toBeVisible()
+  await expect(tools.getByTestId('notice-desk-open')).toBeVisible()
+  await tools.getByTestId('reviewers-open').click()
+  await field(page, 'reviewer-email').fill(`nobody-${tag}@example.org`)
+  await page.getByTestId('reviewer-assign').click()
+  await expect(page.locator('.el-form-item__error')).toContainText(`没有以邮箱 nobody-${tag}@example.org 注册的账户`)
+  await field(page, 'reviewer-email').fill(bystander.email)
+  await page.getByTestId('reviewer-assign').click()
+  await expect(page.getByTestId('reviewers-table').getByText(bystander.name)).toBeVisible()
+  await page.goto(`/items/${itemId}`)
+  await page.getByTestId('applications-open').click()
+  await expect(page).toHaveURL(new RegExp(`/admin/items/${itemId}/applications$`))
+  await expect(page.getByText('404')).toHaveCount(0)
+
+  // a unit's owner adds a member by e-mail; the member reads a note instead of a refusal
+  const ownerHeaders = { Authorization: `Bearer ${await apiToken(request, owner)}` }
+  const unit = `丙单位${tag}`
+  const made = await request.post('/api/v1/organisations', { headers: ownerHeaders, data: { name_zh: unit, name_en: `${unit} Ltd`, org_type: 'enterprise' } })
+  expect(made.status(), await made.text()).toBe(201)
+  await signIn(page, owner)
+  await page.goto('/units')
+  await field(page, 'member-email').fill(member.email.toUpperCase())
+  await page.getByTestId('member-add').click()
+  await expect(page.getByTestId('unit-members').getByText(member.email)).toBeVisible()
+  await signIn(page, member)
+  await page.goto('/units')
+  await expect(page.getByTestId('unit-name').filter({ hasText: unit })).toBeVisible()
+  await expect(page.getByTestId('unit-members-organisers-only')).toBeVisible()
+  await expect(page.getByTestId('member-email')).toHaveCount(0)
+  await expect(page.getByTestId('unit-members').getByRole('alert')).toHaveCount(0) // PageState's error
+})
