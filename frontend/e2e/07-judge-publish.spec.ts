@@ -7,8 +7,10 @@ import { JUDGE, ORGANISER, apiToken, field, login, shot } from './helpers'
 async function verify(page: Page, submissionId: number): Promise<void> {
   // the submissions tab's button (the leaderboard tab, hidden, has one too)
   await page.getByTestId('judge-submissions').getByTestId(`verify-${submissionId}`).click()
-  await field(page, 'action-reason').first().fill('Re-ran the baseline locally; the scores match.')
-  await page.getByTestId('action-confirm').click()
+  // the open dialog's own fields (each row's actions keep a closed dialog of their own)
+  const dialog = page.locator('.el-dialog:visible')
+  await dialog.locator('textarea[data-testid="action-reason"], [data-testid="action-reason"] textarea').fill('Re-ran the baseline locally; the scores match.')
+  await dialog.getByTestId('action-confirm').click()
   await expect(page.locator('.el-dialog:visible')).toHaveCount(0)
 }
 
