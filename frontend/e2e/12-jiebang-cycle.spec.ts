@@ -200,8 +200,8 @@ test('揭榜挂帅: item, applications, formal check, review, public notice, app
     experts.push({ who, name, id: (await ok<{ id: number }>(await request.get('/api/v1/auth/me', { headers: await bearer(request, who) }))).id })
   }
   await page.goto(`/review/items/${item.id}/reviewers`)
-  for (const r of [...experts, { id: conflictedId, name: `利益冲突专家 ${tag}` }]) {
-    await setNumber(field(page, 'reviewer-user-id'), r.id)
+  for (const r of [...experts, { who: conflicted, id: conflictedId, name: `利益冲突专家 ${tag}` }]) {
+    await field(page, 'reviewer-email').fill(r.who.email) // reviewers are named by e-mail
     await page.getByTestId('reviewer-assign').click()
     if (r.id !== conflictedId) await expect(page.getByTestId('reviewers-table').getByText(r.name)).toBeVisible()
   }
