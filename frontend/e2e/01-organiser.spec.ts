@@ -1,8 +1,8 @@
 /** Journey 2: an organiser publishes a challenge list (with structured targets) and a contest. */
 import { expect, test } from '@playwright/test'
-import { choose, field, login, ORGANISER, shot, uid } from './helpers'
+import { apiToken, choose, field, login, ORGANISER, shot, uid } from './helpers'
 
-test('organiser publishes a challenge list and a contest', async ({ page }) => {
+test('organiser publishes a challenge list and a contest', async ({ page, request }) => {
   const tag = uid()
   await login(page, ORGANISER)
 
@@ -20,6 +20,8 @@ test('organiser publishes a challenge list and a contest', async ({ page }) => {
   await expect(page.locator('.el-form-item__error').first()).toBeVisible()
   await field(page, 'item-code').first().fill(`AV-${tag}`)
   await field(page, 'item-category').first().fill('video')
+  // issued by a unit (the demo's Malanshan Video Park), picked from the registered units
+  await choose(page, 'item-issuing-unit', '马栏山视频文创产业园')
   await field(page, 'item-title-zh').first().fill('低码率视频编码')
   await field(page, 'item-title-en').first().fill('Low-bitrate video coding')
   await field(page, 'item-reward-zh').first().fill('100 万元')
@@ -32,6 +34,12 @@ test('organiser publishes a challenge list and a contest', async ({ page }) => {
   await shot(page, 'admin-item-editor')
   await page.getByTestId('item-save').click()
   await expect(page.getByText(`AV-${tag}`)).toBeVisible()
+  const listId = Number(new URL(page.url()).pathname.split('/').pop())
+  const staff = { Authorization: `Bearer ${await apiToken(request, ORGANISER)}` }
+  const items = await (await request.get(`/api/v1/challenge-lists/${listId}/items`, { headers: staff })).json()
+  const units = await (await request.get('/api/v1/organisations')).json()
+  const park = units.find((u: { name_zh: string }) => u.name_zh === '马栏山视频文创产业园')
+  expect(items.find((i: { code: string }) => i.code === `AV-${tag}`).issuing_unit_id).toBe(park.id)
 
   await page.getByTestId('publish-list').click()
   await expect(page.getByTestId('list-status')).toHaveAttribute('data-status', 'published')
