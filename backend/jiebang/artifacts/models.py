@@ -18,7 +18,8 @@ class ScoringProgram(SQLModel, table=True):
     """One immutable version of a scoring program; ``(key, version)`` is what a track pins."""
 
     __tablename__ = "scoring_program"
-    __table_args__ = (UniqueConstraint("key", "version"),)
+    # one row per content: identical uploads racing each other cannot make two versions
+    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "sha256"))
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=64, index=True)
