@@ -18,7 +18,7 @@ export default {
   phase: { before: 'Not started', open: 'Open for objections', closed: 'Period over' },
   objections: 'Objections',
   noObjections: 'No objections on record',
-  objectionNo: 'Objection #{n}',
+  objectionNo: 'Objection {n}',
   isAnswered: 'Answered',
   isOpen: 'Awaiting an answer',
   withDocument: 'with a document',

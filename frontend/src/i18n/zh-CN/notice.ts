@@ -18,7 +18,7 @@ export default {
   phase: { before: '尚未开始', open: '接受异议', closed: '公示期已结束' },
   objections: '异议',
   noObjections: '暂无异议记录',
-  objectionNo: '异议 #{n}',
+  objectionNo: '第 {n} 条异议',
   isAnswered: '已答复',
   isOpen: '待答复',
   withDocument: '附证明材料',
