@@ -87,8 +87,8 @@ def test_board_shows_only_the_questions_marked_for_it_per_ranked_submission(
     end_phase(client, organiser, phase_id)
     published = client.post(f"/api/v1/phases/{phase_id}/publish", headers=organiser)
     assert published.status_code == 200, published.text
-    # the version keeps the results; the answers are joined when the board is served
-    assert all("fact_sheet" not in r for r in published.json()["board"]["rows"])
+    # the version freezes the shown answers (test_published_fact_sheets.py)
+    assert published.json()["board"]["fact_sheet_columns"] == SHOWN
     for who in ({}, b.headers["beta"]):
         final = board(client, phase_id, who, split="private")
         assert final["published"] is True and final["version"] == 1

@@ -1,5 +1,6 @@
 """The fact-sheet questions a track shows on its leaderboard (Codabench ``is_on_leaderboard``),
-and each row's answers, joined when a board is rendered.
+and each row's answers, joined when a live board is rendered and frozen into a published
+version (publication.py), whose CSV export carries them too.
 
 A row's answers are those given with the row's ranked submission: the row already names that
 submission, so its answers reveal nothing the row does not. Answers are given only while a
@@ -67,3 +68,16 @@ def attach_to_board(*, db: Session, track: Track, board: Leaderboard) -> None:
     board.fact_sheet_columns = shown
     for row in board.rows:
         row.fact_sheet = answers.get(row.submission_id, {})
+
+
+def freeze_into(*, db: Session, track: Track, rows: list[dict[str, Any]]) -> list[FactSheetColumn]:
+    """Write each snapshot row's answers into it (``fact_sheet``) and return the columns;
+    rows stay as they were when the board shows no question, so that a track without a
+    fact sheet publishes the snapshot it always did."""
+    shown, answers = answers_by_row(
+        db=db, track=track, submission_ids=[r["submission_id"] for r in rows]
+    )
+    if shown:
+        for row in rows:
+            row["fact_sheet"] = answers.get(row["submission_id"], {})
+    return shown

@@ -15,7 +15,7 @@ from jiebang.core import csv_export, domain_events
 from jiebang.core.errors import Conflict, DomainError
 from jiebang.db import utcnow
 from jiebang.judging import audit
-from jiebang.leaderboards import service, ties
+from jiebang.leaderboards import fact_sheet_columns, service, ties
 from jiebang.leaderboards.models import (
     DEFAULT_AWARDS,
     AwardTier,
@@ -125,10 +125,11 @@ def _members(db: Session, team_ids: set[int]) -> dict[int, list[dict[str, Any]]]
 def snapshot(*, db: Session, phase: Phase, tiers: list[AwardTier]) -> dict[str, Any]:
     """The live private (final) board with awards and team members, as plain JSON."""
     board = service.live_board(db=db, phase=phase, split=service.PRIVATE, staff=True)
-    # fact-sheet answers are joined when the board is served, not frozen into the version
     rows = [r.model_dump(mode="json", exclude={"fact_sheet"}) for r in board.rows]
-    columns, primary, secondary = service.board_columns(track=service.track_of(db=db, phase=phase))
+    track = service.track_of(db=db, phase=phase)
+    columns, primary, secondary = service.board_columns(track=track)
     ties.mark(rows, primary, secondary)
+    answered = fact_sheet_columns.freeze_into(db=db, track=track, rows=rows)
     _awarded(rows, tiers)
     members = _members(db, {r["team_id"] for r in rows})
     for row in rows:
@@ -137,6 +138,7 @@ def snapshot(*, db: Session, phase: Phase, tiers: list[AwardTier]) -> dict[str, 
         "columns": [c.model_dump() for c in board.columns],
         "rows": rows,
         "awards": [t.model_dump() for t in tiers],
+        "fact_sheet_columns": [c.model_dump() for c in answered],
         **ties.rule(columns, primary, secondary),
     }
 
@@ -240,16 +242,31 @@ def board_from_version(*, phase: Phase, version: ResultVersion) -> Leaderboard:
             "awards": version.board.get("awards", []),
             "tie_rule_zh": version.board.get("tie_rule_zh"),
             "tie_rule_en": version.board.get("tie_rule_en"),
+            "fact_sheet_columns": version.board.get("fact_sheet_columns", []),
         }
     )
 
 
+def answers_frozen(version: ResultVersion) -> bool:
+    """Whether the version holds its fact-sheet answers (versions published before answers
+    were frozen into the snapshot have them joined when served)."""
+    return "fact_sheet_columns" in version.board
+
+
+def _answer_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
 def to_csv(version: ResultVersion) -> str:
     """The version as CSV: rank, team, submission, award and prize, one column per score,
-    submission time; every typed text neutralised against spreadsheet formulas."""
+    submission time, then one ``fact_sheet.<key>`` column per fact-sheet question the board
+    shows; every typed text (answers included) neutralised against spreadsheet formulas."""
     keys = [c["key"] for c in version.board.get("columns", [])]
+    asked = [str(c["key"]) for c in version.board.get("fact_sheet_columns", [])]
     header = ["rank", "team_id", "team_name", "submission_id", "award_zh", "award_en", "prize",
-              *keys, "submitted_at"]  # fmt: skip
+              *keys, "submitted_at", *(f"fact_sheet.{k}" for k in asked)]  # fmt: skip
     rows = (
         [
             row["rank"],
@@ -261,6 +278,7 @@ def to_csv(version: ResultVersion) -> str:
             row.get("award_prize") or "",
             *("" if row.get("scores", {}).get(k) is None else row["scores"][k] for k in keys),
             row["submitted_at"],
+            *(_answer_cell(row.get("fact_sheet", {}).get(k)) for k in asked),
         ]
         for row in version.board.get("rows", [])
     )

@@ -45,7 +45,7 @@ def _compute(db: Session, phase_id: int, split: str, staff: bool) -> tuple[Rende
             publication.latest(db=db, phase_id=phase_id) if phase.published_at is not None else None
         )
         board = publication.board_from_version(phase=phase, version=version) if version else None
-        if board is not None:
+        if board is not None and version is not None and not publication.answers_frozen(version):
             fact_sheet_columns.attach_to_board(db=db, track=track, board=board)
         body = board.model_dump_json().encode() if board is not None else b""
     else:
