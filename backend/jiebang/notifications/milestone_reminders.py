@@ -1,31 +1,95 @@
-"""The reminder source for milestones due in 7 days (acceptance/ holds the dates)."""
+"""The reminder source for milestones due in 7 days (acceptance/ holds the dates).
+
+"Due in 7 days" is read on the list's calendar, as its deadlines are: a milestone due
+2027-03-10 in Asia/Shanghai is due from 2027-03-03 00:00 Shanghai time (2027-03-02 16:00 UTC)
+to the end of 2027-03-10 there. Every zone's today is within a day of UTC's, so the query
+reads one day more on each side and each list's own today decides; ``reminders.send_due``
+sends each reminder once per user and link.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from jiebang.acceptance import views as acceptance_views
+from jiebang.acceptance import service as acceptance_service
+from jiebang.acceptance.models import Milestone
+from jiebang.challenge_lists.models import ChallengeItem, ChallengeList
+from jiebang.db import utcnow
 from jiebang.notifications.reminders import Reminder
 
+ONE_DAY = timedelta(days=1)
 
-def due(db: Session, notice: timedelta) -> list[Reminder]:
-    """One reminder per milestone due within ``notice`` that has no report yet."""
-    return [
-        Reminder(
-            kind="milestone.due",
-            user_ids=found.user_ids,
-            link=f"/items/{found.item.id}#milestone-{found.milestone.id}",
-            data={
-                "item": {
-                    "zh-CN": f"{found.item.code} {found.item.title_zh}".strip(),
-                    "en": f"{found.item.code} {found.item.title_en or found.item.title_zh}".strip(),
-                },
-                "item_id": found.item.id,
-                "milestone": found.milestone.title,
-                "due": found.milestone.due_date.isoformat(),
+
+def local_today(now: datetime, zone: str) -> date:
+    """The date it is at ``now`` in the zone (UTC for a zone the system does not know)."""
+    try:
+        return now.astimezone(ZoneInfo(zone)).date()
+    except (KeyError, ValueError):
+        return now.date()
+
+
+def _users_to_remind(db: Session, milestone: Milestone, item: ChallengeItem) -> set[int]:
+    """The users of every appointee that has neither reported on the milestone nor been
+    decided (none: nobody appointed yet)."""
+    appointment = acceptance_service.appointment_of(db=db, item=item)
+    users: set[int] = set()
+    for app in appointment.applications if appointment else ():
+        app_id = app.id or 0
+        mid = milestone.id or 0
+        if acceptance_service.reports_of(db=db, milestone_id=mid, application_id=app_id):
+            continue
+        if acceptance_service.decision_of(db=db, item_id=item.id or 0, application_id=app_id):
+            continue
+        users |= set(acceptance_service.appointee_ids(db=db, app=app))
+    return users
+
+
+def _reminder(db: Session, milestone: Milestone, item: ChallengeItem) -> Reminder | None:
+    """The reminder, or None when nobody is left to remind."""
+    users = tuple(sorted(_users_to_remind(db, milestone, item)))
+    if not users:
+        return None
+    return Reminder(
+        kind="milestone.due",
+        user_ids=users,
+        link=f"/items/{item.id}#milestone-{milestone.id}",
+        data={
+            "item": {
+                "zh-CN": f"{item.code} {item.title_zh}".strip(),
+                "en": f"{item.code} {item.title_en or item.title_zh}".strip(),
             },
+            "item_id": item.id,
+            "milestone": milestone.title,
+            "due": milestone.due_date.isoformat(),
+        },
+    )
+
+
+def due(db: Session, notice: timedelta, *, now: datetime | None = None) -> list[Reminder]:
+    """One reminder per milestone due from the list's today to ``notice`` ahead (both days
+    included, on the list's calendar), to the appointees that have not reported on it nor
+    been decided."""
+    now = now or utcnow()
+    utc_today = now.astimezone(ZoneInfo("UTC")).date()
+    rows = db.exec(
+        select(Milestone, ChallengeItem, ChallengeList)
+        .join(ChallengeItem, col(ChallengeItem.id) == col(Milestone.item_id))
+        .join(ChallengeList, col(ChallengeList.id) == col(ChallengeItem.list_id))
+        .where(
+            col(Milestone.due_date) >= utc_today - ONE_DAY,
+            col(Milestone.due_date) <= utc_today + notice + ONE_DAY,
         )
-        for found in acceptance_views.due_within(db=db, window=notice)
-    ]
+        .order_by(col(Milestone.due_date), col(Milestone.id))
+    ).all()
+    found = []
+    for milestone, item, challenge_list in rows:
+        today = local_today(now, challenge_list.timezone)
+        if not today <= milestone.due_date <= today + notice:
+            continue
+        reminder = _reminder(db, milestone, item)
+        if reminder is not None:
+            found.append(reminder)
+    return found

@@ -121,8 +121,9 @@ class RoleGrant(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class RoleGrantIn(SQLModel):
-    user_id: int
+class RoleGrantIn(PersonIn):
+    """A role for someone named by e-mail (or, for older clients, by user_id)."""
+
     role: ScopedRole
 
 
@@ -132,3 +133,10 @@ class RoleGrantPublic(SQLModel):
     role: ScopedRole
     scope_kind: ScopeKind
     scope_id: int
+
+
+class RoleHolderPublic(RoleGrantPublic):
+    """A grant with its holder's name and e-mail, for the organisers who hand roles out."""
+
+    display_name: str
+    email: str

@@ -20,6 +20,7 @@ from jiebang.organisations.models import (
     RoleGrant,
     RoleGrantIn,
     RoleGrantPublic,
+    RoleHolderPublic,
     ScopedRole,
     ScopeKind,
 )
@@ -45,9 +46,10 @@ def _grant(
 ) -> RoleGrant:
     if body.role not in GRANTABLE[kind]:
         raise InvalidInput("role", "role_not_grantable", role=str(body.role))
+    holder = people.named_user(db=db, person=body)
     return service.grant(
         db=db,
-        user_id=body.user_id,
+        user_id=holder.id or 0,
         role=body.role,
         scope_kind=kind,
         scope_id=scope_id,
@@ -105,21 +107,23 @@ def remove_member(organisation_id: int, user_id: int, _: OrgOrganiser, db: Sessi
     service.remove_member(db=db, organisation_id=organisation_id, user_id=user_id)
 
 
-@router.get("/organisations/{organisation_id}/roles", response_model=list[RoleGrantPublic])
-def list_org_roles(organisation_id: int, _: OrgOrganiser, db: SessionDep) -> list[RoleGrant]:
-    """Roles held in your unit."""
-    return service.grants_in(db=db, scope_kind=ScopeKind.organisation, scope_id=organisation_id)
+@router.get("/organisations/{organisation_id}/roles", response_model=list[RoleHolderPublic])
+def list_org_roles(organisation_id: int, _: OrgOrganiser, db: SessionDep) -> list[RoleHolderPublic]:
+    """Roles held in your unit, with their holders' names and e-mails."""
+    return service.holders_in(db=db, scope_kind=ScopeKind.organisation, scope_id=organisation_id)
 
 
 @router.post(
-    "/organisations/{organisation_id}/roles", response_model=RoleGrantPublic, status_code=201
+    "/organisations/{organisation_id}/roles", response_model=RoleHolderPublic, status_code=201
 )
 def grant_org_role(
     organisation_id: int, body: RoleGrantIn, user: OrgOrganiser, db: SessionDep
-) -> RoleGrant:
-    """Make a user an organiser of your unit."""
+) -> RoleHolderPublic:
+    """Make the user with this e-mail (or, for older clients, user_id) an organiser of your
+    unit."""
     service.get(db=db, organisation_id=organisation_id)
-    return _grant(db, body, ScopeKind.organisation, organisation_id, user)
+    found = _grant(db, body, ScopeKind.organisation, organisation_id, user)
+    return service.holder_of(db=db, found=found)
 
 
 @router.post("/contests/{contest_id}/roles", response_model=RoleGrantPublic, status_code=201)
@@ -142,18 +146,34 @@ def list_contest_roles(contest_id: int, _: OrgOrganiser, db: SessionDep) -> list
     return service.grants_in(db=db, scope_kind=ScopeKind.contest, scope_id=contest_id)
 
 
-@router.post("/challenge-lists/{list_id}/roles", response_model=RoleGrantPublic, status_code=201)
+@router.get("/challenge-lists/{list_id}/roles", response_model=list[RoleHolderPublic])
+def list_list_roles(list_id: int, _: OrgOrganiser, db: SessionDep) -> list[RoleHolderPublic]:
+    """The organisers and expert reviewers of a whole list, by name and e-mail."""
+    return service.holders_in(db=db, scope_kind=ScopeKind.challenge_list, scope_id=list_id)
+
+
+@router.post("/challenge-lists/{list_id}/roles", response_model=RoleHolderPublic, status_code=201)
 def grant_list_role(
     list_id: int, body: RoleGrantIn, user: OrgOrganiser, db: SessionDep
-) -> RoleGrant:
-    """Make a user an organiser or an expert reviewer of a whole list."""
-    return _grant(db, body, ScopeKind.challenge_list, list_id, user)
+) -> RoleHolderPublic:
+    """Make the user with this e-mail (or user_id) an organiser or an expert reviewer of a
+    whole list."""
+    found = _grant(db, body, ScopeKind.challenge_list, list_id, user)
+    return service.holder_of(db=db, found=found)
 
 
-@router.post("/platform/roles", response_model=RoleGrantPublic, status_code=201)
-def grant_platform_role(body: RoleGrantIn, user: PlatformAdmin, db: SessionDep) -> RoleGrant:
-    """Grant a platform-wide role (platform administrators only)."""
-    return _grant(db, body, ScopeKind.platform, 0, user)
+@router.get("/platform/roles", response_model=list[RoleHolderPublic])
+def list_platform_roles(_: PlatformAdmin, db: SessionDep) -> list[RoleHolderPublic]:
+    """Platform-wide grants (platform administrators only)."""
+    return service.holders_in(db=db, scope_kind=ScopeKind.platform, scope_id=0)
+
+
+@router.post("/platform/roles", response_model=RoleHolderPublic, status_code=201)
+def grant_platform_role(body: RoleGrantIn, user: PlatformAdmin, db: SessionDep) -> RoleHolderPublic:
+    """Grant a platform-wide role to the user with this e-mail (or user_id); platform
+    administrators only."""
+    found = _grant(db, body, ScopeKind.platform, 0, user)
+    return service.holder_of(db=db, found=found)
 
 
 @router.get("/me/roles", response_model=list[RoleGrantPublic])

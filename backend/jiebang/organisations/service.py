@@ -17,6 +17,7 @@ from jiebang.organisations.models import (
     OrganisationCreate,
     OrganisationUpdate,
     RoleGrant,
+    RoleHolderPublic,
     ScopedRole,
     ScopeKind,
 )
@@ -191,3 +192,39 @@ def grants_in(*, db: Session, scope_kind: ScopeKind, scope_id: int) -> list[Role
             )
         )
     )
+
+
+def holder_of(*, db: Session, found: RoleGrant) -> RoleHolderPublic:
+    """The grant with its holder's name and e-mail."""
+    user = db.get(User, found.user_id)
+    return RoleHolderPublic(
+        id=found.id or 0,
+        user_id=found.user_id,
+        role=found.role,
+        scope_kind=found.scope_kind,
+        scope_id=found.scope_id,
+        display_name=user.display_name if user else "",
+        email=user.email if user else "",
+    )
+
+
+def holders_in(*, db: Session, scope_kind: ScopeKind, scope_id: int) -> list[RoleHolderPublic]:
+    """The grants of a scope with their holders' names and e-mails, by role then age."""
+    rows = db.exec(
+        select(RoleGrant, User)
+        .join(User, col(User.id) == col(RoleGrant.user_id))
+        .where(RoleGrant.scope_kind == scope_kind, RoleGrant.scope_id == scope_id)
+        .order_by(col(RoleGrant.role), col(RoleGrant.id))
+    ).all()
+    return [
+        RoleHolderPublic(
+            id=g.id or 0,
+            user_id=g.user_id,
+            role=g.role,
+            scope_kind=g.scope_kind,
+            scope_id=g.scope_id,
+            display_name=u.display_name,
+            email=u.email,
+        )
+        for g, u in rows
+    ]
