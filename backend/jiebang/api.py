@@ -34,6 +34,7 @@ from jiebang.notifications.router import router as notifications_router
 from jiebang.organisations.contest_roles import router as contest_roles_router
 from jiebang.organisations.router import public_router as organisations_public
 from jiebang.organisations.router import router as organisations_router
+from jiebang.phase_migration.router import router as phase_migration_router
 from jiebang.readiness.router import router as readiness_router
 from jiebang.reviews.router import router as reviews_router
 from jiebang.staged_uploads.router import router as staged_uploads_router
@@ -83,6 +84,7 @@ AUTHENTICATED_ROUTERS = (
     acceptance_router,
     notifications_router,
     exports_router,
+    phase_migration_router,
 )
 
 

@@ -105,6 +105,8 @@ TABLE: tuple[Case, ...] = (
     Case("GET", "/judge/submissions/{submission_id}/sequences.csv", STAFF),
     Case("GET", "/judge/phases/{phase_id}/similar", STAFF),
     Case("POST", "/phases/{phase_id}/rescore", ORGANISE, {"evaluator_version": 1}),
+    Case("GET", "/phases/{phase_id}/migration", ORGANISE),
+    Case("POST", "/phases/{phase_id}/migration", ORGANISE),  # the first phase: 409, no copies
     Case("GET", "/judge/audit", STAFF, query="?phase_id={phase_id}"),
     Case("GET", "/judge/audit", STAFF, query="?submission_id={submission_id}"),
     Case("GET", "/judge/audit", PLATFORM_STAFF),  # the whole log: platform staff only

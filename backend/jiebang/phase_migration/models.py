@@ -18,7 +18,7 @@ class PhaseMigration(SQLModel, table=True):
     phase_id: int = Field(foreign_key="phase.id", primary_key=True)
     source_phase_id: int = Field(foreign_key="phase.id", index=True)
     migrated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    migrated_count: int = 0
+    migrated_count: int = 0  # copies made, by every run
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -29,3 +29,23 @@ class MigratedSubmission(SQLModel, table=True):
 
     submission_id: int = Field(foreign_key="submission.id", primary_key=True)
     source_submission_id: int = Field(foreign_key="submission.id", index=True)
+
+
+class MigrationPreview(SQLModel):
+    """What the organiser's migrate button would do now."""
+
+    phase_id: int
+    source_phase_id: int | None  # None: no earlier phase to migrate from
+    source_title_zh: str = ""
+    source_title_en: str = ""
+    automatic: bool = False  # the phase migrates by itself when it opens
+    migrated_at: datetime | None = None  # when a migration into it last ran
+    pending: int = 0  # the source's ranked submissions not yet copied
+    already_migrated: int = 0  # copies already in the phase
+
+
+class MigrationResult(SQLModel):
+    phase_id: int
+    source_phase_id: int
+    migrated: list[int]  # the new copies' submission ids
+    already_migrated: int  # skipped: copied by an earlier migration

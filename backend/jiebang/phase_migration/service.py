@@ -2,7 +2,8 @@
 team's submission shown on the board of the phase before it (the one the source phase's
 rule ranks: best, latest or selected) is copied into the new phase and evaluated there with
 the new phase's data and scoring program. Copies are not charged to the team's quota; a
-migration runs once (``migrated_at``), from the housekeeper or when asked.
+migration runs once (``migrated_at``), from the housekeeper, and again whenever an organiser
+asks (manual.py); no submission is copied into a phase twice.
 """
 
 from __future__ import annotations
@@ -81,33 +82,62 @@ def _copy(db: Session, original: Submission, *, phase: Phase, track: Track) -> S
     return copy
 
 
-def migrate(*, db: Session, migration: PhaseMigration) -> list[int]:
-    """Run one migration now: the copies' ids (committed, their jobs announced)."""
+def migrated_sources(*, db: Session, phase_id: int) -> set[int]:
+    """The submissions already copied into the phase, by any migration."""
+    rows = db.exec(
+        select(MigratedSubmission.source_submission_id)
+        .join(Submission, col(Submission.id) == MigratedSubmission.submission_id)
+        .where(Submission.phase_id == phase_id)
+    ).all()
+    return set(rows)
+
+
+def pending(*, db: Session, phase: Phase, source: Phase) -> list[Submission]:
+    """The source's ranked submissions with an upload that are not yet copied into the phase:
+    what a migration would copy now (none twice, whichever migration copied it first)."""
+    done = migrated_sources(db=db, phase_id=phase.id or 0)
+    originals = []
+    for submission_id in _ranked_submission_ids(db, source):
+        original = db.get(Submission, submission_id) if submission_id not in done else None
+        if original is not None and original.object_id is not None:
+            originals.append(original)
+    return originals
+
+
+def copy_into(*, db: Session, phase: Phase, originals: list[Submission]) -> list[Submission]:
+    """Copy each original into the phase and queue its evaluation (the caller commits)."""
+    track = db.get(Track, phase.track_id)
+    assert track is not None
+    return [_copy(db, original, phase=phase, track=track) for original in originals]
+
+
+def announce(*, db: Session, copy_ids: list[int]) -> None:
+    """Tell the workers about the copies' committed migration jobs."""
     from jiebang.evaluation import dispatch
     from jiebang.evaluation.models import EvaluationJob
 
-    phase = db.get(Phase, migration.phase_id)
-    source = db.get(Phase, migration.source_phase_id)
-    assert phase is not None and source is not None
-    track = db.get(Track, phase.track_id)
-    assert track is not None
-    copies = []
-    for submission_id in _ranked_submission_ids(db, source):
-        original = db.get(Submission, submission_id)
-        if original is None or original.object_id is None:
-            continue
-        copies.append(_copy(db, original, phase=phase, track=track))
-    migration.migrated_at = utcnow()
-    migration.migrated_count = len(copies)
-    db.add(migration)
-    db.commit()
-    ids = [c.id or 0 for c in copies]
+    if not copy_ids:
+        return
     jobs = db.exec(
         select(EvaluationJob.id).where(
-            col(EvaluationJob.submission_id).in_(ids), EvaluationJob.purpose == "migration"
+            col(EvaluationJob.submission_id).in_(copy_ids), EvaluationJob.purpose == "migration"
         )
     ).all()
     dispatch.announce([j for j in jobs if j is not None], db)
+
+
+def migrate(*, db: Session, migration: PhaseMigration) -> list[int]:
+    """Run one migration now: the copies' ids (committed, their jobs announced)."""
+    phase = db.get(Phase, migration.phase_id)
+    source = db.get(Phase, migration.source_phase_id)
+    assert phase is not None and source is not None
+    copies = copy_into(db=db, phase=phase, originals=pending(db=db, phase=phase, source=source))
+    migration.migrated_at = utcnow()
+    migration.migrated_count += len(copies)
+    db.add(migration)
+    db.commit()
+    ids = [c.id or 0 for c in copies]
+    announce(db=db, copy_ids=ids)
     return ids
 
 
