@@ -29,6 +29,7 @@ from jiebang.organisations.models import Membership, Organisation, RoleGrant
 from jiebang.phase_migration.models import MigratedSubmission, PhaseMigration
 from jiebang.readiness.models import TrackCheck
 from jiebang.reviews.models import Criterion, ReviewerAssignment, ReviewSheet, Rubric
+from jiebang.runtimes.models import RuntimeBuild
 from jiebang.staged_uploads.models import StagedUpload
 from jiebang.storage.models import StoredObject
 from jiebang.submissions.models import QuotaCounter, Submission, SubmissionEvent
@@ -68,6 +69,7 @@ __all__ = [
     "ReviewerAssignment",
     "RoleGrant",
     "Rubric",
+    "RuntimeBuild",
     "Score",
     "ScoringProgram",
     "StagedUpload",

@@ -15,8 +15,9 @@ from jiebang.artifacts.models import ScoringProgram, ScoringProgramPublic
 from jiebang.auth.dependencies import CurrentUser, Judge, Organiser, SessionDep
 from jiebang.core.errors import NotFound
 from jiebang.judging import audit
-from jiebang.runtimes import runtime_state
+from jiebang.runtimes.builds import combined_state
 from jiebang.runtimes.config import get_runtime_settings
+from jiebang.runtimes.models import WorkerRuntimeState
 from jiebang.storage.config import get_store
 
 router = APIRouter(tags=["scoring programs"])
@@ -125,16 +126,17 @@ def read_version(key: str, version: str, _: Judge, db: SessionDep) -> ScoringPro
 
 class RuntimeStatePublic(BaseModel):
     kind: str = "platform"  # platform | python | oci
-    status: str  # ready | building | failed | absent (not built on this machine yet)
+    status: str  # ready | building | failed | absent (built on no worker, nor here, yet)
     message: str = ""
     message_zh: str = ""
     elapsed_seconds: float | None = None  # while building
     log_tail: str = ""  # while building: what the builder has said so far
+    workers: list[WorkerRuntimeState] = []  # each reporting worker's own status
 
 
-def _state(program: ScoringProgram) -> RuntimeStatePublic:
+def _state(db: SessionDep, program: ScoringProgram) -> RuntimeStatePublic:
     spec = runtime_build.spec_of(program)
-    state = runtime_state(spec)
+    state = combined_state(db=db, spec=spec)
     return RuntimeStatePublic(
         kind=spec.kind,
         status=state.status,
@@ -142,16 +144,18 @@ def _state(program: ScoringProgram) -> RuntimeStatePublic:
         message_zh=state.message_zh,
         elapsed_seconds=state.elapsed_seconds,
         log_tail=state.log_tail,
+        workers=list(state.workers),
     )
 
 
 @router.get("/scoring-programs/{key}/versions/{version}/runtime", response_model=RuntimeStatePublic)
 def read_runtime_state(key: str, version: str, _: Judge, db: SessionDep) -> RuntimeStatePublic:
-    """Whether the program's runtime is built here, or failed (with the resolver's words)."""
+    """Whether the program's runtime is built (on a worker or here), being built, or failed
+    (with the resolver's words)."""
     program = service.get_version(db=db, key=key, version=version)
     if program is None:
         raise NotFound("scoring program")
-    return _state(program)
+    return _state(db, program)
 
 
 @router.post(
@@ -168,8 +172,8 @@ def build_runtime(
     if program is None:
         raise NotFound("scoring program")
     spec = runtime_build.spec_of(program)
-    state = runtime_state(spec)
+    state = combined_state(db=db, spec=spec)
     if state.status in ("absent", "failed"):
         image_key = runtime_build.image_key_for(db, spec)
         tasks.add_task(runtime_build.build, spec, store=get_store(), image_key=image_key)
-    return _state(program)
+    return _state(db, program)

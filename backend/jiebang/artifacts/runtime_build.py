@@ -2,7 +2,8 @@
 
 The build runs after the response, in the API's thread pool, through the same
 ``runtimes.prepare`` a worker uses; its progress and outcome are read back with
-``runtimes.runtime_state`` (building: since when and what uv said so far; failed: why).
+``runtimes.builds.combined_state`` (building: since when and what uv said so far; failed:
+why), from this machine's cache and, for the other API machines, from the database.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from jiebang.runtimes import (
     PythonRuntime,
     RuntimeFailed,
     parse_runtime_spec,
-    prepare,
 )
+from jiebang.runtimes.builds import record_here
 from jiebang.runtimes.config import get_runtime_settings
+from jiebang.runtimes.reporting import prepare_reported
 from jiebang.storage.backend import ObjectStore, StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ def build(spec: Spec, *, store: ObjectStore, image_key: str | None) -> None:
     """Prepare ``spec`` in this machine's cache; a failure is kept there for the state to show."""
     try:
         if image_key is None:
-            prepare(spec)
+            prepare_reported(spec, report=record_here)
             return
         downloads = get_runtime_settings().resolved_cache_dir() / "downloads"
         downloads.mkdir(parents=True, exist_ok=True)
@@ -58,7 +60,7 @@ def build(spec: Spec, *, store: ObjectStore, image_key: str | None) -> None:
             with archive.open("wb") as out:
                 for chunk in store.iter_chunks(image_key):
                     out.write(chunk)
-            prepare(spec, archive=archive)
+            prepare_reported(spec, archive=archive, report=record_here)
     except RuntimeFailed as exc:  # recorded by the cache; the browser reads it back
         log.info("runtime %s failed to build: %s", spec.content_key, exc.message)
     except StorageUnavailable:

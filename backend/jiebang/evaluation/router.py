@@ -14,6 +14,8 @@ from jiebang.contests.models import Phase
 from jiebang.core.errors import Conflict, NotFound, Unauthorized
 from jiebang.evaluation import jobs, queue
 from jiebang.evaluation.models import ClaimRequest, EvaluationJob, JobResult, JobSpec, LeaseRequest
+from jiebang.runtimes import builds as runtime_builds
+from jiebang.runtimes.models import RuntimeBuildReport
 from jiebang.storage import service as storage_service
 from jiebang.storage.config import get_store
 from jiebang.storage.models import StoredObject
@@ -74,6 +76,15 @@ def heartbeat(job_id: int, body: LeaseRequest, db: SessionDep) -> Response:
 def report(job_id: int, body: JobResult, db: SessionDep) -> Response:
     """Record the outcome once (idempotent for duplicate deliveries)."""
     jobs.record(db, job=_job(db, job_id), body=body)
+    return Response(status_code=204)
+
+
+@router.post("/runtime-builds", status_code=204)
+def runtime_build(body: RuntimeBuildReport, db: SessionDep) -> Response:
+    """How a worker's build of a runtime goes (building, ready, failed): organisers see it
+    from any API process, and publishing refuses a runtime that failed."""
+    runtime_builds.record(db=db, report=body)
+    db.commit()
     return Response(status_code=204)
 
 

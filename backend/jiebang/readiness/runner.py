@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlmodel import Session, select
@@ -20,6 +21,9 @@ class LocalFetcher(WorkerAPI):
     def __init__(self, *, db: Session, store: ObjectStore) -> None:
         super().__init__(httpx.Client(), token="", name="readiness-check")
         self.db, self.store = db, store
+
+    def report_runtime_build(self, news: dict[str, Any]) -> None:
+        """Nothing to send: a check builds in the API's own cache, which the state reads."""
 
     def download(self, url: str, dest: Path, *, sha256: str, lease_owner: str) -> None:
         if url.startswith("/api/v1/worker/runtime-images/"):  # an oci runtime's image

@@ -24,7 +24,8 @@ from jiebang.evaluation.models import JobSpec, WorkerHeartbeat
 from jiebang.readiness.config import readiness_required
 from jiebang.readiness.models import MissingItem, TrackCheck
 from jiebang.readiness.runner import LocalFetcher
-from jiebang.runtimes import parse_runtime_spec, runtime_state
+from jiebang.runtimes import parse_runtime_spec
+from jiebang.runtimes.builds import combined_state
 from jiebang.storage.backend import ObjectStore
 from jiebang.storage.models import StoredObject
 from jiebang.worker.pipeline import evaluate
@@ -109,7 +110,8 @@ def missing_for_track(db: Session, track: Track) -> list[MissingItem]:
         en, zh = f"the evaluator {key} is not in the registry", f"评测器 {key} 不在注册表中"
         missing.append(_item(track, "evaluator", "evaluator_key", en, zh))
     else:
-        state = runtime_state(parse_runtime_spec(program.runtime or {"kind": "platform"}))
+        spec = parse_runtime_spec(program.runtime or {"kind": "platform"})
+        state = combined_state(db=db, spec=spec)  # what the workers reported, and this cache
         if state.status == "failed":
             en = f"the scoring program's runtime failed to build: {state.message}"
             zh = f"评分程序的运行时构建失败：{state.message_zh or state.message}"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jiebang.runtimes.cache import read_building, read_failure, read_record
 from jiebang.runtimes.config import RuntimeSettings, get_runtime_settings
+from jiebang.runtimes.models import WorkerRuntimeState
 from jiebang.runtimes.oci_image import prepare_oci
 from jiebang.runtimes.prepared import PreparedRuntime
 from jiebang.runtimes.python_env import prepare_python
@@ -47,13 +48,15 @@ def prepare(
 @dataclasses.dataclass(frozen=True)
 class RuntimeState:
     """``ready``, ``building`` (since when, what the builder said so far), ``failed`` (with
-    the last build's messages) or ``absent`` on this worker."""
+    the last build's messages) or ``absent``; ``workers``: what each worker that reported a
+    build says (see :mod:`jiebang.runtimes.builds`), empty for this machine's cache alone."""
 
     status: str
     message: str = ""
     message_zh: str = ""
     elapsed_seconds: float | None = None  # while building
     log_tail: str = ""  # while building: the builder's output so far
+    workers: tuple[WorkerRuntimeState, ...] = ()
 
 
 def runtime_state(

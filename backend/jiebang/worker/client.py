@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from jiebang.evaluation.models import JobSpec
 from jiebang.worker.gpus import detect_gpus
 
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class LeaseLost(Exception):
@@ -27,9 +30,13 @@ class ObjectNotFound(PlatformUnavailable):
 
 
 class WorkerAPI:
-    def __init__(self, http: httpx.Client, *, token: str, name: str) -> None:
+    def __init__(
+        self, http: httpx.Client, *, token: str, name: str, machine: str | None = None
+    ) -> None:
         self.http = http
         self.name = name
+        # runtime builds are told per machine: its processes share one runtime cache
+        self.machine = (machine or socket.gethostname())[:80]
         self.headers = {"Authorization": f"Worker {token}"}
 
     def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
@@ -56,6 +63,13 @@ class WorkerAPI:
 
     def report(self, spec: JobSpec, body: dict[str, Any]) -> None:
         self._post(f"/jobs/{spec.job_id}/result", {"lease_owner": spec.lease_owner, **body})
+
+    def report_runtime_build(self, news: dict[str, Any]) -> None:
+        """Tell the platform how this machine's build of a runtime goes (never raises)."""
+        try:
+            self._post("/runtime-builds", {"worker": self.machine, **news})
+        except (PlatformUnavailable, LeaseLost, httpx.HTTPError) as exc:
+            log.warning("runtime build report not delivered: %s", exc)
 
     def download(self, url: str, dest: Path, *, sha256: str, lease_owner: str) -> None:
         """Stream a presigned URL or an API path to ``dest``, checking its sha256."""

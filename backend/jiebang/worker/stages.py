@@ -13,13 +13,8 @@ from pydantic import ValidationError
 
 from jiebang.artifacts.models import KIND_COMMAND
 from jiebang.integrity.fingerprints import file_hashes
-from jiebang.runtimes import (
-    OciRuntime,
-    PreparedRuntime,
-    RuntimeFailed,
-    parse_runtime_spec,
-    prepare,
-)
+from jiebang.runtimes import OciRuntime, PreparedRuntime, RuntimeFailed, parse_runtime_spec
+from jiebang.runtimes.reporting import prepare_reported
 from jiebang.sandbox import (
     RUN_STAGE_DEFAULTS,
     SCORE_STAGE_DEFAULTS,
@@ -120,6 +115,7 @@ def run(ctx: JobContext) -> None:
         program_dir=ctx.submission_dir,
         limits=ctx.spec.limits,
         fetch_image=lambda spec: image_archive_for(ctx, spec),
+        report=ctx.api.report_runtime_build,
     )
     gpus = _granted_gpus(ctx)
     inputs = ctx.reference_dir / "inputs"
@@ -296,11 +292,13 @@ def _granted_gpus(ctx: JobContext) -> GpuBinding:
 
 def _prepared_runtime(declared: dict, ctx: JobContext | None = None) -> PreparedRuntime:
     """The scoring program's runtime, built or unpacked once per content key on this worker
-    (an ``oci`` image fetched by its digest when it is not unpacked here yet)."""
+    (an ``oci`` image fetched by its digest when it is not unpacked here yet); how its build
+    goes is reported to the platform, which shows it to the organiser."""
     try:
         spec = parse_runtime_spec(declared)
         archive = image_archive_for(ctx, spec) if isinstance(spec, OciRuntime) and ctx else None
-        return prepare(spec, archive=archive)
+        report = ctx.api.report_runtime_build if ctx else None
+        return prepare_reported(spec, archive=archive, report=report)
     except RuntimeFailed as exc:
         raise StageFailed(
             "evaluator_error",

@@ -16,14 +16,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from jiebang.runtimes import (
-    OciRuntime,
-    PreparedRuntime,
-    RuntimeFailed,
-    parse_runtime_spec,
-    prepare,
-)
+from jiebang.runtimes import OciRuntime, PreparedRuntime, RuntimeFailed, parse_runtime_spec
 from jiebang.runtimes.prepared import RuntimeUnavailable
+from jiebang.runtimes.reporting import Report, prepare_reported
 from jiebang.worker.context import platform_fault, team_fault
 
 DEFAULT_TEAM_RUNTIMES = ("platform",)
@@ -44,8 +39,10 @@ def team_runtime(
     program_dir: Path,
     limits: dict[str, Any],
     fetch_image: Callable[[OciRuntime], Path | None] | None = None,
+    report: Report | None = None,
 ) -> PreparedRuntime | None:
-    """Return the prepared runtime the manifest declares, or ``None`` for ``platform``."""
+    """Return the prepared runtime the manifest declares, or ``None`` for ``platform``;
+    ``report`` hears how its build goes."""
     kind = (declared or {}).get("kind", "platform")
     allowed = allowed_kinds(limits)
     if kind not in allowed:
@@ -67,7 +64,7 @@ def team_runtime(
         spec = parse_runtime_spec(data)
         if isinstance(spec, OciRuntime) and archive is None and fetch_image is not None:
             archive = fetch_image(spec)  # an uploaded image (POST /runtime-images), by digest
-        return prepare(spec, archive=archive)
+        return prepare_reported(spec, archive=archive, report=report)
     except ValidationError as exc:
         raise team_fault(
             f"the runtime in your manifest is invalid: {exc.errors()[:2]}",
