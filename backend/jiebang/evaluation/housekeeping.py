@@ -1,6 +1,7 @@
 """Periodic duties of the API process: the lease watchdog, re-announcing queued jobs that
-no worker picked up (e.g. after a broker outage), removing abandoned uploads, and reclaiming
-the scratch space of jobs whose worker was killed."""
+no worker picked up (e.g. after a broker outage), removing abandoned uploads (teams'
+submissions and organisers' staged uploads), and reclaiming the scratch space of jobs whose
+worker was killed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from jiebang.config import get_settings
 from jiebang.db import get_engine, utcnow
 from jiebang.evaluation import dispatch, queue
 from jiebang.sandbox.leftovers import reclaim_leftovers
+from jiebang.staged_uploads import sweep as staged_sweep
+from jiebang.staged_uploads.config import get_staged_upload_settings
 from jiebang.storage.backend import ObjectMissing, StorageUnavailable
 from jiebang.storage.config import get_store
 from jiebang.submissions import lifecycle
@@ -63,6 +66,8 @@ def run_once() -> None:
         queue.requeue_expired(db)
         dispatch.announce_pending(db)
         abort_abandoned_uploads(db, older_than=timedelta(hours=settings.upload_expiry_hours))
+        staged_ttl = timedelta(hours=get_staged_upload_settings().ttl_hours)
+        staged_sweep.sweep_expired(db=db, store=get_store(), older_than=staged_ttl)
         from jiebang.phase_migration import service as migration  # reacts to phase dates
 
         migration.run_due(db=db)

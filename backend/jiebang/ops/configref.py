@@ -17,6 +17,7 @@ SETTINGS_MODULES = (
     "jiebang.runtimes.config",
     "jiebang.notifications.config",
     "jiebang.exports.config",
+    "jiebang.staged_uploads.config",
 )
 
 

@@ -28,7 +28,7 @@ class StagedUpload(SQLModel, table=True):
     upload_key: str = Field(max_length=512)
     upload_id: str = Field(max_length=256, index=True)
     part_size: int = Field(sa_type=BigInteger)
-    status: str = Field(default="uploading", max_length=16)  # uploading | completed
+    status: str = Field(default="uploading", max_length=16)  # uploading | completed | expired
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
