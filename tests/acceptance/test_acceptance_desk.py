@@ -5,28 +5,23 @@ counts it at acceptance, for the team."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from jiebang.challenge_lists.models import Application, ApplicationStatus
+from jiebang.challenge_lists.models import ApplicationStatus
 from jiebang.db import utcnow
-from jiebang.storage.models import StoredObject
 from jiebang.teams.models import Team
-from tests.leaderboards.helpers import constructed_board, end_phase
+from tests.judging.target_items import (
+    apply_as_team,
+    board_with_target_item,
+    judge_action,
+    publish_list,
+    publish_results,
+)
 from tests.organisations.helpers import PDF, me
 
 Maker = Callable[..., dict[str, str]]
-
-
-def _verify(client: TestClient, judge: dict[str, str], submission_id: int) -> None:
-    response = client.post(
-        f"/api/v1/judge/submissions/{submission_id}/actions",
-        json={"action": "verify", "reason": "reproduced"},
-        headers=judge,
-    )
-    assert response.status_code == 200, response.text
 
 
 def test_desk_shows_targets_met_and_missed_by_verified_scores(
@@ -36,57 +31,20 @@ def test_desk_shows_targets_met_and_missed_by_verified_scores(
     judge: dict[str, str],
     make_user: Maker,
 ) -> None:
-    b = constructed_board(client, db, organiser, make_user)
-    lst = client.post(
-        "/api/v1/challenge-lists",
-        json={"year": 2024, "title_zh": "榜单", "title_en": "List"},
-        headers=organiser,
-    ).json()
-    item = client.post(
-        f"/api/v1/challenge-lists/{lst['id']}/items",
-        json={
-            "code": "AV-01",
-            "title_zh": "误差",
-            "title_en": "Error",
-            "category": "test",
-            "application_deadline": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
-            "targets": [
-                {"metric": "mae", "comparator": "<=", "threshold": 0.3, "track_id": b.ids["track"]},
-                {"metric": "mae", "comparator": "<=", "threshold": 0.1, "track_id": b.ids["track"]},
-            ],
-        },
-        headers=organiser,
-    ).json()
-    client.put(
-        f"/api/v1/challenge-lists/{lst['id']}/status",
-        json={"status": "published"},
-        headers=organiser,
-    )
-    base = f"/api/v1/challenge-items/{item['id']}"
+    target = board_with_target_item(client, db, organiser, make_user, thresholds=[0.3, 0.1])
+    b, item_id = target.board, target.item_id
+    publish_list(client, organiser, target.list_id)
+    base = f"/api/v1/challenge-items/{item_id}"
+    app = apply_as_team(db, b, item_id, "beta")
     team = db.get(Team, b.teams["beta"])
     assert team is not None
-    proposal = StoredObject(key="proposals/beta", sha256="0" * 64, size=1, filename="p.pdf")
-    db.add(proposal)
-    db.flush()
-    app = Application(
-        item_id=item["id"],
-        team_id=team.id or 0,
-        applicant_id=team.captain_id,
-        proposal_object_id=proposal.id or 0,
-    )
-    db.add(app)
-    db.commit()
     assert client.get(f"{base}/acceptance", headers=organiser).status_code == 409
     # awarded directly (the review endpoint of before public notices): appointed that day
     app.status, app.decided_at = ApplicationStatus.awarded, utcnow()
     db.add(app)
     db.commit()
-    _verify(client, judge, b.subs["beta"])
-    end_phase(client, organiser, b.ids["phase"])
-    assert (
-        client.post(f"/api/v1/phases/{b.ids['phase']}/publish", headers=organiser).status_code
-        == 200
-    )
+    judge_action(client, judge, b.subs["beta"], "verify", "reproduced")
+    publish_results(client, organiser, b.ids["phase"])
 
     captain = b.headers["beta"]
     room = client.get(f"{base}/acceptance", headers=captain)
@@ -114,9 +72,9 @@ def test_desk_shows_targets_met_and_missed_by_verified_scores(
         (team.id, "beta", "Accepted with conditions")
     ]
     team_record = client.get(f"/api/v1/hall-of-fame/teams/{team.id}").json()
-    assert [e["item_id"] for e in team_record if e["kind"] == "challenge"] == [item["id"]]
+    assert [e["item_id"] for e in team_record if e["kind"] == "challenge"] == [item_id]
     person = client.get(f"/api/v1/hall-of-fame/people/{me(client, captain)}").json()
-    assert item["id"] in [e["item_id"] for e in person]
+    assert item_id in [e["item_id"] for e in person]
     got = client.get(f"{base}/acceptance/decision/document", headers=captain)
     assert got.status_code == 200 and got.content == PDF
 

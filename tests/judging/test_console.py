@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from jiebang.challenge_lists.models import Application
 from jiebang.db import utcnow
-from jiebang.storage.models import StoredObject
 from jiebang.submissions.models import Submission
-from jiebang.teams.models import Team
 
-from ..leaderboards.helpers import add_score, board, constructed_board, end_phase, order
-
-
-def _act(
-    client: TestClient, headers: dict[str, str], sub: int, action: str, reason: str = "seen"
-) -> dict[str, object]:
-    response = client.post(
-        f"/api/v1/judge/submissions/{sub}/actions",
-        json={"action": action, "reason": reason},
-        headers=headers,
-    )
-    assert response.status_code == 200, response.text
-    return dict(response.json())
+from ..leaderboards.helpers import add_score, board, constructed_board, order
+from .target_items import (
+    apply_as_team,
+    board_with_target_item,
+    judge_action,
+    publish_list,
+    publish_results,
+)
 
 
 def test_actions_audit_detail_and_disqualification(
@@ -38,7 +29,7 @@ def test_actions_audit_detail_and_disqualification(
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     phase, alpha = b.ids["phase"], b.subs["alpha"]
-    assert _act(client, judge, alpha, "flag", "public score too good")["flagged"] is True
+    assert judge_action(client, judge, alpha, "flag", "public score too good")["flagged"] is True
     missing_reason = client.post(
         f"/api/v1/judge/submissions/{alpha}/actions",
         json={"action": "verify", "reason": ""},
@@ -53,7 +44,7 @@ def test_actions_audit_detail_and_disqualification(
         ).status_code
         == 422
     )
-    state = _act(client, judge, alpha, "disqualify", "copied another team's output")
+    state = judge_action(client, judge, alpha, "disqualify", "copied another team's output")
     assert state == {
         "flagged": True,
         "verified": False,
@@ -95,7 +86,7 @@ def test_actions_audit_detail_and_disqualification(
     assert detail["review"]["disqualified"] is True
 
     # Reinstating brings it back; every step is in the audit log, newest first, with before/after.
-    _act(client, judge, alpha, "reinstate", "appeal upheld")
+    judge_action(client, judge, alpha, "reinstate", "appeal upheld")
     assert order(board(client, phase, b.headers["beta"]), b.teams)[0] == "alpha"
     log = client.get(
         "/api/v1/judge/audit", params={"submission_id": alpha}, headers=organiser
@@ -120,64 +111,22 @@ def test_targets_met_counts_verified_published_scores_only(
     judge: dict[str, str],
     make_user: Callable[..., dict[str, str]],
 ) -> None:
-    b = constructed_board(client, db, organiser, make_user)
-    lst = client.post(
-        "/api/v1/challenge-lists",
-        json={"year": 2024, "title_zh": "榜单", "title_en": "List"},
-        headers=organiser,
-    ).json()
-    item = client.post(
-        f"/api/v1/challenge-lists/{lst['id']}/items",
-        json={
-            "code": "AV-01",
-            "title_zh": "误差",
-            "title_en": "Error",
-            "category": "test",
-            "application_deadline": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
-            "targets": [
-                {"metric": "mae", "comparator": "<=", "threshold": 0.3, "track_id": b.ids["track"]}
-            ],
-        },
-        headers=organiser,
-    ).json()
-    url = f"/api/v1/challenge-items/{item['id']}/targets-met"
+    target = board_with_target_item(client, db, organiser, make_user, thresholds=[0.3])
+    b = target.board
+    url = f"/api/v1/challenge-items/{target.item_id}/targets-met"
     assert client.get(url).status_code == 404  # the list is still a draft
-    assert (
-        client.put(
-            f"/api/v1/challenge-lists/{lst['id']}/status",
-            json={"status": "published"},
-            headers=organiser,
-        ).status_code
-        == 200
-    )
+    publish_list(client, organiser, target.list_id)
     for name in ("alpha", "beta"):
-        proposal = StoredObject(key=f"proposals/{name}", sha256="0" * 64, size=1, filename="p.pdf")
-        db.add(proposal)
-        db.flush()
-        team = db.get(Team, b.teams[name])
-        assert team is not None
-        db.add(
-            Application(
-                item_id=item["id"],
-                team_id=team.id or 0,
-                applicant_id=team.captain_id,
-                proposal_object_id=proposal.id or 0,
-            )
-        )
-    db.commit()
+        apply_as_team(db, b, target.item_id, name)
     for name in ("alpha", "beta"):
-        _act(client, judge, b.subs[name], "verify")
+        judge_action(client, judge, b.subs[name], "verify")
     # Not published yet: verified or not, nothing counts (nor hints at the private order).
     before = client.get(url).json()
     assert [(r["team_name"], r["met"], r["value"]) for r in before] == [
         ("alpha", False, None),
         ("beta", False, None),
     ]
-    end_phase(client, organiser, b.ids["phase"])
-    assert (
-        client.post(f"/api/v1/phases/{b.ids['phase']}/publish", headers=organiser).status_code
-        == 200
-    )
+    publish_results(client, organiser, b.ids["phase"])
     after = {r["team_name"]: r for r in client.get(url).json()}
     assert (
         after["beta"]["met"] is True
@@ -200,8 +149,8 @@ def test_team_sees_its_disqualification_but_not_flags_or_verification(
 ) -> None:
     b = constructed_board(client, db, organiser, make_user)
     phase, alpha, beta = b.ids["phase"], b.subs["alpha"], b.subs["beta"]
-    _act(client, judge, beta, "verify", "top of the private board")
-    _act(client, judge, alpha, "flag", "looks too good")
+    judge_action(client, judge, beta, "verify", "top of the private board")
+    judge_action(client, judge, alpha, "flag", "looks too good")
 
     def mine(team: str) -> dict[str, object]:
         rows = client.get(
@@ -217,7 +166,7 @@ def test_team_sees_its_disqualification_but_not_flags_or_verification(
             assert view["disqualified"] is False and view["disqualification_reason"] is None
             assert "flagged" not in view and "verified" not in view
 
-    _act(client, judge, alpha, "disqualify", "used the test labels")
+    judge_action(client, judge, alpha, "disqualify", "used the test labels")
     listed = mine("alpha")
     detail = client.get(f"/api/v1/submissions/{alpha}", headers=b.headers["alpha"]).json()
     for view in (listed, detail):
@@ -225,5 +174,5 @@ def test_team_sees_its_disqualification_but_not_flags_or_verification(
         assert view["disqualification_reason"] == "used the test labels"
         assert view["status"] == "scored"  # scored, but no longer ranked
 
-    _act(client, judge, alpha, "reinstate", "appeal upheld")
+    judge_action(client, judge, alpha, "reinstate", "appeal upheld")
     assert mine("alpha")["disqualified"] is False

@@ -6,7 +6,6 @@ stays the platform's own (no organisation)."""
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,18 +15,16 @@ from sqlalchemy import MetaData, create_engine, text
 from sqlmodel import Session
 
 from jiebang.auth.models import User
-from jiebang.auth.security import hash_password
 from jiebang.cli.db import alembic_config
 from jiebang.main import create_app
 from jiebang.organisations.models import ScopedRole
 from jiebang.organisations.permissions import may, roles_held, scopes_from_path
 
-from .test_migration_roles import _insert
+from .legacy_database import PASSWORD, PASSWORD_HASH, ROLES, seed_legacy_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 CBF7A4C_HEAD = "64442169e5de"
-PASSWORD = "correct horse battery"
-PASSWORD_HASH = hash_password(PASSWORD)
+SUMMARY = "二〇二三年的申请"
 
 
 def test_the_revision_was_head_at_cbf7a4c() -> None:
@@ -61,71 +58,8 @@ def test_cbf7a4c_database_upgrades_with_users_roles_and_applications(
     meta.reflect(engine)
     assert "organisation" not in meta.tables and "role_grant" not in meta.tables
     with engine.begin() as conn:
-        users = {
-            role: _insert(
-                conn,
-                meta,
-                "user",
-                email=f"{role}@example.org",
-                display_name=f"旧{role}",
-                locale="zh-CN",
-                is_active=True,
-                role=role,
-                password_hash=PASSWORD_HASH,
-            )
-            for role in ("organiser", "judge", "participant")
-        }
-        contest = _insert(
-            conn,
-            meta,
-            "contest",
-            slug="malanshan-2023",
-            title_zh="马栏山杯",
-            title_en="Malanshan Cup",
-            edition="2023",
-            year=2023,
-            timezone="Asia/Shanghai",
-            team_size_limit=5,
-            status="published",
-        )
-        team = _insert(
-            conn,
-            meta,
-            "team",
-            contest_id=contest,
-            name="老队",
-            invite_code="old-code",
-            captain_id=users["participant"],
-        )
-        _insert(
-            conn,
-            meta,
-            "team_member",
-            team_id=team,
-            contest_id=contest,
-            user_id=users["participant"],
-        )
-        lst = _insert(conn, meta, "challenge_list", year=2023, status="published")
-        item = _insert(
-            conn,
-            meta,
-            "challenge_item",
-            list_id=lst,
-            code="AV-2023-1",
-            application_deadline=datetime(2023, 9, 1, tzinfo=UTC),
-        )
-        proposal = _insert(conn, meta, "stored_object", key="proposals/2023", size=42)
-        application = _insert(
-            conn,
-            meta,
-            "application",
-            item_id=item,
-            team_id=team,
-            applicant_id=users["participant"],
-            proposal_object_id=proposal,
-            status="awarded",
-            summary="二〇二三年的申请",
-        )
+        seeded = seed_legacy_rows(conn, meta, application_status="awarded", summary=SUMMARY)
+    users, contest, team = seeded.users, seeded.contest, seeded.team
     engine.dispose()
 
     command.upgrade(config, "head")
@@ -135,8 +69,7 @@ def test_cbf7a4c_database_upgrades_with_users_roles_and_applications(
             text('SELECT id, email, display_name, role, password_hash FROM "user" ORDER BY id')
         ).all()
         assert [tuple(p) for p in people] == [
-            (users[r], f"{r}@example.org", f"旧{r}", r, PASSWORD_HASH)
-            for r in ("organiser", "judge", "participant")
+            (users[r], f"{r}@example.org", f"旧{r}", r, PASSWORD_HASH) for r in ROLES
         ]
         grants = conn.execute(
             text("SELECT user_id, role, scope_kind, scope_id FROM role_grant ORDER BY user_id")
@@ -150,15 +83,15 @@ def test_cbf7a4c_database_upgrades_with_users_roles_and_applications(
                 "SELECT item_id, team_id, applicant_id, proposal_object_id, status, summary "
                 "FROM application WHERE id = :id"
             ),
-            {"id": application},
+            {"id": seeded.application},
         ).one()
         assert tuple(row) == (
-            item,
+            seeded.item,
             team,
             users["participant"],
-            proposal,
+            seeded.proposal,
             "awarded",
-            "二〇二三年的申请",
+            SUMMARY,
         )
         owned = conn.execute(text("SELECT slug, organisation_id FROM contest")).one()
         assert tuple(owned) == ("malanshan-2023", None)  # the platform's own, as before

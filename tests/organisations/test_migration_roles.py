@@ -3,37 +3,13 @@ applications, upgrades to head with them intact; global roles become platform-wi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
 from alembic import command
-from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, MetaData, create_engine, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import MetaData, create_engine, text
 
 from jiebang.cli.db import alembic_config
 
-
-def _insert(conn: Connection, meta: MetaData, table: str, **values: Any) -> int:
-    """Insert a row, filling every other required column with a plain value of its type."""
-    found = meta.tables[table]
-    row = dict(values)
-    for column in found.columns:
-        if column.name in row or column.nullable or column.primary_key:
-            continue
-        kind = column.type
-        if isinstance(kind, DateTime):
-            row[column.name] = datetime(2024, 1, 1, tzinfo=UTC)
-        elif isinstance(kind, Boolean):
-            row[column.name] = False
-        elif isinstance(kind, Integer | Float):
-            row[column.name] = 0
-        elif isinstance(kind, JSON):
-            row[column.name] = {}
-        else:
-            row[column.name] = f"{table}-{column.name}"[: getattr(kind, "length", None) or 64]
-    result = conn.execute(found.insert().values(**row))
-    return int(result.inserted_primary_key[0])
+from .legacy_database import insert_row, seed_legacy_rows
 
 
 @pytest.mark.parametrize(
@@ -48,41 +24,9 @@ def test_users_roles_and_applications_survive(empty_database: str) -> None:
     meta = MetaData()
     meta.reflect(engine)
     with engine.begin() as conn:
-        users = {
-            role: _insert(conn, meta, "user", email=f"{role}@example.org", role=role)
-            for role in ("organiser", "judge", "participant")
-        }
-        contest = _insert(conn, meta, "contest", slug="c")
-        team = _insert(
-            conn,
-            meta,
-            "team",
-            contest_id=contest,
-            name="队",
-            invite_code="abc",
-            captain_id=users["participant"],
-        )
-        lst = _insert(conn, meta, "challenge_list", year=2024, status="published")
-        item = _insert(
-            conn,
-            meta,
-            "challenge_item",
-            list_id=lst,
-            code="AV-1",
-            application_deadline=datetime(2030, 1, 1, tzinfo=UTC),
-        )
-        _insert(conn, meta, "challenge_target", item_id=item, metric="psnr", comparator=">=")
-        obj = _insert(conn, meta, "stored_object", key="proposals/x", size=10)
-        app = _insert(
-            conn,
-            meta,
-            "application",
-            item_id=item,
-            team_id=team,
-            applicant_id=users["participant"],
-            proposal_object_id=obj,
-            status="shortlisted",
-            summary="原申请",
+        seeded = seed_legacy_rows(conn, meta, application_status="shortlisted", summary="原申请")
+        insert_row(
+            conn, meta, "challenge_target", item_id=seeded.item, metric="psnr", comparator=">="
         )
     engine.dispose()
 
@@ -93,8 +37,8 @@ def test_users_roles_and_applications_survive(empty_database: str) -> None:
             text("SELECT user_id, role, scope_kind, scope_id FROM role_grant ORDER BY user_id")
         ).all()
         assert [tuple(g) for g in grants] == [
-            (users["organiser"], "organiser", "platform", 0),
-            (users["judge"], "judge", "platform", 0),
+            (seeded.users["organiser"], "organiser", "platform", 0),
+            (seeded.users["judge"], "judge", "platform", 0),
         ]
         roles = dict(conn.execute(text('SELECT email, role FROM "user"')).all())
         assert roles == {
@@ -107,9 +51,9 @@ def test_users_roles_and_applications_survive(empty_database: str) -> None:
                 "SELECT team_id, status, summary, lead_name, applicant_org_id FROM application "
                 "WHERE id = :id"
             ),
-            {"id": app},
+            {"id": seeded.application},
         ).one()
-        assert tuple(row) == (team, "shortlisted", "原申请", "", None)
+        assert tuple(row) == (seeded.team, "shortlisted", "原申请", "", None)
         assert conn.execute(text("SELECT timezone FROM challenge_list")).scalar() == "Asia/Shanghai"
     engine.dispose()
     command.check(config)
