@@ -1,2 +1,3 @@
-"""Auto-migration: when a phase opens, the teams' ranked submissions of the phase before it
-are re-run on it (Codabench's ``auto_migrate_to_this_phase``)."""
+"""Phase migration: when a phase opens, or when its organiser asks (manual.py), the teams'
+ranked submissions of the phase before it are re-run on it (Codabench's
+``auto_migrate_to_this_phase`` and its "migrate" button)."""
