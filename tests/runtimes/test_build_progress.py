@@ -43,6 +43,7 @@ def settings(tmp_path: Path) -> RuntimeSettings:
     wheelhouse = tmp_path / "wheelhouse"
     build_wheel(wheelhouse, "jiebang-wheeled", "1.0.0", "X = 1\n")
     _sdist(wheelhouse, "jiebang-sdist-only", "1.0.0")
+    wheelhouse.chmod(0o755)  # the build sandbox reads it as the sandbox uid
     return RuntimeSettings(cache_dir=tmp_path / "runtimes", find_links=wheelhouse, offline=True)
 
 

@@ -32,6 +32,7 @@ VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> RuntimeSettings:
     wheelhouse = tmp_path_factory.mktemp("wheelhouse")
+    wheelhouse.chmod(0o755)  # the build sandbox reads it as the sandbox uid
     build_wheel(wheelhouse, "jiebang-tiny-base", "2.0.0", "BASE = 40\n")
     build_wheel(
         wheelhouse,

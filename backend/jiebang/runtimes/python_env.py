@@ -2,24 +2,33 @@
 
 The environment is built in a temporary folder of the cache and renamed into place
 (see ``cache.py``), from the configured index or a local wheelhouse, with wheels only
-unless source builds are allowed (a source build runs the package's own build code on
-the worker). When the resolver or installer fails, its own message is kept. The
-sandbox sees the environment read-only at ``/opt/jiebang/python`` and the base
-interpreter it was made from at that interpreter's own path.
+unless source builds are allowed. uv runs in the build sandbox (``build_sandbox.py``),
+whose only network is the index gate (``index_gate.py``), or none offline, so even a
+package's own build code reaches nothing but the index. When the resolver or installer
+fails, its own message is kept. Later runs see the environment read-only at
+``/opt/jiebang/python`` and the base interpreter it was made from at its own path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
+from jiebang.runtimes.build_sandbox import (
+    WHEELHOUSE_TARGET,
+    WORK_TARGET,
+    BuildSandbox,
+    StepOutcome,
+)
 from jiebang.runtimes.cache import build_slot, read_record
 from jiebang.runtimes.config import RuntimeSettings
+from jiebang.runtimes.index_gate import IndexGate, running_gate
+from jiebang.runtimes.interpreters import find_base_interpreter
 from jiebang.runtimes.prepared import (
     PYTHON_ENV_TARGET,
     PreparedRuntime,
@@ -28,6 +37,7 @@ from jiebang.runtimes.prepared import (
     thread_capped_env,
 )
 from jiebang.runtimes.spec import PythonRuntime
+from jiebang.runtimes.uv_cache import uv_cache_for_build
 from jiebang.sandbox import Mount
 from jiebang.sandbox.mounts import SYSTEM_DIRS
 
@@ -36,17 +46,6 @@ MESSAGE_TAIL = 4000
 NO_WHEEL = (
     re.compile(r"Wheels are required for `([^`]+)`"),
     re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)==\S+ has no usable wheels"),
-)
-NETWORK_ENV = (
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-    "UV_NATIVE_TLS",
-    "HTTPS_PROXY",
-    "HTTP_PROXY",
-    "NO_PROXY",
-    "https_proxy",
-    "http_proxy",
-    "no_proxy",
 )
 PROBE = (
     "import json, sys; "
@@ -75,67 +74,46 @@ def prepare_python(spec: PythonRuntime, settings: RuntimeSettings) -> PreparedRu
 
 
 def build_python_env(spec: PythonRuntime, settings: RuntimeSettings) -> Path:
-    """Return the cached environment folder for ``spec`` (``<folder>/venv``), built if needed."""
+    """Return the cached environment folder for ``spec`` (``<folder>/venv``), built if needed.
+
+    Every step runs in the build sandbox (``build_sandbox.py``); in index mode the install
+    step's only network is the index gate (``index_gate.py``), offline it has none.
+    """
     cache = settings.resolved_cache_dir()
     with build_slot(cache, "python", spec.content_key) as slot:
         if slot.ready:
             return slot.final
         assert slot.work is not None
-        venv = slot.work / "venv"
-        env = _uv_environment(cache)
-        created = _uv(
-            ["venv", "--relocatable", "--no-config", "--python", spec.version, str(venv)],
-            env=env,
-            settings=settings,
+        uv = _uv_binary()
+        _check_wheelhouse(settings.find_links)
+        base = find_base_interpreter(spec.version, uv=uv, env=_host_environment(cache))
+        limits = settings.build_limits()
+        with uv_cache_for_build(
+            cache,
+            private=settings.allow_source_builds,
+            disk_bytes=limits.output_bytes,
             log=slot.log,
-        )
-        if created.returncode != 0:
-            said = _tail(created, hide=slot.work)
-            raise RuntimeUnavailable(
-                f"Python {spec.version} is not available on this worker: {said}",
-                f"此评测机没有 Python {spec.version}：{said}",
-            )
-        requirements = slot.work / "requirements.txt"
-        requirements.write_text("".join(f"{line}\n" for line in spec.requirements))
-        if spec.requirements:
-            installed = _uv(
-                [
-                    "pip",
-                    "install",
-                    "--no-config",
-                    "--python",
-                    str(venv / "bin" / "python"),
-                    "-r",
-                    str(requirements),
-                    *_source_arguments(settings),
-                ],
-                env=env,
-                settings=settings,
+        ) as uv_cache:
+            box = BuildSandbox(
+                work=slot.work,
                 log=slot.log,
+                uv=Path(uv),
+                uv_cache=uv_cache,
+                interpreter=base.mounts,
+                wheelhouse=settings.find_links,
+                limits=limits,
             )
-            if installed.returncode != 0:
-                said = _tail(installed, hide=slot.work)
-                wheelless = _without_wheel(said, spec.requirements)
-                if wheelless and not settings.allow_source_builds:
-                    raise _no_wheel(wheelless, spec.version, said)
-                raise RuntimeBuildFailed(
-                    f"the requirements could not be installed:\n{said}",
-                    f"依赖无法安装：\n{said}",
-                )
-        probe = subprocess.run(
-            [str(venv / "bin" / "python"), "-c", PROBE],
-            capture_output=True,
-            text=True,
-            env={"PATH": "/usr/bin:/bin"},
-            timeout=60,
-            check=False,
-        )
-        if probe.returncode != 0:
+            _create_and_install(box, spec, settings, base.executable)
+        # Started for the first time without uv's cache: a package's .pth runs here.
+        probe = box.run_python(box.inside("venv/bin/python"), PROBE)
+        if not probe.succeeded:
+            said = (probe.stderr_tail + probe.stdout_tail).strip()[-MESSAGE_TAIL:]
             raise RuntimeBuildFailed(
-                f"the new environment does not start: {_tail(probe)}",
-                f"新建的环境无法启动：{_tail(probe)}",
+                f"the new environment does not start: {said}",
+                f"新建的环境无法启动：{said}",
             )
-        facts = json.loads(probe.stdout)
+        facts = json.loads(probe.stdout_tail)
+        _own_by_worker(slot.work)
         return slot.publish(
             {
                 "kind": "python",
@@ -146,6 +124,50 @@ def build_python_env(spec: PythonRuntime, settings: RuntimeSettings) -> Path:
                 "requirements": list(spec.requirements),
             }
         )
+
+
+def _create_and_install(
+    box: BuildSandbox, spec: PythonRuntime, settings: RuntimeSettings, interpreter: str
+) -> None:
+    """``uv venv`` from ``interpreter``, then ``uv pip install -r`` the pinned requirements."""
+    venv = box.inside("venv")
+    created = _uv(["venv", "--relocatable", "--no-config", "--python", interpreter, venv], box=box)
+    if created.returncode != 0:
+        said = _tail(created)
+        raise RuntimeUnavailable(
+            f"Python {spec.version} is not available on this worker: {said}",
+            f"此评测机没有 Python {spec.version}：{said}",
+        )
+    (box.work / "requirements.txt").write_text("".join(f"{line}\n" for line in spec.requirements))
+    if not spec.requirements:
+        return
+    install = ["pip", "install", "--no-config", "--python", f"{venv}/bin/python"]
+    install += ["-r", box.inside("requirements.txt"), *_source_arguments(settings)]
+    with _gate_for(settings, box.log) as gate:
+        installed = _uv(install, box=box, gate=gate)
+    if installed.returncode != 0:
+        said = _tail(installed)
+        wheelless = _without_wheel(said, spec.requirements)
+        if wheelless and not settings.allow_source_builds:
+            raise _no_wheel(wheelless, spec.version, said)
+        raise RuntimeBuildFailed(
+            f"the requirements could not be installed:\n{said}",
+            f"依赖无法安装：\n{said}",
+        )
+
+
+def _gate_for(
+    settings: RuntimeSettings, log: Path
+) -> contextlib.AbstractContextManager[IndexGate | None]:
+    """The index gate of an install step, or none offline (then the sandbox has no network)."""
+    if settings.offline:
+        return contextlib.nullcontext()
+
+    def note(line: str) -> None:
+        with log.open("a") as out:
+            out.write(f"{line}\n")
+
+    return running_gate(settings.index_destinations(), on_refusal=note)
 
 
 def _without_wheel(said: str, requirements: tuple[str, ...]) -> str | None:
@@ -179,63 +201,54 @@ def _source_arguments(settings: RuntimeSettings) -> list[str]:
     elif settings.index_url:
         args += ["--index-url", settings.index_url]
     if settings.find_links is not None:
-        args += ["--find-links", str(settings.find_links)]
+        args += ["--find-links", WHEELHOUSE_TARGET]
     if not settings.allow_source_builds:
         args += ["--only-binary", ":all:"]
     return args
 
 
-def _uv_environment(cache: Path) -> dict[str, str]:
-    # Never download an interpreter, never read a user's uv.toml or pip.conf, and keep
-    # uv's own download cache beside the runtimes; only how to reach the index (proxy,
-    # certificate authorities) is taken from the worker's environment.
-    passed = {name: os.environ[name] for name in NETWORK_ENV if name in os.environ}
-    return passed | {
+def _host_environment(cache: Path) -> dict[str, str]:
+    # Choosing the interpreter on the worker: never download one, read no user's uv.toml.
+    return {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
         "HOME": str(cache),
-        "UV_CACHE_DIR": str(cache / "uv-cache"),
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_NO_PROGRESS": "1",
         "LANG": "C.UTF-8",
     }
 
 
-def _uv(
-    args: list[str], *, env: dict[str, str], settings: RuntimeSettings, log: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run uv; what it says goes to ``log`` as it says it (the build's progress), and back."""
-    try:
-        if log is None:
-            return subprocess.run(
-                [_uv_binary(), *args],
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=settings.build_timeout_seconds,
-                check=False,
-            )
-        with log.open("ab") as out:
-            start = out.tell()
-            out.write(f"$ uv {' '.join(args[:2])}\n".encode())
-            out.flush()
-            done = subprocess.run(
-                [_uv_binary(), *args],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=env,
-                timeout=settings.build_timeout_seconds,
-                check=False,
-            )
-        with log.open("rb") as back:
-            back.seek(start)
-            said = back.read().decode("utf-8", "replace").split("\n", 1)[-1]
-        return subprocess.CompletedProcess(done.args, done.returncode, stdout=said, stderr="")
-    except subprocess.TimeoutExpired as error:
-        seconds = settings.build_timeout_seconds
-        raise RuntimeBuildFailed(
-            f"building the environment took longer than {seconds:.0f} s",
-            f"构建环境超过 {seconds:.0f} 秒",
-        ) from error
+def _uv(args: list[str], *, box: BuildSandbox, gate: IndexGate | None = None) -> StepOutcome:
+    """Run one uv step in the build sandbox; its words go to the build log (the progress)."""
+    with box.log.open("ab") as out:
+        out.write(f"$ uv {' '.join(args[:2])}\n".encode())
+    return box.run_uv(args, gate=gate)
+
+
+def _check_wheelhouse(folder: Path | None) -> None:
+    # The build runs as the sandbox uid, which reads the wheelhouse through a read-only bind.
+    if folder is None or os.geteuid() != 0:
+        return
+    if not folder.is_dir() or folder.stat().st_mode & 0o005 != 0o005:
+        raise RuntimeUnavailable(
+            f"the wheelhouse {folder} is missing or not readable by the sandbox uid: make it a "
+            "folder others may read and enter (chmod o+rx)",
+            f"本地 wheel 仓库 {folder} 不存在或沙箱用户无法读取：请允许其他用户读取并进入该目录"
+            "（chmod o+rx）",
+        )
+
+
+def _own_by_worker(folder: Path) -> None:
+    # The build ran as the sandbox uid; what is published belongs to the worker again.
+    if os.geteuid() != 0:
+        return
+    uid, gid = os.getuid(), os.getgid()
+    for parent, dirs, files in os.walk(folder):
+        os.lchown(parent, uid, gid)
+        for name in (*dirs, *files):
+            path = os.path.join(parent, name)
+            if not os.path.isdir(path) or os.path.islink(path):
+                os.lchown(path, uid, gid)
 
 
 def _uv_binary() -> str:
@@ -253,12 +266,9 @@ def _uv_binary() -> str:
     raise RuntimeUnavailable("uv is not installed on this worker", "此评测机未安装 uv")
 
 
-def _tail(done: subprocess.CompletedProcess[str], *, hide: Path | None = None) -> str:
-    """Return the end of what uv said, with the worker's build folder hidden."""
-    text = (done.stderr or "") + (done.stdout or "")
-    if hide is not None:
-        text = text.replace(str(hide), "<build>")
-    return text.strip()[-MESSAGE_TAIL:]
+def _tail(done: StepOutcome) -> str:
+    """Return the end of what uv said, with the build folder shown as ``<build>``."""
+    return done.said.replace(WORK_TARGET, "<build>").strip()[-MESSAGE_TAIL:]
 
 
 def _within(path: str, parent: str) -> bool:
