@@ -6,7 +6,9 @@ same Python environment, no platform code).
 
 Opt-in: the examples live in a git snapshot that is never part of the project, and their
 ``docker_image`` maps to a python runtime that uv builds from the package index. Set
-``JIEBANG_CODABENCH_EXAMPLES`` to that snapshot's git folder to run these.
+``JIEBANG_CODABENCH_EXAMPLES`` to that snapshot's git folder to run these. The v1.5
+Compute_pi bundle is Python 2: with ``JIEBANG_PY27_IMAGE`` naming the archive that
+``docker/images/python27_image.py`` builds, it is scored on that image too.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from jiebang.config import get_settings
 from jiebang.core import safe_yaml, tarsafe
 from jiebang.db import get_engine
 from jiebang.evaluation.models import Score
@@ -35,6 +38,7 @@ from tests.submissions.helpers import drain, submit, tar_bytes, team_headers
 from . import codabench_support as cb
 
 MIRROR = os.environ.get("JIEBANG_CODABENCH_EXAMPLES", "")
+PY27_IMAGE = os.environ.get("JIEBANG_PY27_IMAGE", "")
 pytestmark = [
     needs_bwrap,
     pytest.mark.skipif(
@@ -163,7 +167,9 @@ def test_public_example_scores_as_its_own_program(
     make_user: Callable[..., dict[str, str]],
     tmp_path: Path,
     example: Example,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("JIEBANG_READINESS_REQUIRED", "true")  # published as on a real platform
     bundle = export_folder(example.path, tmp_path / "bundle")
     imported = client.post(
         "/api/v1/admin/bundles",
@@ -281,3 +287,131 @@ def test_compute_pi_imports_unchanged_and_its_python2_code_is_named(
     shown = json.dumps(check["logs"]) + check["message"]
     assert "SyntaxError" in shown and "print" in shown, shown[:2000]
     print(f"\ncompute-pi: {check['message']}")
+
+
+@pytest.mark.skipif(
+    not Path(PY27_IMAGE or "/nonexistent").is_file(),
+    reason="set JIEBANG_PY27_IMAGE to the archive docker/images/python27_image.py builds",
+)
+def test_compute_pi_scores_on_a_python27_image_as_its_own_program(
+    client: TestClient,
+    organiser: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CodaLab v1.5 Compute_pi, its bundle zip as shipped: with CodaLab's old default image
+    (``codalab/codalab-legacy:py2``) mapped to an uploaded Python 2.7 image, the readiness
+    check and a team's submission of ``compute_pi_sample_submission.zip`` score the
+    Difference that ``compute_pi.py`` then ``evaluate.py`` give run directly under the same
+    image's python2.7 (bubblewrap over its root folder, no platform code)."""
+    monkeypatch.setenv("JIEBANG_READINESS_REQUIRED", "true")  # published as on a real platform
+    upload = Path(PY27_IMAGE).read_bytes()
+    image = client.post(
+        "/api/v1/runtime-images",
+        files={"archive": ("python27.tar", upload, "application/x-tar")},
+        headers=organiser,
+    )
+    assert image.status_code in (200, 201), image.text
+    digest = image.json()["digest"]
+    images = {
+        **get_settings().codabench_image_runtimes,
+        "codalab/codalab-legacy:py2": {"kind": "oci", "archive_digest": digest},
+    }
+    monkeypatch.setenv("JIEBANG_CODABENCH_IMAGE_RUNTIMES", json.dumps(images))
+    get_settings.cache_clear()
+
+    example = export_folder("codalab/Compute_pi", tmp_path / "example")
+    imported = client.post(
+        "/api/v1/admin/bundles",
+        files={
+            "bundle": (
+                "compute_pi_competition_bundle.zip",
+                (example / "compute_pi_competition_bundle.zip").read_bytes(),
+                "application/zip",
+            )
+        },
+        headers=organiser,
+    )
+    assert imported.status_code == 200, imported.text
+    [found] = [
+        c
+        for c in client.get("/api/v1/contests", headers=organiser).json()
+        if c["slug"] == "compute-pi-competition"
+    ]
+    tracks = client.get(f"/api/v1/contests/{found['id']}/tracks", headers=organiser).json()
+    sample = example / "compute_pi_sample_submission.zip"
+    checks = {}
+    for track in tracks:
+        program = client.get(
+            f"/api/v1/scoring-programs/{track['evaluator_key']}/versions/"
+            f"{track['evaluator_version']}",
+            headers=organiser,
+        ).json()
+        assert program["runtime"] == {"kind": "oci", "archive_digest": digest}, program
+        put = client.put(
+            f"/api/v1/tracks/{track['id']}/sample",
+            files={"file": (sample.name, sample.read_bytes(), "application/zip")},
+            headers=organiser,
+        )
+        assert put.status_code == 200, put.text
+        check = client.post(f"/api/v1/tracks/{track['id']}/check", headers=organiser)
+        assert check.status_code == 200, check.text
+        assert check.json()["status"] == "passed", check.json()
+        checks[track["slug"]] = check.json()["result"]["metrics"]
+    published = client.post(f"/api/v1/contests/{found['id']}/publish", headers=organiser)
+    assert published.status_code == 200, published.text
+
+    phase = open_phase(client, organiser, tracks)
+    team = make_user()
+    made = client.post(f"/api/v1/contests/{found['id']}/teams", json={"name": "Pi"}, headers=team)
+    assert made.status_code == 201, made.text
+    approved = client.put(  # has_registration: True, so the organiser approves the team
+        f"/api/v1/teams/{made.json()['id']}/approval", json={"approved": True}, headers=organiser
+    )
+    assert approved.status_code == 200, approved.text
+    done = submit(client, team, phase["id"], sample.read_bytes(), filename=sample.name)
+    assert done.status_code == 200, done.text
+    assert drain(client, tmp_path) == 1
+    with Session(get_engine()) as db:
+        score = db.exec(select(Score).where(Score.submission_id == done.json()["id"])).one()
+        platform = dict(score.metrics)
+
+    [rootfs] = Path(get_runtime_cache()).glob(f"oci/{digest.removeprefix('sha256:')}*/rootfs")
+    direct = compute_pi_directly(example, rootfs, tmp_path)
+    print(f"\ncompute-pi: check {checks} submission {platform} direct {direct}")
+    assert {k: platform[k] for k in direct} == direct
+    assert all(metrics == direct for metrics in checks.values()), checks
+
+
+def compute_pi_directly(example: Path, rootfs: Path, work: Path) -> dict[str, float]:
+    """The submission then the scoring program, each under the image's python2.7 as
+    CodaLab v1.5 ran them (the scorer's ``$input`` holding ``res/`` and ``ref/``; the
+    submission reads no input), from the shipped zips, no platform code."""
+    for folder in ("direct/res", "direct/ref", "direct/out"):
+        (work / folder).mkdir(parents=True)
+    with zipfile.ZipFile(example / "compute_pi_sample_submission.zip") as archive:
+        archive.extractall(work / "direct" / "code")  # noqa: S202 - the example's own zip
+    with zipfile.ZipFile(example / "compute_pi_competition_bundle.zip") as outer:
+        for name in ("reference.zip", "program.zip"):
+            with zipfile.ZipFile(io.BytesIO(outer.read(name))) as inner:
+                inner.extractall(work / "direct" / name.removesuffix(".zip"))  # noqa: S202
+    for member in (work / "direct" / "reference").iterdir():
+        member.rename(work / "direct" / "ref" / member.name)
+
+    bwrap = ["bwrap", "--ro-bind", str(rootfs), "/", "--proc", "/proc", "--dev", "/dev"]
+    bwrap += ["--tmpfs", "/tmp", "--bind", str(work / "direct"), "/tmp/w", "--clearenv"]
+    bwrap += ["--setenv", "PATH", "/usr/bin:/bin", "--chdir", "/tmp/w"]
+
+    def python2(*argv: str) -> None:
+        subprocess.run(
+            [*bwrap, "python", *argv],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+    python2("code/compute_pi.py", "/tmp/w/no-input", "/tmp/w/res")
+    python2("program/evaluate.py", "/tmp/w", "/tmp/w/out")
+    scores = safe_yaml.load((work / "direct" / "out" / "scores.txt").read_bytes(), name="s")
+    return {key: float(value) for key, value in scores.items()}

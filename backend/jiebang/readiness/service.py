@@ -93,6 +93,9 @@ def missing_for_track(db: Session, track: Track) -> list[MissingItem]:
     """What keeps this track from being published, each naming the field to fix."""
     missing: list[MissingItem] = []
     phases = list(db.exec(select(Phase).where(Phase.track_id == track.id)))
+    program = _program(db, track)
+    # a Codabench program scores the whole submission (worker/codabench.py): no items to split
+    whole = program is not None and (program.manifest or {}).get("contract") == "codabench"
     if not phases:
         missing.append(_item(track, "phase", "phases", "no phase yet", "尚无阶段"))
     for phase in phases:
@@ -100,11 +103,10 @@ def missing_for_track(db: Session, track: Track) -> list[MissingItem]:
             en = f"phase {phase.slug} has no hidden reference data"
             zh = f"阶段 {phase.slug} 尚未上传隐藏参考数据"
             missing.append(_item(track, "reference_data", "phase.reference", en, zh, phase))
-        if not phase.public_item_ids and not phase.private_item_ids:
+        if not whole and not phase.public_item_ids and not phase.private_item_ids:
             en = f"phase {phase.slug} has no public/private split"
             zh = f"阶段 {phase.slug} 尚未设置公开/私有划分"
             missing.append(_item(track, "split", "phase.split", en, zh, phase))
-    program = _program(db, track)
     if program is None:
         key = f"{track.evaluator_key} {track.evaluator_version}"
         en, zh = f"the evaluator {key} is not in the registry", f"评测器 {key} 不在注册表中"

@@ -49,6 +49,9 @@ PLACEHOLDERS = {
     "$input": "/app/input",
 }
 PROGRAM_FILES = ("metadata.yaml", "metadata.yml", "metadata")
+# CodaLab's old default image (Python 2; codalab/codalab-dockers README): a v1.5 bundle without
+# competition_docker_image runs in its runtime where JIEBANG_CODABENCH_IMAGE_RUNTIMES maps it
+LEGACY_DEFAULT_IMAGE = "codalab/codalab-legacy:py2"
 DEFAULT_POLICY = ArchivePolicy(ArchiveLimits(max_files=100_000, max_unpacked_bytes=16 * 1024**3))
 
 
@@ -141,8 +144,10 @@ class _Builder:
     def warned_before(self) -> bool:
         return any("docker image" in w for w in self.out.warnings)
 
-    def runtime(self) -> dict[str, Any]:
-        image = self.doc.data.get("docker_image") or ""
+    def runtime(self, comp: cb.Competition) -> dict[str, Any]:
+        image = comp.docker_image
+        if not image and comp.version == "1.5" and LEGACY_DEFAULT_IMAGE in self.images:
+            image = LEGACY_DEFAULT_IMAGE  # what CodaLab ran a v1.5 bundle naming no image in
         if not image or image in self.images:
             return dict(self.images.get(image) or {"kind": "platform"})
         if self.warned_before:
@@ -176,6 +181,10 @@ def _folder_digest(folder: Path, extra: str) -> str:
 
 
 RUNNER = Path(__file__).with_name("codalab_submission_runner.py")
+# python3 where the runtime has it, else python: a v1.5 phase may run on a Python 2.7 image
+RUNNER_METADATA = (
+    "command: 'exec \"$(command -v python3 || command -v python)\" run_submission.py'\n"
+)
 
 
 def _codalab_submission_runner(b: _Builder, task: cb.Task) -> Path:
@@ -184,7 +193,7 @@ def _codalab_submission_runner(b: _Builder, task: cb.Task) -> Path:
     folder = b.staging / "codalab-runner" / f"task-{task.index}"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(RUNNER, folder / "run_submission.py")
-    (folder / "metadata.yaml").write_text("command: python3 run_submission.py\n")
+    (folder / "metadata.yaml").write_text(RUNNER_METADATA)
     return folder
 
 
@@ -224,7 +233,7 @@ def _program(
         "title_en": f"{comp.title} — {task.name}"[:200],
         "command": ["/bin/sh", "-c", score_cmd],
         "metrics": _metrics(board),
-        "runtime": b.runtime(),
+        "runtime": b.runtime(comp),
         "contract": "codabench",
         "codabench": {
             "columns": columns,

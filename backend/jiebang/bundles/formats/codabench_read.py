@@ -46,7 +46,9 @@ def read_competition(doc: Document) -> tuple[Competition | None, list[Problem]]:
         title=reader.text(data, "title", ()),
         description=reader.text(data, "description", ()),
         image=data.get("image") or None,
-        docker_image=reader.text(data, "docker_image", ()),
+        # v1.5 names it competition_docker_image
+        docker_image=reader.text(data, "docker_image", ())
+        or ("" if v2 else reader.text(data, "competition_docker_image", ())),
         make_programs_available=reader.flag(data, "make_programs_available"),
         enable_detailed_results=reader.flag(data, "enable_detailed_results"),
     )

@@ -6,10 +6,13 @@ submission holding a ``metadata`` file with a ``command:`` is a program: the com
 with ``$program`` at the submission, ``$input`` at the phase's input data and ``$output``
 where the scoring program reads the results. A submission without one is a result
 submission: its files are the results.
+
+It runs on the phase's runtime, which for a v1.5 bundle may be a Python 2.7 image
+(``codalab/codalab-legacy:py2``), so it is written for Python 2.7 and 3 alike: no
+annotations, ``io.open``, no ``exist_ok`` and no ``print(..., flush=...)``.
 """
 
-from __future__ import annotations
-
+import io
 import os
 import re
 import shutil
@@ -22,13 +25,13 @@ OUTPUT = "/app/output"
 PLACES = {"program": SUBMISSION, "input": INPUT, "output": OUTPUT, "tmp": "/tmp"}  # noqa: S108
 
 
-def submission_command() -> str | None:
+def submission_command():
     """The ``command:`` of the submission's metadata file, or None."""
     for name in ("metadata", "metadata.yaml", "metadata.yml"):
         path = os.path.join(SUBMISSION, name)
         if not os.path.isfile(path):
             continue
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with io.open(path, encoding="utf-8", errors="replace") as handle:  # noqa: UP020
             for line in handle:
                 key, _, value = line.partition(":")
                 if key.strip() == "command" and value.strip():
@@ -36,9 +39,15 @@ def submission_command() -> str | None:
     return None
 
 
-def main() -> int:
+def say(text):
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def main():
     command = submission_command()
-    os.makedirs(OUTPUT, exist_ok=True)
+    if not os.path.isdir(OUTPUT):
+        os.makedirs(OUTPUT)
     if command is None:
         for entry in os.listdir(SUBMISSION):
             source = os.path.join(SUBMISSION, entry)
@@ -46,10 +55,10 @@ def main() -> int:
                 shutil.copytree(source, os.path.join(OUTPUT, entry), symlinks=True)
             else:
                 shutil.copy2(source, OUTPUT)
-        print("result submission: its files are the results")
+        say("result submission: its files are the results")
         return 0
     command = re.sub(r"\$(program|input|output|tmp)\b", lambda m: PLACES[m.group(1)], command)
-    print("running the submission's command: " + command, flush=True)
+    say("running the submission's command: " + command)
     return subprocess.call(["/bin/sh", "-c", command], cwd=SUBMISSION)
 
 
