@@ -124,6 +124,9 @@ def test_a_source_build_reaches_only_the_index(
     assert _nobody_connected(listener)
     log = log_file(settings.resolved_cache_dir() / "python", spec.content_key).read_text()
     assert f"index gate: refused a connection to 127.0.0.1:{port}" in log
+    # its uv cache was its own (beside the work folder), and is gone
+    assert not list((settings.resolved_cache_dir() / "python").glob(".build-*"))
+    assert not (settings.resolved_cache_dir() / "uv-build-cache").exists()
 
 
 def test_offline_a_source_build_has_no_network_at_all(

@@ -90,7 +90,10 @@ def build_python_env(spec: PythonRuntime, settings: RuntimeSettings) -> Path:
         limits = settings.build_limits()
         with uv_cache_for_build(
             cache,
-            private=settings.allow_source_builds,
+            # named like the work folder, so a dead builder's is removed with it (cache.py)
+            private=slot.work.with_name(f"{slot.work.name}-uv-cache")
+            if settings.allow_source_builds
+            else None,
             disk_bytes=limits.output_bytes,
             log=slot.log,
         ) as uv_cache:

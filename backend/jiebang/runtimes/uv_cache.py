@@ -6,7 +6,8 @@ one cache. It counts towards a build's disk limit (``build_disk_bytes``) with th
 environment being built: builds hold a shared ``flock`` on it while they run, and one
 that finds it larger than half that limit empties it first, when no other build holds it.
 A build that may build from source runs the packages' own build code, which could plant a
-package in a cache that later builds trust, so it gets a cache of its own, removed after.
+package in a cache that later builds trust, so it gets a cache of its own beside its work
+folder, removed after (or, if the builder dies, with its work folder by the next build).
 Published environments never share files with a cache: uv copies into them.
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,22 +23,21 @@ from jiebang.sandbox.outputs import directory_size
 
 FOLDER = "uv-build-cache"  # not the unsandboxed builds' "uv-cache", which only root may write
 LOCK = ".uv-build-cache.lock"
-PRIVATE_PREFIX = ".uv-cache-"
 
 
 @contextlib.contextmanager
 def uv_cache_for_build(
-    cache_root: Path, *, private: bool, disk_bytes: int, log: Path
+    cache_root: Path, *, private: Path | None, disk_bytes: int, log: Path
 ) -> Iterator[Path]:
-    """Yield the uv cache folder one build may write: a fresh one if ``private``, else the
-    shared one (held shared for the block; emptied first when over half of ``disk_bytes``
-    and unused, with a line in ``log``)."""
-    if private:
-        folder = Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX, dir=cache_root))
+    """Yield the uv cache folder one build may write: the fresh folder ``private`` when
+    given, else the shared one (held shared for the block; emptied first when over half of
+    ``disk_bytes`` and unused, with a line in ``log``)."""
+    if private is not None:
+        private.mkdir()
         try:
-            yield folder
+            yield private
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(private, ignore_errors=True)
         return
     folder = cache_root / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
