@@ -25,7 +25,7 @@ from jiebang.runtimes import builds as runtime_builds
 from jiebang.runtimes.cache import building_file, log_file
 from jiebang.runtimes.config import RuntimeSettings, get_runtime_settings
 from jiebang.runtimes.models import RuntimeBuild
-from jiebang.runtimes.reporting import building_report, prepare_reported
+from jiebang.runtimes.reporting import building_report, news_of, prepare_reported
 from tests.artifacts.support import VERSION, scorer_manifest, zip_bytes
 from tests.runtimes.support import build_wheel
 from tests.sandbox.support import needs_bwrap
@@ -246,3 +246,14 @@ def test_a_worker_waiting_on_a_build_reports_progress_then_its_outcome(tmp_path:
     with pytest.raises(RuntimeBuildFailed) as caught:
         prepare_reported(broken, report=report, settings=settings)
     assert heard[-1]["status"] == "failed" and heard[-1]["message"] == caught.value.message
+
+
+def test_a_long_failure_is_cut_to_what_the_platform_accepts(client: TestClient) -> None:
+    spec = PythonRuntime(version=VERSION, requirements=("jiebang-nowhere==1.0",))
+    news = news_of(spec, "failed", message="x" * 50_000, message_zh="无" * 50_000)
+    assert len(news["message"]) == 20_000 and news["message"].endswith("…")
+    api = worker_api(client)
+    api.report_runtime_build(news)
+    with Session(get_engine()) as db:
+        row = db.get(RuntimeBuild, ("python", spec.content_key, api.machine))
+        assert row is not None and row.status == "failed" and len(row.message_zh) == 20_000

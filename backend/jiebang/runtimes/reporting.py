@@ -27,6 +27,8 @@ Report = Callable[[dict[str, Any]], None]
 PROGRESS_SECONDS = 5.0  # how often a running build says how far it got
 FIRST_PROGRESS_SECONDS = 1.0  # a cache hit finishes before this and reports only "ready"
 
+REPORT_LIMITS = {"log_tail": 8000, "message": 20000, "message_zh": 20000}  # RuntimeBuildReport
+
 # (cache folder, kind, key) this process already reported ready: a cached runtime is not
 # announced again on every job, only once per process (the row stays in the database).
 _told_ready: set[tuple[str, str, str]] = set()
@@ -39,7 +41,7 @@ def building_report(spec: PythonRuntime | OciRuntime, cache: Path) -> dict[str, 
     if building is None:
         return None
     elapsed = max(0.0, time.time() - building["started_at"])
-    return _report(spec, "building", elapsed_seconds=elapsed, log_tail=building["log_tail"])
+    return news_of(spec, "building", elapsed_seconds=elapsed, log_tail=building["log_tail"])
 
 
 def prepare_reported(
@@ -64,7 +66,7 @@ def prepare_reported(
         prepared = prepare(spec, archive=archive, settings=settings)
     except RuntimeFailed as failed:
         watcher.stop()  # before the outcome: a late "building" must not overwrite it
-        _send(report, _report(spec, "failed", message=failed.message, message_zh=failed.message_zh))
+        _send(report, news_of(spec, "failed", message=failed.message, message_zh=failed.message_zh))
         with _told_lock:
             _told_ready.discard(told)
         raise
@@ -72,7 +74,7 @@ def prepare_reported(
         watcher.stop()
         raise
     watcher.stop()
-    _send(report, _report(spec, "ready"))
+    _send(report, news_of(spec, "ready"))
     with _told_lock:
         _told_ready.add(told)
     return prepared
@@ -106,7 +108,13 @@ class _ProgressWatcher:
         self._thread.join()
 
 
-def _report(spec: PythonRuntime | OciRuntime, status: str, **fields: Any) -> dict[str, Any]:
+def news_of(spec: PythonRuntime | OciRuntime, status: str, **fields: Any) -> dict[str, Any]:
+    """One report, cut to what the platform accepts (a refused report would say nothing)."""
+    for name, limit in REPORT_LIMITS.items():
+        text = fields.get(name)
+        if isinstance(text, str) and len(text) > limit:
+            # the end of a log is the news; a message's summary comes first
+            fields[name] = text[-limit:] if name == "log_tail" else text[: limit - 1] + "…"
     return {"kind": spec.kind, "content_key": spec.content_key, "status": status} | fields
 
 
