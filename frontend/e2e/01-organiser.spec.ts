@@ -42,6 +42,9 @@ test('organiser publishes a challenge list and a contest', async ({ page, reques
   expect(items.find((i: { code: string }) => i.code === `AV-${tag}`).issuing_unit_id).toBe(park.id)
 
   await page.getByTestId('publish-list').click()
+  const confirm = page.locator('.el-message-box')
+  await expect(confirm).toContainText('1 个项目') // the confirmation says what becomes public
+  await confirm.locator('.el-message-box__btns .el-button--primary').click()
   await expect(page.getByTestId('list-status')).toHaveAttribute('data-status', 'published')
   await shot(page, 'admin-list-edit')
   await page.getByTestId('nav-admin-lists').click()

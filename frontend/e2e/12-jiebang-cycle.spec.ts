@@ -1,10 +1,13 @@
 /** Journey 12: the whole 揭榜挂帅 cycle, from an issuing unit's item with a rubric to acceptance and
  * the hall of fame, with the emails of each step read from the loopback SMTP server's folder.
- * In the browser: rubric, units and applications (with the scored team), formal check, return and
+ * In the browser: issuing unit, list, rubric, item, publishing, units and applications (with the scored team), formal check, return and
  * resubmission, reviewer assignment with the conflict refused, blind scoring, ranking, public notice,
  * objection, answer, appointment, message, exports, milestone, report, verdict, acceptance, hall of fame.
- * Through the API: the issuing unit, the list and the item with its track target (the list editor has
- * no issuing-unit field), publishing the list, and adding the conflicted expert to B's unit. */
+ * The organiser starts it in the browser too: the issuing unit registered on the units page, the list
+ * with its time zone, its rubric (trimmed mean, spread threshold), the item with its issuing unit,
+ * reward, deadline and track target, and the list published through its confirmation.
+ * Through the API: reading the 2023 item's met target to copy, and adding the conflicted expert to
+ * B's unit. */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -97,28 +100,48 @@ test('揭榜挂帅: item, applications, formal check, review, public notice, app
   const aTeam = met.team_id
   const bTeam = b.teams.find((x) => x.contest_id === contestId)!.id
 
-  // ---- the issuing unit's organiser publishes an item on a list with a rubric (API)
-  const issuing = await ok<{ id: number }>(await request.post('/api/v1/organisations', { headers: organiser, data: { name_zh: `发榜单位 ${tag}`, name_en: `Issuing unit ${tag}`, org_type: 'government' } }))
-  let listId = 0
-  for (let attempt = 0; attempt < 20 && !listId; attempt++) {
-    const year = 2030 + Math.floor(Math.random() * 70)
-    const made = await request.post('/api/v1/challenge-lists', { headers: organiser, data: { year, title_zh: `揭榜挂帅榜单 ${tag}`, title_en: `Challenge list ${tag}` } })
-    if (made.ok()) listId = (await made.json()).id
-  }
-  expect(listId).toBeGreaterThan(0)
-  const item = await ok<{ id: number }>(await request.post(`/api/v1/challenge-lists/${listId}/items`, {
-    headers: organiser,
-    data: {
-      code, title_zh: `档案影像修复 ${tag}`, title_en: `Archive restoration ${tag}`, category: 'video',
-      reward_zh: '200 万元', reward_en: 'CNY 2 million', issuing_unit_id: issuing.id,
-      application_deadline: new Date(Date.now() + 30 * 86400_000).toISOString(),
-      targets: [{ metric: target.metric, comparator: target.comparator, threshold: target.threshold, unit: target.unit, track_id: target.track_id, note_zh: '验收指标', note_en: 'acceptance target' }],
-    },
-  }))
+  // ---- the track target to copy (the 2023 item's, met by A's verified score), named as the picker shows it
+  const track = await ok<{ title_zh: string; contest_id: number }>(await request.get(`/api/v1/tracks/${target.track_id}`))
+  const contest = await ok<{ title_zh: string }>(await request.get(`/api/v1/contests/${track.contest_id}`))
+  const trackLabel = `${contest.title_zh} · ${track.title_zh}`
 
-  // ---- the organiser sets the list's rubric in the browser, then publishes the list (UI, API)
+  // ---- the organiser registers the issuing unit (UI)
+  const issuingName = `发榜单位 ${tag}`
   await login(page, ORGANISER)
-  await page.goto(`/review/lists/${listId}/rubric`)
+  await page.goto('/units')
+  await page.getByTestId('unit-new').click()
+  const unitDialog = page.getByTestId('unit-dialog')
+  await field(unitDialog, 'unit-name-zh').fill(issuingName)
+  await field(unitDialog, 'unit-name-en').fill(`Issuing unit ${tag}`)
+  await choose(page, 'unit-type', '政府部门')
+  await field(unitDialog, 'unit-contact-name').fill('发榜联系人')
+  await field(unitDialog, 'unit-contact-email').fill(ORGANISER.email)
+  await unitDialog.getByTestId('unit-save').click()
+  await expect(unitDialog).toBeHidden()
+  await expect(page.getByTestId('unit-name').filter({ hasText: issuingName })).toBeVisible()
+
+  // ---- a list for a free year, in Beijing time (UI)
+  await page.getByTestId('nav-admin-lists').click()
+  const listsTable = page.getByTestId('lists-table')
+  await expect(listsTable.locator('.el-table__body tr').first()).toBeVisible() // the demo's lists
+  const taken = new Set((await listsTable.locator('.el-table__body tr td:first-child').allInnerTexts()).map((y) => Number(y.trim())))
+  let year = 2030 + Math.floor(Math.random() * 70)
+  while (taken.has(year)) year = 2030 + ((year - 2029) % 70)
+  await page.getByTestId('new-list').click()
+  const listDialog = page.locator('.el-dialog').filter({ has: page.getByTestId('list-create') })
+  await setNumber(field(listDialog, 'list-year'), year)
+  await field(listDialog, 'list-title-zh').fill(`揭榜挂帅榜单 ${tag}`)
+  await field(listDialog, 'list-title-en').fill(`Challenge list ${tag}`)
+  await choose(page, 'list-timezone', /^\s*Asia\/Shanghai\s*$/)
+  await expect(listDialog).toContainText('公示期按此时区计算')
+  await listDialog.getByTestId('list-create').click()
+  await expect(page.getByTestId('admin-list-title')).toContainText(`${year} · 揭榜挂帅榜单 ${tag}`)
+  await expect(page.getByTestId('list-timezone-shown')).toHaveText('时区：Asia/Shanghai')
+  const listId = Number(new URL(page.url()).pathname.split('/').pop())
+
+  // ---- its rubric: three weighted criteria, the trimmed mean, a 15-point spread threshold (UI)
+  await page.getByTestId('list-rubric').click()
+  await expect(page.getByTestId('rubric-editor')).toBeVisible()
   const criteria: [string, string, number][] = [['技术方案', 'Technical approach', 40], ['团队能力', 'Team strength', 30], ['预算合理性', 'Budget', 30]]
   for (const [n, [zh, en, weight]] of criteria.entries()) {
     if (n) await page.getByTestId('criterion-add').click()
@@ -127,9 +150,52 @@ test('揭榜挂帅: item, applications, formal check, review, public notice, app
     await setNumber(field(page, `criterion-weight-${n}`), weight)
   }
   await expect(page.getByTestId('weight-sum')).toContainText('100%')
+  await page.getByTestId('rubric-aggregation').getByText('去掉最高分和最低分后的平均分').click()
+  await setNumber(field(page, 'rubric-threshold'), 15)
   await page.getByTestId('rubric-save').click()
   await expect(page.getByText('评审细则已保存')).toBeVisible()
-  await ok(await request.put(`/api/v1/challenge-lists/${listId}/status`, { headers: organiser, data: { status: 'published' } }))
+  await page.locator(`a[href="/admin/lists/${listId}"]`).click()
+  await expect(page.getByTestId('admin-list-title')).toContainText(tag)
+
+  // ---- the item: issued by the unit, with a reward, a deadline and the track target (UI)
+  await page.getByTestId('new-item').click()
+  const itemDialog = page.getByTestId('item-dialog')
+  await field(itemDialog, 'item-code').fill(code)
+  await field(itemDialog, 'item-category').fill('video')
+  await choose(page, 'item-issuing-unit', issuingName)
+  await field(itemDialog, 'item-title-zh').fill(`档案影像修复 ${tag}`)
+  await field(itemDialog, 'item-title-en').fill(`Archive restoration ${tag}`)
+  await field(itemDialog, 'item-reward-zh').fill('200 万元')
+  await field(itemDialog, 'item-reward-en').fill('CNY 2 million')
+  const applyBy = field(itemDialog, 'item-deadline')
+  await applyBy.fill(`${new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10)} 18:00:00`)
+  await applyBy.press('Enter')
+  await expect(itemDialog.getByTestId('item-deadline-zone')).toContainText('Asia/Shanghai')
+  await itemDialog.getByTestId('add-target').click()
+  await field(itemDialog, 'target-metric-0').fill(target.metric)
+  await choose(page, 'target-comparator-0', new RegExp(`^\\s*${target.comparator}\\s*$`))
+  await setNumber(field(itemDialog, 'target-threshold-0'), target.threshold)
+  await field(itemDialog, 'target-unit-0').fill(target.unit)
+  await choose(page, 'target-track-0', trackLabel)
+  await field(itemDialog, 'target-note-zh-0').fill('验收指标')
+  await field(itemDialog, 'target-note-en-0').fill('acceptance target')
+  await itemDialog.getByTestId('item-save').click()
+  await expect(itemDialog).toBeHidden()
+  const itemRow = page.getByTestId('items-table').locator('.el-table__body tr').filter({ hasText: code })
+  await expect(itemRow).toContainText(`档案影像修复 ${tag}`)
+  const item = { id: Number((await itemRow.getByRole('link', { name: `档案影像修复 ${tag}` }).getAttribute('href'))!.split('/').pop()) }
+  expect(item.id).toBeGreaterThan(0)
+
+  // ---- publishing asks first, naming what becomes public (UI)
+  await page.getByTestId('publish-list').click()
+  const publishBox = page.locator('.el-message-box')
+  await expect(publishBox).toContainText(`揭榜挂帅榜单 ${tag}`)
+  await expect(publishBox).toContainText('1 个项目')
+  await publishBox.locator('.el-message-box__btns .el-button--primary').click()
+  await expect(page.getByTestId('list-status')).toHaveAttribute('data-status', 'published')
+  await itemRow.getByRole('link', { name: `档案影像修复 ${tag}` }).click()
+  await expect(page.getByTestId('item-issuing-unit-name')).toHaveText(issuingName)
+  await expect(page.getByTestId('item-deadline-shown')).toContainText('(Asia/Shanghai)') // 18:00 UTC as typed, read in Beijing time
 
   // ---- two applicant units register and apply with the proposal, the commitment letter and the scored team (UI)
   const unitA = `揭榜单位甲 ${tag}`
@@ -233,6 +299,8 @@ test('揭榜挂帅: item, applications, formal check, review, public notice, app
   // ---- the ranking shows each spread and flags B's (UI)
   await signInAs(page, ORGANISER)
   await page.goto(`/review/items/${item.id}/ranking`)
+  await expect(page.getByTestId('ranking-how')).toContainText('去掉最高分和最低分后的平均分') // the list's settings hold
+  await expect(page.getByTestId('ranking-how')).toContainText('15')
   const totalsB = sheets.map((s) => s[1][0] * 0.4 + s[1][1] * 0.3 + s[1][2] * 0.3)
   const spreadB = Math.max(...totalsB) - Math.min(...totalsB)
   const rankingB = page.getByTestId('ranking-table').locator('.el-table__body tr').filter({ hasText: unitB })

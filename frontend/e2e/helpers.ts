@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test'
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -58,8 +58,9 @@ export async function seedContest(request: APIRequestContext, tag = uid()): Prom
   return { contestId: contest.id, trackId: track.id, phaseId: phase.id, slug }
 }
 
-/** The text box of an Element Plus field, whether the test id sits on the input or its wrapper. */
-export function field(page: Page, testid: string) {
+/** The text box of an Element Plus field, whether the test id sits on the input or its wrapper;
+ * looked for in the page or in one part of it (a dialog, a table row). */
+export function field(page: Page | Locator, testid: string) {
   return page.locator(`input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] input, [data-testid="${testid}"] textarea`)
 }
 
