@@ -7,7 +7,7 @@ from jiebang.acceptance.models import (
     MilestoneReport,
     ReportVerdict,
 )
-from jiebang.appointments.models import Objection, PublicNotice
+from jiebang.appointments.models import NoticeAppointee, Objection, PublicNotice
 from jiebang.artifacts.models import ScoringProgram
 from jiebang.auth.models import User
 from jiebang.challenge_lists.models import (
@@ -54,6 +54,7 @@ __all__ = [
     "MigratedSubmission",
     "Milestone",
     "MilestoneReport",
+    "NoticeAppointee",
     "Notification",
     "NotificationPreference",
     "Objection",

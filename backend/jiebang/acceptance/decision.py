@@ -1,5 +1,5 @@
 """The acceptance decision (验收): accepted, accepted with conditions or not, with a document;
-once per item, audited, and the appointee told."""
+once per appointee of an item, audited, and that appointee's people told."""
 
 from __future__ import annotations
 
@@ -33,10 +33,13 @@ def decide(
     filename: str,
     stream: BinaryIO,
     by: User,
+    application_id: int | None = None,
 ) -> AcceptanceDecision:
-    """验收: accepted, accepted with conditions (stated in the note) or not; once per item."""
+    """验收 of one appointee (the only one when none is named): accepted, accepted with
+    conditions (stated in the note) or not; once per appointee."""
     item_id = appointment.item.id or 0
-    if decision_of(db=db, item_id=item_id) is not None:
+    app = appointment.appointee(application_id)
+    if decision_of(db=db, item_id=item_id, application_id=app.id or 0) is not None:
         raise Conflict("acceptance", key="acceptance_decided")
     if outcome == Outcome.accepted_with_conditions and not note.strip():
         raise InvalidInput("note", "conditions_required")
@@ -45,7 +48,7 @@ def decide(
     )
     found = AcceptanceDecision(
         item_id=item_id,
-        application_id=appointment.application.id or 0,
+        application_id=app.id or 0,
         outcome=outcome,
         note=note.strip(),
         document_object_id=stored.id or 0,
@@ -59,7 +62,7 @@ def decide(
         reason=found.note,
         details={
             "item_id": item_id,
-            "application_id": appointment.application.id,
+            "application_id": app.id,
             "outcome": str(outcome),
             "document_sha256": stored.sha256,
         },
@@ -68,9 +71,9 @@ def decide(
         db,
         "acceptance.decided",
         item_id=item_id,
-        application_id=appointment.application.id,
+        application_id=app.id,
         outcome=str(outcome),
         decision=OUTCOME_WORDS[outcome],
-        user_ids=tuple(appointee_ids(db=db, app=appointment.application)),
+        user_ids=tuple(appointee_ids(db=db, app=app)),
     )
     return save(db, found)

@@ -1,5 +1,8 @@
-"""After the appointment (挂帅): the completion deadline, milestones (中期检查) with the
-appointee's reports and the reviewers' verdicts, and the final acceptance decision (验收)."""
+"""After the appointment (挂帅): the completion deadline, milestones (中期检查) with each
+appointee's reports and the reviewers' verdicts, and each appointee's acceptance decision (验收).
+
+The deadline and the milestones are the item's; an item with several appointees (赛马制) has
+every appointee report on the same milestones, and decides each appointee on its own."""
 
 from __future__ import annotations
 
@@ -53,12 +56,15 @@ class Milestone(SQLModel, table=True):
 
 
 class MilestoneReport(SQLModel, table=True):
-    """One version of the appointee's report on a milestone (a revision adds another)."""
+    """One version of an appointee's report on a milestone (a revision adds another)."""
 
     __tablename__ = "acceptance_report"
 
     id: int | None = Field(default=None, primary_key=True)
     milestone_id: int = Field(foreign_key="acceptance_milestone.id", index=True)
+    # the appointee reporting; null only on a report older than several appointees whose item
+    # had no appointee to give it
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
     document_object_id: int = Field(foreign_key="stored_object.id")
     note: str = Field(default="", max_length=5000)
     submitted_by: int = Field(foreign_key="user.id")
@@ -80,12 +86,13 @@ class ReportVerdict(SQLModel, table=True):
 
 
 class AcceptanceDecision(SQLModel, table=True):
-    """The organiser's 验收 decision: one per item, never changed."""
+    """The organiser's 验收 decision: one per appointee of an item, never changed."""
 
     __tablename__ = "acceptance_decision"
+    __table_args__ = (UniqueConstraint("item_id", "application_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="challenge_item.id", unique=True)
+    item_id: int = Field(foreign_key="challenge_item.id")
     application_id: int = Field(foreign_key="application.id", index=True)
     outcome: Outcome = Field(sa_column=Column(EnumString(Outcome, 32), nullable=False))
     note: str = Field(default="", max_length=5000)
@@ -153,8 +160,25 @@ class DecisionPublic(SQLModel):
     document_filename: str
 
 
+class AppointeeRecord(SQLModel):
+    """One appointee's side of the acceptance: its reports on the item's milestones, its
+    decision."""
+
+    application_id: int
+    appointee_org_id: int | None
+    appointee_zh: str
+    appointee_en: str
+    team_id: int | None
+    milestones: list[MilestonePublic]
+    decision: DecisionPublic | None
+    may_report: bool  # the caller speaks for this appointee
+
+
 class AcceptancePublic(SQLModel):
-    """The acceptance room of an appointed item, with what the caller may do there."""
+    """The acceptance room of an appointed item, with what the caller may do there. The flat
+    fields are one appointee's record (the caller's own, or the chosen or first one for
+    staff); ``appointees`` holds every record the caller may read (staff: all; an
+    appointee: its own)."""
 
     item_id: int
     application_id: int
@@ -169,6 +193,7 @@ class AcceptancePublic(SQLModel):
     may_edit: bool  # the item's organisers: milestones, deadline, the decision
     may_report: bool  # the appointee
     may_review: bool  # the item's reviewers
+    appointees: list[AppointeeRecord]
 
 
 class TargetCheck(SQLModel):
@@ -199,6 +224,9 @@ class AcceptanceDesk(SQLModel):
     """Final acceptance, side by side: targets against verified scores, and the verdicts."""
 
     item_id: int
+    application_id: int
+    appointee_zh: str
+    appointee_en: str
     team_id: int | None
     team_name: str
     targets: list[TargetCheck]

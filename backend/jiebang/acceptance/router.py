@@ -1,10 +1,14 @@
-"""Milestone, report, verdict and acceptance (验收) endpoints of an appointed item."""
+"""Milestone, report, verdict and acceptance (验收) endpoints of an appointed item.
+
+An item may have several appointees: a report is filed for the appointee its author speaks
+for, a decision and the desk name the appointee (``application_id``; optional while there is
+one), and an appointee reads only its own record."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from jiebang.acceptance import decision, service, views
@@ -48,20 +52,33 @@ def _abilities(db: SessionDep, user: User, appointment: Appointment) -> Abilitie
     scopes = permissions.item_scopes(appointment.item)
     return Abilities(
         edit=permissions.may(db, user, [ScopedRole.organiser], scopes),
-        report=service.is_appointee(db=db, app=appointment.application, user=user),
+        report=bool(service.appointees_for(db=db, appointment=appointment, user=user)),
         review=permissions.may(db, user, [ScopedRole.reviewer], scopes),
     )
 
 
-def _room(db: SessionDep, user: User, appointment: Appointment) -> AcceptancePublic:
+def _room(
+    db: SessionDep, user: User, appointment: Appointment, chosen: int | None = None
+) -> AcceptancePublic:
     abilities = _abilities(db, user, appointment)
     if not (abilities.staff or abilities.report):
         raise Forbidden()
-    return views.acceptance_public(db=db, appointment=appointment, abilities=abilities)
+    mine = tuple(
+        a.id or 0 for a in service.appointees_for(db=db, appointment=appointment, user=user)
+    )
+    if chosen is not None and not abilities.staff and chosen not in mine:
+        raise Forbidden("not_appointee")
+    return views.acceptance_public(
+        db=db, appointment=appointment, abilities=abilities, mine=mine, chosen=chosen
+    )
 
 
-def _milestone(db: SessionDep, user: User, item_id: int, milestone_id: int) -> MilestonePublic:
-    room = _room(db, user, _appointment(db, item_id))
+def _milestone(
+    db: SessionDep, user: User, item_id: int, milestone_id: int, application_id: int | None = None
+) -> MilestonePublic:
+    """The milestone as the room shows it, with the reports of the given appointee (else the
+    caller's own, else the first)."""
+    room = _room(db, user, _appointment(db, item_id), application_id)
     return next(m for m in room.milestones if m.id == milestone_id)
 
 
@@ -76,10 +93,18 @@ def _pdf(obj: StoredObject | None) -> StreamingResponse:
 
 
 @router.get("/challenge-items/{item_id}/acceptance", response_model=AcceptancePublic)
-def read_acceptance(item_id: int, user: CurrentUser, db: SessionDep) -> AcceptancePublic:
-    """The appointed item's deadline, milestones, reports, verdicts and decision, with what
-    the caller may do (organisers, reviewers and the appointee only)."""
-    return _room(db, user, _appointment(db, item_id))
+def read_acceptance(
+    item_id: int,
+    user: CurrentUser,
+    db: SessionDep,
+    application_id: Annotated[
+        int | None, Query(description="whose record the flat fields show")
+    ] = None,
+) -> AcceptancePublic:
+    """The appointed item's deadline and milestones, and each appointee's reports, verdicts
+    and decision, with what the caller may do (organisers, reviewers and the appointees only;
+    an appointee reads its own record)."""
+    return _room(db, user, _appointment(db, item_id), application_id)
 
 
 @router.put("/challenge-items/{item_id}/acceptance/deadline", response_model=AcceptancePublic)
@@ -126,9 +151,11 @@ def delete_milestone(
     item_id: int, milestone_id: int, _: ScopedOrganiser, db: SessionDep
 ) -> Response:
     """Remove a milestone nobody has reported on."""
-    _appointment(db, item_id)
+    appointment = _appointment(db, item_id)
     service.delete_milestone(
-        db=db, milestone=service.get_milestone(db=db, item_id=item_id, milestone_id=milestone_id)
+        db=db,
+        appointment=appointment,
+        milestone=service.get_milestone(db=db, item_id=item_id, milestone_id=milestone_id),
     )
     return Response(status_code=204)
 
@@ -145,11 +172,13 @@ def submit_report(
     user: CurrentUser,
     db: SessionDep,
     note: Annotated[str, Form(max_length=5000)] = "",
+    application_id: Annotated[int | None, Form()] = None,
 ) -> MilestonePublic:
-    """The appointee's report on a milestone (PDF); a revision is a new version."""
+    """An appointee's report on a milestone (PDF), for the appointee the caller speaks for
+    (name it when that is several); a revision is a new version."""
     appointment = _appointment(db, item_id)
     found = service.get_milestone(db=db, item_id=item_id, milestone_id=milestone_id)
-    service.submit_report(
+    report = service.submit_report(
         db=db,
         store=get_store(),
         appointment=appointment,
@@ -158,18 +187,20 @@ def submit_report(
         note=note,
         filename=document.filename or "report.pdf",
         stream=document.file,
+        application_id=application_id,
     )
-    return _milestone(db, user, item_id, milestone_id)
+    return _milestone(db, user, item_id, milestone_id, report.application_id)
 
 
 @router.get("/challenge-items/{item_id}/milestones/{milestone_id}/reports/{report_id}/document")
 def download_report(
     item_id: int, milestone_id: int, report_id: int, user: CurrentUser, db: SessionDep
 ) -> StreamingResponse:
-    """A report's PDF, for the item's organisers, reviewers and the appointee."""
-    _room(db, user, _appointment(db, item_id))
+    """A report's PDF, for the item's organisers, reviewers and the appointee that filed it."""
+    appointment = _appointment(db, item_id)
     found = service.get_milestone(db=db, item_id=item_id, milestone_id=milestone_id)
     report = service.get_report(db=db, milestone=found, report_id=report_id)
+    _room(db, user, appointment, report.application_id)
     return _pdf(db.get(StoredObject, report.document_object_id))
 
 
@@ -190,14 +221,21 @@ def record_verdict(
     found = service.get_milestone(db=db, item_id=item_id, milestone_id=milestone_id)
     report = service.get_report(db=db, milestone=found, report_id=report_id)
     service.record_verdict(db=db, milestone=found, report=report, reviewer=reviewer, body=body)
-    return _milestone(db, reviewer, item_id, milestone_id)
+    return _milestone(db, reviewer, item_id, milestone_id, report.application_id)
 
 
 @router.get("/challenge-items/{item_id}/acceptance/desk", response_model=AcceptanceDesk)
-def read_desk(item_id: int, _: AcceptanceStaff, db: SessionDep) -> AcceptanceDesk:
-    """Final acceptance side by side: each target, the verified score that meets or misses it,
-    and the reviewers' verdicts."""
-    return views.desk(db=db, appointment=_appointment(db, item_id))
+def read_desk(
+    item_id: int,
+    _: AcceptanceStaff,
+    db: SessionDep,
+    application_id: Annotated[
+        int | None, Query(description="the appointee; the first if none")
+    ] = None,
+) -> AcceptanceDesk:
+    """Final acceptance of one appointee side by side: each target, the verified score that
+    meets or misses it, and the reviewers' verdicts."""
+    return views.desk(db=db, appointment=_appointment(db, item_id), application_id=application_id)
 
 
 @router.post(
@@ -212,8 +250,10 @@ def decide(
     organiser: ScopedOrganiser,
     db: SessionDep,
     note: Annotated[str, Form(max_length=5000)] = "",
+    application_id: Annotated[int | None, Form()] = None,
 ) -> DecisionPublic:
-    """Record accepted / accepted with conditions / not accepted, with a document; once."""
+    """Record accepted / accepted with conditions / not accepted for one appointee (name it
+    when the item has several), with a document; once per appointee."""
     appointment = _appointment(db, item_id)
     found = decision.decide(
         db=db,
@@ -224,6 +264,7 @@ def decide(
         filename=document.filename or "acceptance.pdf",
         stream=document.file,
         by=organiser,
+        application_id=application_id,
     )
     shown = views.decision_public(db, found)
     assert shown is not None
@@ -231,11 +272,15 @@ def decide(
 
 
 @router.get("/challenge-items/{item_id}/acceptance/decision/document")
-def download_decision(item_id: int, user: CurrentUser, db: SessionDep) -> StreamingResponse:
-    """The acceptance decision's document."""
-    appointment = _appointment(db, item_id)
-    _room(db, user, appointment)
-    found = service.decision_of(db=db, item_id=item_id)
+def download_decision(
+    item_id: int,
+    user: CurrentUser,
+    db: SessionDep,
+    application_id: Annotated[int | None, Query(description="the appointee; yours if none")] = None,
+) -> StreamingResponse:
+    """An appointee's acceptance decision document."""
+    room = _room(db, user, _appointment(db, item_id), application_id)
+    found = service.decision_of(db=db, item_id=item_id, application_id=room.application_id)
     if found is None:
         raise NotFound("acceptance")
     return _pdf(db.get(StoredObject, found.document_object_id))

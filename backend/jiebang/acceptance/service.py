@@ -1,18 +1,27 @@
-"""Milestones, reports, verdicts and the acceptance decision of an appointed item.
+"""Milestones, reports, verdicts and the acceptance decisions of an appointed item.
 
-An item is appointed once its public notice is final (appointments/); an application awarded
-directly, before public notices existed, counts as appointed on the day it was decided.
+An item is appointed once its public notice is final (appointments/), to every appointee the
+notice names; an application awarded directly, before public notices existed, counts as
+appointed on the day it was decided. The deadline and the milestones are the item's; each
+appointee reports on them and is decided on its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+# the appointment and its appointees live in appointment.py; callers still import them here
+from jiebang.acceptance.appointment import Appointment as Appointment
+from jiebang.acceptance.appointment import NotAppointed as NotAppointed
+from jiebang.acceptance.appointment import appointee_ids as appointee_ids
+from jiebang.acceptance.appointment import appointees_for as appointees_for
+from jiebang.acceptance.appointment import appointment_of as appointment_of
+from jiebang.acceptance.appointment import get_appointment as get_appointment
+from jiebang.acceptance.appointment import is_appointee as is_appointee
+from jiebang.acceptance.appointment import reporting_appointee
 from jiebang.acceptance.models import (
     AcceptanceDecision,
     AcceptancePlan,
@@ -24,32 +33,17 @@ from jiebang.acceptance.models import (
     ReportVerdict,
     VerdictIn,
 )
-from jiebang.appointments.models import NoticeStatus, PublicNotice
 from jiebang.auth.models import User
-from jiebang.challenge_lists.models import (
-    Application,
-    ApplicationStatus,
-    ChallengeItem,
-    ChallengeList,
-)
 from jiebang.core import domain_events
-from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from jiebang.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from jiebang.db import save, utcnow
 from jiebang.judging import audit
-from jiebang.organisations import service as org_service
 from jiebang.reviews import service as review_service
 from jiebang.storage import service as storage_service
 from jiebang.storage.backend import ObjectStore
 from jiebang.storage.models import StoredObject
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-
-
-class NotAppointed(DomainError):
-    status_code = 409
-
-    def __init__(self) -> None:
-        super().__init__("not_appointed")
 
 
 class AcceptanceClosed(DomainError):
@@ -59,74 +53,39 @@ class AcceptanceClosed(DomainError):
         super().__init__("acceptance_closed")
 
 
-@dataclass(frozen=True)
-class Appointment:
-    item: ChallengeItem
-    application: Application
-    appointed_at: datetime | None
-    zone: str
-
-    @property
-    def appointed_on(self) -> date | None:
-        """The day of the appointment in the list's time zone."""
-        if self.appointed_at is None:
-            return None
-        return self.appointed_at.astimezone(ZoneInfo(self.zone)).date()
+def decision_of(
+    *, db: Session, item_id: int, application_id: int | None = None
+) -> AcceptanceDecision | None:
+    """One appointee's decision; with no appointee named, the item's first decision."""
+    query = select(AcceptanceDecision).where(AcceptanceDecision.item_id == item_id)
+    if application_id is not None:
+        query = query.where(AcceptanceDecision.application_id == application_id)
+    return db.exec(query.order_by(col(AcceptanceDecision.id))).first()
 
 
-# ---------------------------------------------------------------- the appointment
-def appointment_of(*, db: Session, item: ChallengeItem) -> Appointment | None:
-    """The item's final appointment, or None while there is none."""
-    found = db.get(ChallengeList, item.list_id)
-    zone = found.timezone if found else "Asia/Shanghai"
-    notice = db.exec(
-        select(PublicNotice).where(
-            PublicNotice.item_id == item.id, PublicNotice.status == NoticeStatus.final
+def decisions_of(*, db: Session, item_id: int) -> list[AcceptanceDecision]:
+    return list(
+        db.exec(
+            select(AcceptanceDecision)
+            .where(AcceptanceDecision.item_id == item_id)
+            .order_by(col(AcceptanceDecision.id))
         )
-    ).first()
-    if notice is not None:
-        app = db.get(Application, notice.application_id)
-        assert app is not None
-        return Appointment(item, app, notice.finalised_at, zone)
-    if db.exec(select(PublicNotice.id).where(PublicNotice.item_id == item.id)).first():
-        return None  # still in public notice
-    awarded = db.exec(
-        select(Application)
-        .where(Application.item_id == item.id, Application.status == ApplicationStatus.awarded)
-        .order_by(col(Application.id))
-    ).first()
-    return Appointment(item, awarded, awarded.decided_at, zone) if awarded else None
-
-
-def get_appointment(*, db: Session, item: ChallengeItem) -> Appointment:
-    """The item's final appointment; 409 before it."""
-    found = appointment_of(db=db, item=item)
-    if found is None:
-        raise NotAppointed()
-    return found
-
-
-def appointee_ids(*, db: Session, app: Application) -> list[int]:
-    """The applicant and every member of the applying unit."""
-    ids = {app.applicant_id}
-    if app.applicant_org_id is not None:
-        ids |= {m.user_id for m in org_service.members(db=db, organisation_id=app.applicant_org_id)}
-    return sorted(ids)
-
-
-def is_appointee(*, db: Session, app: Application, user: User) -> bool:
-    return user.id == app.applicant_id or (
-        app.applicant_org_id is not None
-        and org_service.is_member(db=db, organisation_id=app.applicant_org_id, user_id=user.id or 0)
     )
 
 
-def decision_of(*, db: Session, item_id: int) -> AcceptanceDecision | None:
-    return db.exec(select(AcceptanceDecision).where(AcceptanceDecision.item_id == item_id)).first()
+def all_decided(*, db: Session, appointment: Appointment) -> bool:
+    """Whether every appointee has its decision: the item's milestones close then."""
+    decided = {d.application_id for d in decisions_of(db=db, item_id=appointment.item.id or 0)}
+    return all(a.id in decided for a in appointment.applications)
 
 
-def _refuse_when_decided(db: Session, item_id: int) -> None:
-    if decision_of(db=db, item_id=item_id) is not None:
+def _refuse_when_all_decided(db: Session, appointment: Appointment) -> None:
+    if all_decided(db=db, appointment=appointment):
+        raise AcceptanceClosed()
+
+
+def _refuse_when_decided(db: Session, item_id: int, application_id: int) -> None:
+    if decision_of(db=db, item_id=item_id, application_id=application_id) is not None:
         raise AcceptanceClosed()
 
 
@@ -150,7 +109,7 @@ def set_deadline(
 ) -> AcceptancePlan:
     """The completion deadline: not before the appointment, nor before a milestone."""
     item_id = appointment.item.id or 0
-    _refuse_when_decided(db, item_id)
+    _refuse_when_all_decided(db, appointment)
     appointed = appointment.appointed_on
     if appointed is not None and plan_in.deadline < appointed:
         raise InvalidInput(
@@ -190,7 +149,7 @@ def add_milestone(
     *, db: Session, appointment: Appointment, milestone_in: MilestoneIn, by: User
 ) -> Milestone:
     """A milestone between the appointment and the completion deadline."""
-    _refuse_when_decided(db, appointment.item.id or 0)
+    _refuse_when_all_decided(db, appointment)
     _check_due_date(db, appointment, milestone_in.due_date)
     milestone = Milestone(
         item_id=appointment.item.id or 0,
@@ -206,7 +165,7 @@ def update_milestone(
     *, db: Session, appointment: Appointment, milestone: Milestone, changes: MilestoneUpdate
 ) -> Milestone:
     """Change the given fields; the date is checked as a new one is."""
-    _refuse_when_decided(db, milestone.item_id)
+    _refuse_when_all_decided(db, appointment)
     if changes.due_date is not None:
         _check_due_date(db, appointment, changes.due_date)
         milestone.due_date = changes.due_date
@@ -217,9 +176,9 @@ def update_milestone(
     return save(db, milestone)
 
 
-def delete_milestone(*, db: Session, milestone: Milestone) -> None:
+def delete_milestone(*, db: Session, appointment: Appointment, milestone: Milestone) -> None:
     """Only a milestone nobody has reported on yet."""
-    _refuse_when_decided(db, milestone.item_id)
+    _refuse_when_all_decided(db, appointment)
     if reports_of(db=db, milestone_id=milestone.id or 0):
         raise Conflict("milestone", key="milestone_has_reports")
     db.delete(milestone)
@@ -227,14 +186,29 @@ def delete_milestone(*, db: Session, milestone: Milestone) -> None:
 
 
 # ---------------------------------------------------------------- reports and verdicts
-def reports_of(*, db: Session, milestone_id: int) -> list[MilestoneReport]:
-    return list(
-        db.exec(
-            select(MilestoneReport)
-            .where(MilestoneReport.milestone_id == milestone_id)
-            .order_by(col(MilestoneReport.id))
-        )
-    )
+def reports_of(
+    *, db: Session, milestone_id: int, application_id: int | None = None
+) -> list[MilestoneReport]:
+    """One appointee's report versions on a milestone, oldest first (every appointee's when
+    none is named)."""
+    query = select(MilestoneReport).where(MilestoneReport.milestone_id == milestone_id)
+    if application_id is not None:
+        query = query.where(MilestoneReport.application_id == application_id)
+    return list(db.exec(query.order_by(col(MilestoneReport.id))))
+
+
+def to_remind(*, db: Session, appointment: Appointment, milestone: Milestone) -> tuple[int, ...]:
+    """The users of every appointee that has neither reported on the milestone nor been
+    decided (whom a reminder of it is for)."""
+    users: set[int] = set()
+    for app in appointment.applications:
+        app_id = app.id or 0
+        if reports_of(db=db, milestone_id=milestone.id or 0, application_id=app_id):
+            continue
+        if decision_of(db=db, item_id=milestone.item_id, application_id=app_id) is not None:
+            continue
+        users |= set(appointee_ids(db=db, app=app))
+    return tuple(sorted(users))
 
 
 def store_pdf(
@@ -269,16 +243,20 @@ def submit_report(
     note: str,
     filename: str,
     stream: BinaryIO,
+    application_id: int | None = None,
 ) -> MilestoneReport:
-    """The appointee's report (PDF); the item's reviewers are told."""
-    if not is_appointee(db=db, app=appointment.application, user=user):
-        raise Forbidden("not_appointee")
-    _refuse_when_decided(db, milestone.item_id)
+    """An appointee's report (PDF), for the appointee the user speaks for; the item's
+    reviewers are told."""
+    app = reporting_appointee(
+        db=db, appointment=appointment, user=user, application_id=application_id
+    )
+    _refuse_when_decided(db, milestone.item_id, app.id or 0)
     stored = store_pdf(
         db=db, store=store, field="document", filename=filename, stream=stream, user=user
     )
     report = MilestoneReport(
         milestone_id=milestone.id or 0,
+        application_id=app.id,
         document_object_id=stored.id or 0,
         note=note.strip(),
         submitted_by=user.id or 0,
@@ -319,9 +297,10 @@ def verdicts_of(*, db: Session, report_ids: list[int]) -> list[ReportVerdict]:
 def record_verdict(
     *, db: Session, milestone: Milestone, report: MilestoneReport, reviewer: User, body: VerdictIn
 ) -> ReportVerdict:
-    """A reviewer's verdict on the current report; final once given (audited)."""
-    _refuse_when_decided(db, milestone.item_id)
-    if reports_of(db=db, milestone_id=milestone.id or 0)[-1].id != report.id:
+    """A reviewer's verdict on the appointee's current report; final once given (audited)."""
+    app_id = report.application_id or 0
+    _refuse_when_decided(db, milestone.item_id, app_id)
+    if reports_of(db=db, milestone_id=milestone.id or 0, application_id=app_id)[-1].id != report.id:
         raise Conflict("report", key="report_superseded")
     given = db.exec(
         select(ReportVerdict.id).where(
@@ -346,6 +325,7 @@ def record_verdict(
             "item_id": milestone.item_id,
             "milestone_id": milestone.id,
             "report_id": report.id,
+            "application_id": report.application_id,
             "verdict": str(body.verdict),
         },
     )

@@ -1,6 +1,7 @@
-"""What the acceptance room shows: the milestones with reports and verdicts, the acceptance
-desk (targets beside verified scores, and the verdicts), the rows of the acceptance record,
-and the milestones due soon (for the reminders)."""
+"""What the acceptance room shows: each appointee's record (the milestones with its reports
+and verdicts, its decision), the acceptance desk of one appointee (targets beside verified
+scores, and the verdicts), the rows of the acceptance record, and the milestones due soon
+(for the reminders)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from jiebang.acceptance.models import (
     AcceptanceDecision,
     AcceptanceDesk,
     AcceptancePublic,
+    AppointeeRecord,
     DecisionPublic,
     DeskVerdicts,
     Milestone,
@@ -27,7 +29,7 @@ from jiebang.acceptance.models import (
 from jiebang.acceptance.service import Appointment
 from jiebang.auth.models import User
 from jiebang.challenge_lists import service as list_service
-from jiebang.challenge_lists.models import ChallengeItem
+from jiebang.challenge_lists.models import Application, ChallengeItem
 from jiebang.db import utcnow
 from jiebang.judging import targets as target_check
 from jiebang.organisations.models import Organisation
@@ -60,10 +62,16 @@ def _objects(db: Session, ids: set[int]) -> dict[int, StoredObject]:
     return {o.id or 0: o for o in rows}
 
 
-def milestones_public(*, db: Session, item_id: int, staff: bool) -> list[MilestonePublic]:
-    """Each milestone with its report versions and their verdicts (reviewers named to staff)."""
+def milestones_public(
+    *, db: Session, item_id: int, application_id: int, staff: bool
+) -> list[MilestonePublic]:
+    """Each milestone with one appointee's report versions and their verdicts (reviewers
+    named to staff)."""
     milestones = service.milestones_of(db=db, item_id=item_id)
-    reports = {m.id: service.reports_of(db=db, milestone_id=m.id or 0) for m in milestones}
+    reports = {
+        m.id: service.reports_of(db=db, milestone_id=m.id or 0, application_id=application_id)
+        for m in milestones
+    }
     every = [r for rs in reports.values() for r in rs]
     verdicts = service.verdicts_of(db=db, report_ids=[r.id or 0 for r in every])
     names = _names(db, {v.reviewer_id for v in verdicts}) if staff else {}
@@ -121,38 +129,82 @@ def decision_public(db: Session, found: AcceptanceDecision | None) -> DecisionPu
     )
 
 
-def acceptance_public(
-    *, db: Session, appointment: Appointment, abilities: Abilities
-) -> AcceptancePublic:
-    """The acceptance room of an appointed item as this caller may see and use it."""
-    item_id = appointment.item.id or 0
-    app = appointment.application
+def appointee_names(db: Session, app: Application) -> tuple[str, str]:
+    """An appointee's name in zh-CN and en: its unit's, else its team's or its lead's."""
     unit = db.get(Organisation, app.applicant_org_id) if app.applicant_org_id else None
+    if unit is not None:
+        return unit.name_zh, unit.name_en
     team = db.get(Team, app.team_id) if app.team_id else None
     fallback = team.name if team else app.lead_name
-    plan = service.plan_of(db=db, item_id=item_id)
-    return AcceptancePublic(
-        item_id=item_id,
+    return fallback, fallback
+
+
+def appointee_record(
+    *, db: Session, item_id: int, app: Application, staff: bool, may_report: bool
+) -> AppointeeRecord:
+    """One appointee's reports on the item's milestones and its decision."""
+    zh, en = appointee_names(db, app)
+    found = service.decision_of(db=db, item_id=item_id, application_id=app.id or 0)
+    return AppointeeRecord(
         application_id=app.id or 0,
         appointee_org_id=app.applicant_org_id,
-        appointee_zh=unit.name_zh if unit else fallback,
-        appointee_en=unit.name_en if unit else fallback,
-        appointed_at=appointment.appointed_at,
-        timezone=appointment.zone,
-        deadline=plan.deadline if plan else None,
-        milestones=milestones_public(db=db, item_id=item_id, staff=abilities.staff),
-        decision=decision_public(db, service.decision_of(db=db, item_id=item_id)),
-        may_edit=abilities.edit,
-        may_report=abilities.report,
-        may_review=abilities.review,
+        appointee_zh=zh,
+        appointee_en=en,
+        team_id=app.team_id,
+        milestones=milestones_public(
+            db=db, item_id=item_id, application_id=app.id or 0, staff=staff
+        ),
+        decision=decision_public(db, found),
+        may_report=may_report,
     )
 
 
-def target_checks(*, db: Session, appointment: Appointment) -> list[TargetCheck]:
+def acceptance_public(
+    *,
+    db: Session,
+    appointment: Appointment,
+    abilities: Abilities,
+    mine: tuple[int, ...] = (),
+    chosen: int | None = None,
+) -> AcceptancePublic:
+    """The acceptance room of an appointed item as this caller may see and use it: staff read
+    every appointee's record, an appointee (``mine``: the applications it speaks for) its
+    own; the flat fields repeat the chosen record (else the caller's own, else the first)."""
+    item_id = appointment.item.id or 0
+    shown = [a for a in appointment.applications if abilities.staff or a.id in mine]
+    records = [
+        appointee_record(
+            db=db, item_id=item_id, app=a, staff=abilities.staff, may_report=a.id in mine
+        )
+        for a in shown
+    ]
+    current = next(
+        (r for r in records if r.application_id == chosen),
+        next((r for r in records if r.may_report), records[0]),
+    )
+    plan = service.plan_of(db=db, item_id=item_id)
+    return AcceptancePublic(
+        item_id=item_id,
+        application_id=current.application_id,
+        appointee_org_id=current.appointee_org_id,
+        appointee_zh=current.appointee_zh,
+        appointee_en=current.appointee_en,
+        appointed_at=appointment.appointed_at,
+        timezone=appointment.zone,
+        deadline=plan.deadline if plan else None,
+        milestones=current.milestones,
+        decision=current.decision,
+        may_edit=abilities.edit,
+        may_report=current.may_report,
+        may_review=abilities.review,
+        appointees=records,
+    )
+
+
+def target_checks(*, db: Session, item: ChallengeItem, app: Application) -> list[TargetCheck]:
     """Each target of the item beside the appointee team's best verified score (judging's
     target verification); a target no verified score reaches reads as missed."""
-    item = appointment.item
-    team_id = appointment.application.team_id
+    team_id = app.team_id
     verified = {
         r.target_id: r
         for r in target_check.targets_met(db=db, item=item)
@@ -179,16 +231,17 @@ def target_checks(*, db: Session, appointment: Appointment) -> list[TargetCheck]
     return out
 
 
-def desk(*, db: Session, appointment: Appointment) -> AcceptanceDesk:
-    """Final acceptance, side by side: targets met or missed, and each milestone's verdicts
-    on its current report."""
+def desk(*, db: Session, appointment: Appointment, application_id: int | None) -> AcceptanceDesk:
+    """Final acceptance of one appointee (the first when none is named), side by side: targets
+    met or missed, and each milestone's verdicts on its current report."""
     item_id = appointment.item.id or 0
-    checks = target_checks(db=db, appointment=appointment)
-    team = (
-        db.get(Team, appointment.application.team_id) if appointment.application.team_id else None
-    )
+    app = appointment.applications[0] if application_id is None else None
+    app = app or appointment.appointee(application_id)
+    checks = target_checks(db=db, item=appointment.item, app=app)
+    team = db.get(Team, app.team_id) if app.team_id else None
+    zh, en = appointee_names(db, app)
     rows = []
-    for m in milestones_public(db=db, item_id=item_id, staff=True):
+    for m in milestones_public(db=db, item_id=item_id, application_id=app.id or 0, staff=True):
         current = m.reports[-1] if m.reports else None
         rows.append(
             DeskVerdicts(
@@ -199,27 +252,59 @@ def desk(*, db: Session, appointment: Appointment) -> AcceptanceDesk:
                 verdicts=current.verdicts if current else [],
             )
         )
+    found = service.decision_of(db=db, item_id=item_id, application_id=app.id or 0)
     return AcceptanceDesk(
         item_id=item_id,
+        application_id=app.id or 0,
+        appointee_zh=zh,
+        appointee_en=en,
         team_id=team.id if team else None,
         team_name=team.name if team else "",
         targets=checks,
         all_targets_met=bool(checks) and all(c.met for c in checks),
         milestones=rows,
-        decision=decision_public(db, service.decision_of(db=db, item_id=item_id)),
+        decision=decision_public(db, found),
     )
+
+
+def _appointee_rows(db: Session, item: ChallengeItem, app: Application, tag: str) -> list[Any]:
+    """One appointee's reports, verdicts and decision; ``tag`` names it when there are several."""
+    rows: list[list[Any]] = []
+    for m in milestones_public(db=db, item_id=item.id or 0, application_id=app.id or 0, staff=True):
+        for r in m.reports:
+            step = f"{tag}{m.title} v{r.version}"
+            detail = f"{r.submitted_at.isoformat()} {r.note}".strip()
+            rows.append(["report", step, r.filename, "", "", detail])
+            for v in r.verdicts:
+                rows.append(["verdict", step, v.reviewer_name, str(v.verdict), "", v.comment])
+    decision = service.decision_of(db=db, item_id=item.id or 0, application_id=app.id or 0)
+    if decision is not None:
+        by = _names(db, {decision.decided_by or 0}).get(decision.decided_by or 0, "")
+        rows.append(
+            [
+                "decision",
+                f"{tag}验收 acceptance",
+                str(decision.outcome),
+                decision.outcome in ACCEPTED_OUTCOMES,
+                "",
+                f"{decision.decided_at.isoformat()} {by}: {decision.note}",
+            ]
+        )
+    return rows
 
 
 def record_rows(db: Session, item: ChallengeItem) -> list[list[Any]]:
     """The acceptance record's rows (record, target_or_step, team_or_decision, met, value,
-    detail): the targets against the appointee's verified scores, the deadline, each
-    milestone, its reports, their verdicts, and the decision."""
+    detail): the targets against each appointee's verified scores, the deadline, each
+    milestone, then each appointee's reports, their verdicts, and its decision (the step
+    starts with the appointee's name when the item has several)."""
     plan = service.plan_of(db=db, item_id=item.id or 0)
     rows: list[list[Any]] = []
     appointment = service.appointment_of(db=db, item=item)
-    if appointment is not None:  # the targets as the acceptance desk shows them
-        name = acceptance_public(db=db, appointment=appointment, abilities=Abilities()).appointee_zh
-        for t in target_checks(db=db, appointment=appointment):
+    apps = appointment.applications if appointment is not None else ()
+    for app in apps:  # the targets as the acceptance desk shows them
+        name = appointee_names(db, app)[0]
+        for t in target_checks(db=db, item=item, app=app):
             rows.append(
                 [
                     "acceptance_target",
@@ -232,45 +317,13 @@ def record_rows(db: Session, item: ChallengeItem) -> list[list[Any]]:
             )
     if plan is not None:
         rows.append(["deadline", plan.deadline.isoformat(), "", "", "", ""])
-    for m in milestones_public(db=db, item_id=item.id or 0, staff=True):
+    for m in service.milestones_of(db=db, item_id=item.id or 0):
         rows.append(
             ["milestone", f"{m.due_date.isoformat()} {m.title}", m.deliverables, "", "", ""]
         )
-        for r in m.reports:
-            rows.append(
-                [
-                    "report",
-                    f"{m.title} v{r.version}",
-                    r.filename,
-                    "",
-                    "",
-                    f"{r.submitted_at.isoformat()} {r.note}".strip(),
-                ]
-            )
-            for v in r.verdicts:
-                rows.append(
-                    [
-                        "verdict",
-                        f"{m.title} v{r.version}",
-                        v.reviewer_name,
-                        str(v.verdict),
-                        "",
-                        v.comment,
-                    ]
-                )
-    decision = service.decision_of(db=db, item_id=item.id or 0)
-    if decision is not None:
-        by = _names(db, {decision.decided_by or 0}).get(decision.decided_by or 0, "")
-        rows.append(
-            [
-                "decision",
-                "验收 acceptance",
-                str(decision.outcome),
-                decision.outcome in ACCEPTED_OUTCOMES,
-                "",
-                f"{decision.decided_at.isoformat()} {by}: {decision.note}",
-            ]
-        )
+    for app in apps:
+        tag = f"{appointee_names(db, app)[0]}: " if len(apps) > 1 else ""
+        rows += _appointee_rows(db, item, app, tag)
     return rows
 
 
@@ -282,8 +335,8 @@ class DueMilestone:
 
 
 def due_within(*, db: Session, window: timedelta) -> list[DueMilestone]:
-    """Milestones due from today to ``window`` ahead, with no report yet, on items not decided;
-    each with the appointee's users to remind."""
+    """Milestones due from today to ``window`` ahead, each with the users of every appointee
+    that has neither reported on it nor been decided."""
     today = utcnow().date()
     last: date = today + window
     rows = db.exec(
@@ -293,13 +346,10 @@ def due_within(*, db: Session, window: timedelta) -> list[DueMilestone]:
     ).all()
     out = []
     for milestone, item in rows:
-        if service.reports_of(db=db, milestone_id=milestone.id or 0):
-            continue
-        if service.decision_of(db=db, item_id=item.id or 0) is not None:
-            continue
         appointment = service.appointment_of(db=db, item=item)
         if appointment is None:
             continue
-        users = tuple(service.appointee_ids(db=db, app=appointment.application))
-        out.append(DueMilestone(milestone, item, users))
+        users = service.to_remind(db=db, appointment=appointment, milestone=milestone)
+        if users:
+            out.append(DueMilestone(milestone, item, users))
     return out

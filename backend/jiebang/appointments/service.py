@@ -1,4 +1,5 @@
-"""Public notice over working days, objections with documents and answers, the appointment."""
+"""Public notice over working days, objections with documents and answers, the appointment
+of each proposed appointee."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sqlmodel import Session, col, select
 
 from jiebang.appointments.models import (
     AnswerIn,
+    AppointeePublic,
+    NoticeAppointee,
     NoticeIn,
     NoticePublic,
     NoticeStatus,
@@ -27,6 +30,7 @@ from jiebang.challenge_lists.models import (
 from jiebang.core import domain_events
 from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from jiebang.db import save, utcnow
+from jiebang.organisations import service as org_service
 from jiebang.organisations.models import Organisation
 from jiebang.storage import service as storage_service
 from jiebang.storage.backend import ObjectStore
@@ -74,15 +78,42 @@ def get_objection(*, db: Session, notice: PublicNotice, objection_id: int) -> Ob
     return found
 
 
+def appointees_of(*, db: Session, notice: PublicNotice) -> list[Application]:
+    """The notice's appointees, in the order the organiser proposed them."""
+    rows = db.exec(
+        select(Application)
+        .join(NoticeAppointee, col(NoticeAppointee.application_id) == Application.id)
+        .where(NoticeAppointee.notice_id == notice.id)
+        .order_by(col(NoticeAppointee.position), col(NoticeAppointee.id))
+    )
+    return list(rows)
+
+
+def people_of(*, db: Session, app: Application) -> list[int]:
+    """Who speaks for an appointee: the applicant and every member of the applying unit."""
+    ids = {app.applicant_id}
+    if app.applicant_org_id is not None:
+        ids |= {m.user_id for m in org_service.members(db=db, organisation_id=app.applicant_org_id)}
+    return sorted(ids)
+
+
+def _proposable(db: Session, item: ChallengeItem, application_ids: list[int]) -> list[Application]:
+    apps = []
+    for app_id in application_ids:
+        app = db.get(Application, app_id)
+        if app is None or app.item_id != item.id:
+            raise InvalidInput("application_ids", "not_found", thing="application")
+        if app.status not in PROPOSABLE:
+            raise DomainError(
+                "bad_status_transition", thing="application", current=app.status, target="awarded"
+            )
+        apps.append(app)
+    return apps
+
+
 def propose(*, db: Session, item: ChallengeItem, notice_in: NoticeIn, by: User) -> PublicNotice:
-    """Put the proposed appointee on public notice (default: 5 working days from now)."""
-    app = db.get(Application, notice_in.application_id)
-    if app is None or app.item_id != item.id:
-        raise InvalidInput("application_id", "not_found", thing="application")
-    if app.status not in PROPOSABLE:
-        raise DomainError(
-            "bad_status_transition", thing="application", current=app.status, target="awarded"
-        )
+    """Put the proposed appointees on public notice (default: 5 working days from now)."""
+    apps = _proposable(db, item, notice_in.application_ids)
     if db.exec(select(PublicNotice.id).where(PublicNotice.item_id == item.id)).first():
         raise Conflict("public notice")
     zone = _zone(db, item)
@@ -94,16 +125,20 @@ def propose(*, db: Session, item: ChallengeItem, notice_in: NoticeIn, by: User) 
         ends = ends.replace(tzinfo=ZoneInfo(zone))
     if ends <= starts:
         raise InvalidInput("ends_at", "notice_period_invalid")
-    notice = PublicNotice(
-        item_id=item.id or 0,
-        application_id=app.id or 0,
-        starts_at=starts,
-        ends_at=ends,
-        created_by=by.id,
-    )
+    notice = PublicNotice(item_id=item.id or 0, starts_at=starts, ends_at=ends, created_by=by.id)
     db.add(notice)
+    db.flush()
+    for position, app in enumerate(apps, start=1):
+        db.add(
+            NoticeAppointee(notice_id=notice.id or 0, application_id=app.id or 0, position=position)
+        )
     domain_events.announce(
-        db, "appointment.proposed", item_id=item.id, application_id=app.id, ends_at=ends.isoformat()
+        db,
+        "appointment.proposed",
+        item_id=item.id,
+        application_id=apps[0].id,
+        application_ids=tuple(a.id for a in apps),
+        ends_at=ends.isoformat(),
     )
     return save(db, notice)
 
@@ -116,11 +151,25 @@ def objections_of(*, db: Session, notice_id: int) -> list[Objection]:
     )
 
 
+def _appointee_public(db: Session, app: Application, position: int) -> AppointeePublic:
+    unit = db.get(Organisation, app.applicant_org_id) if app.applicant_org_id else None
+    return AppointeePublic(
+        application_id=app.id or 0,
+        position=position,
+        appointee_org_id=app.applicant_org_id,
+        appointee_zh=unit.name_zh if unit else app.lead_name,
+        appointee_en=unit.name_en if unit else app.lead_name,
+    )
+
+
 def notice_public(*, db: Session, notice: PublicNotice) -> NoticePublic:
     item = db.get(ChallengeItem, notice.item_id)
-    app = db.get(Application, notice.application_id)
-    assert item is not None and app is not None
-    unit = db.get(Organisation, app.applicant_org_id) if app.applicant_org_id else None
+    assert item is not None
+    appointees = [
+        _appointee_public(db, app, n)
+        for n, app in enumerate(appointees_of(db=db, notice=notice), start=1)
+    ]
+    assert appointees, "a notice names at least one appointee"
     return NoticePublic(
         item_id=item.id or 0,
         item_code=item.code,
@@ -128,10 +177,11 @@ def notice_public(*, db: Session, notice: PublicNotice) -> NoticePublic:
         item_title_en=item.title_en,
         reward_zh=item.reward_zh,
         reward_en=item.reward_en,
-        application_id=app.id or 0,
-        appointee_org_id=app.applicant_org_id,
-        appointee_zh=unit.name_zh if unit else app.lead_name,
-        appointee_en=unit.name_en if unit else app.lead_name,
+        application_id=appointees[0].application_id,
+        appointee_org_id=appointees[0].appointee_org_id,
+        appointee_zh="、".join(a.appointee_zh for a in appointees),
+        appointee_en=", ".join(a.appointee_en for a in appointees),
+        appointees=appointees,
         starts_at=notice.starts_at,
         ends_at=notice.ends_at,
         timezone=_zone(db, item),
@@ -219,7 +269,7 @@ def answer(
 
 
 def finalise(*, db: Session, notice: PublicNotice, by: User) -> PublicNotice:
-    """挂帅: once the period is over and every objection answered; the application is awarded."""
+    """挂帅: once the period is over and every objection answered; each appointee is awarded."""
     item = db.get(ChallengeItem, notice.item_id)
     assert item is not None
     if notice.status == NoticeStatus.final:
@@ -229,19 +279,20 @@ def finalise(*, db: Session, notice: PublicNotice, by: User) -> PublicNotice:
     open_count = sum(1 for o in objections_of(db=db, notice_id=notice.id or 0) if not o.answered_at)
     if open_count:
         raise DomainError("objections_open", count=open_count)
-    app = db.get(Application, notice.application_id)
-    assert app is not None
-    app.status = ApplicationStatus.awarded
-    app.decided_by = by.id
-    app.decided_at = utcnow()
-    db.add(app)
+    now = utcnow()
+    for app in appointees_of(db=db, notice=notice):
+        app.status = ApplicationStatus.awarded
+        app.decided_by = by.id
+        app.decided_at = now
+        db.add(app)
+        domain_events.announce(
+            db,
+            "application.appointed",
+            item_id=notice.item_id,
+            application_id=app.id,
+            applicant_id=app.applicant_id,
+            user_ids=tuple(people_of(db=db, app=app)),
+        )
     notice.status = NoticeStatus.final
-    notice.finalised_at = utcnow()
-    domain_events.announce(
-        db,
-        "application.appointed",
-        item_id=notice.item_id,
-        application_id=app.id,
-        applicant_id=app.applicant_id,
-    )
+    notice.finalised_at = now
     return save(db, notice)

@@ -92,6 +92,10 @@ PROGRAMME: dict[str, tuple[str, str]] = {
     ),
     "not_appointed": ("This item has no final appointment yet", "该项目尚未正式挂帅"),
     "not_appointee": ("Only the appointed unit can do this", "只有挂帅单位可以执行此操作"),
+    "appointee_required": (
+        "This item has several appointees: name the one (application_id)",
+        "该项目有多个挂帅单位，请指明是哪一个（application_id）",
+    ),
     "milestone_before_appointment": (
         "The date {date} is before the appointment on {appointed}",
         "日期 {date} 早于挂帅日期 {appointed}",

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from jiebang.acceptance import decision as acceptance_decision
 from jiebang.acceptance import service as acceptance
 from jiebang.acceptance.models import MilestoneIn, Outcome, PlanIn, Verdict, VerdictIn
-from jiebang.appointments.models import NoticeStatus, PublicNotice
+from jiebang.appointments.models import NoticeAppointee, NoticeStatus, PublicNotice
 from jiebang.auth import service as user_service
 from jiebang.auth.models import Role, User, UserCreate
 from jiebang.challenge_lists.models import (
@@ -153,17 +153,17 @@ def _appointed_item(db: Session, organiser: User, appointee: User) -> ChallengeI
     )
     db.add(app)
     db.flush()
-    db.add(
-        PublicNotice(
-            item_id=item.id or 0,
-            application_id=app.id or 0,
-            starts_at=decided - timedelta(days=8),
-            ends_at=decided - timedelta(days=1),
-            status=NoticeStatus.final,
-            created_by=organiser.id,
-            finalised_at=decided,
-        )
+    notice = PublicNotice(
+        item_id=item.id or 0,
+        starts_at=decided - timedelta(days=8),
+        ends_at=decided - timedelta(days=1),
+        status=NoticeStatus.final,
+        created_by=organiser.id,
+        finalised_at=decided,
     )
+    db.add(notice)
+    db.flush()
+    db.add(NoticeAppointee(notice_id=notice.id or 0, application_id=app.id or 0))
     db.commit()
     return item
 

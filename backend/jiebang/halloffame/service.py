@@ -72,8 +72,9 @@ def placements(*, db: Session, awarded_only: bool) -> list[HallOfFameEntry]:
 
 
 def _challenge_acceptances(db: Session) -> list[HallOfFameEntry]:
-    """揭榜挂帅: items accepted (验收) on a published (or closed) list, counted for the
-    applicant unit (or, for an application from before units, its team)."""
+    """揭榜挂帅: each appointee accepted (验收) on an item of a published (or closed) list,
+    counted for its applicant unit (or, for an application from before units, its team); an
+    item with several accepted appointees counts once for each."""
     rows = db.exec(
         select(AcceptanceDecision, Application, ChallengeItem, ChallengeList)
         .join(Application, col(Application.id) == AcceptanceDecision.application_id)

@@ -40,6 +40,19 @@ export interface DecisionPublic {
   decided_at: string
   document_filename: string
 }
+/** One appointee's side: its reports on the item's milestones and its decision (several appointees: 赛马制). */
+export interface AppointeeRecord {
+  application_id: number
+  appointee_org_id: number | null
+  appointee_zh: string
+  appointee_en: string
+  team_id: number | null
+  milestones: MilestonePublic[]
+  decision: DecisionPublic | null
+  may_report: boolean
+}
+/** The flat fields are one appointee's record (the chosen one, else the caller's own, else the first);
+ * ``appointees`` holds every record the caller may read (staff: all; an appointee: its own). */
 export interface AcceptanceRoom {
   item_id: number
   application_id: number
@@ -54,6 +67,7 @@ export interface AcceptanceRoom {
   may_edit: boolean
   may_report: boolean
   may_review: boolean
+  appointees?: AppointeeRecord[]
 }
 export interface TargetCheck {
   target_id: number
@@ -77,6 +91,9 @@ export interface DeskVerdicts {
 }
 export interface AcceptanceDesk {
   item_id: number
+  application_id?: number
+  appointee_zh?: string
+  appointee_en?: string
   team_id: number | null
   team_name: string
   targets: TargetCheck[]
@@ -91,8 +108,11 @@ export interface MilestoneIn {
 }
 
 const item = (id: number) => `/challenge-items/${id}`
+/** ``?application_id=`` naming one appointee, or nothing (the server's default). */
+const whose = (applicationId?: number | null) => (applicationId == null ? '' : `?application_id=${applicationId}`)
 
-export const getRoom = (itemId: number) => request<AcceptanceRoom>('GET', `${item(itemId)}/acceptance`)
+export const getRoom = (itemId: number, applicationId?: number | null) =>
+  request<AcceptanceRoom>('GET', `${item(itemId)}/acceptance${whose(applicationId)}`)
 export const setDeadline = (itemId: number, deadline: string) =>
   request<AcceptanceRoom>('PUT', `${item(itemId)}/acceptance/deadline`, { deadline })
 export const addMilestone = (itemId: number, body: MilestoneIn) =>
@@ -112,10 +132,12 @@ export function submitReport(itemId: number, milestoneId: number, file: File, no
 export const recordVerdict = (itemId: number, milestoneId: number, reportId: number, verdict: Verdict, comment: string) =>
   request<MilestonePublic>('PUT', `${item(itemId)}/milestones/${milestoneId}/reports/${reportId}/verdict`, { verdict, comment })
 
-export const getDesk = (itemId: number) => request<AcceptanceDesk>('GET', `${item(itemId)}/acceptance/desk`)
+export const getDesk = (itemId: number, applicationId?: number | null) =>
+  request<AcceptanceDesk>('GET', `${item(itemId)}/acceptance/desk${whose(applicationId)}`)
 
-export function decide(itemId: number, outcome: Outcome, note: string, file: File, onProgress: (f: number) => void): Promise<DecisionPublic> {
+export function decide(itemId: number, outcome: Outcome, note: string, file: File, onProgress: (f: number) => void, applicationId?: number | null): Promise<DecisionPublic> {
   const form = new FormData()
+  if (applicationId != null) form.append('application_id', String(applicationId))
   form.append('outcome', outcome)
   form.append('note', note)
   form.append('document', file)
@@ -124,7 +146,8 @@ export function decide(itemId: number, outcome: Outcome, note: string, file: Fil
 
 export const reportUrl = (itemId: number, milestoneId: number, reportId: number) =>
   `${item(itemId)}/milestones/${milestoneId}/reports/${reportId}/document`
-export const decisionUrl = (itemId: number) => `${item(itemId)}/acceptance/decision/document`
+export const decisionUrl = (itemId: number, applicationId?: number | null) =>
+  `${item(itemId)}/acceptance/decision/document${whose(applicationId)}`
 
 /** Fetch a PDF with the session's headers and hand it to the browser as a download. */
 export async function download(path: string, filename: string): Promise<void> {

@@ -4809,10 +4809,25 @@ export interface components {
             /** Message Zh */
             message_zh: string;
         };
+        /** AppointeePublic */
+        AppointeePublic: {
+            /** Application Id */
+            application_id: number;
+            /** Position */
+            position: number;
+            /** Appointee Org Id */
+            appointee_org_id: number | null;
+            /** Appointee Zh */
+            appointee_zh: string;
+            /** Appointee En */
+            appointee_en: string;
+        };
         /** NoticeIn */
         NoticeIn: {
             /** Application Id */
-            application_id: number;
+            application_id?: number | null;
+            /** Application Ids */
+            application_ids?: number[];
             /**
              * Working Days
              * @default 5
@@ -4845,6 +4860,8 @@ export interface components {
             appointee_zh: string;
             /** Appointee En */
             appointee_en: string;
+            /** Appointees */
+            appointees: components["schemas"]["AppointeePublic"][];
             /**
              * Starts At
              * Format: date-time

@@ -2,6 +2,7 @@ export default {
   title: 'Milestones and acceptance (中期检查 · 验收)',
   submit: 'Submit',
   intro: 'The appointed unit reports on each milestone; the item\'s experts give a verdict on each report; the organisers decide the acceptance against the technical targets.',
+  appointeeRecords: 'This item has {n} appointees; the record of:',
   appointee: 'Appointed unit',
   appointedAt: 'Appointed on',
   deadline: 'Completion deadline',

@@ -2,6 +2,7 @@ export default {
   title: '中期检查与验收',
   submit: '提交',
   intro: '挂帅单位按节点提交报告，评审专家对每份报告给出结论，组织方对照技术指标作出验收结论。',
+  appointeeRecords: '本项目有 {n} 个挂帅单位，查看：',
   appointee: '挂帅单位',
   appointedAt: '挂帅日期',
   deadline: '项目完成截止日期',

@@ -5,6 +5,7 @@ import type { components } from '@/api/schema'
 type S = components['schemas']
 export type Notice = S['NoticePublic']
 export type Objection = S['ObjectionPublic']
+export type Appointee = S['AppointeePublic']
 export type RankingRow = S['RankingRow']
 export type ApplicationStatus = S['ApplicationStatus']
 
@@ -27,9 +28,10 @@ export function fileObjection(itemId: number, text: string, document: File | nul
   return request<Objection>('POST', `/challenge-items/${itemId}/notice/objections`, form)
 }
 
-export async function proposeAppointee(
+/** Open the notice for one or more appointees (``application_ids``, in the order the notice lists them). */
+export async function proposeAppointees(
   itemId: number,
-  body: { application_id: number; working_days?: number; starts_at?: string | null; ends_at?: string | null },
+  body: { application_ids: number[]; working_days?: number; starts_at?: string | null; ends_at?: string | null },
 ): Promise<Notice> {
   return unwrap(await api.POST('/api/v1/challenge-items/{item_id}/notice', { params: { path: { item_id: itemId } }, body }))
 }
@@ -64,6 +66,13 @@ export function periodPhase(notice: Pick<Notice, 'starts_at' | 'ends_at' | 'stat
   if (notice.status === 'final' || now.getTime() > Date.parse(notice.ends_at)) return 'closed'
   if (now.getTime() < Date.parse(notice.starts_at)) return 'before'
   return 'open'
+}
+
+/** Every appointee the notice names, in its order (a notice from before several appointees names one). */
+export function appointeesOf(notice: Pick<Notice, 'application_id' | 'appointee_org_id' | 'appointee_zh' | 'appointee_en'> & { appointees?: Appointee[] }): Appointee[] {
+  if (notice.appointees?.length) return notice.appointees
+  const { application_id, appointee_org_id, appointee_zh, appointee_en } = notice
+  return [{ application_id, position: 1, appointee_org_id, appointee_zh, appointee_en }]
 }
 
 export function openObjections(notice: Pick<Notice, 'objections'>): number {
