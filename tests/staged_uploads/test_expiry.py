@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -103,6 +103,8 @@ def test_an_abandoned_upload_on_the_local_store_is_swept_by_the_housekeeper(
     assert late.status_code == 404
     resumed = client.get(f"/api/v1/staged-uploads/{recent['id']}", headers=organiser)
     assert resumed.status_code == 200 and resumed.json()["parts_received"] == []
+    expires = datetime.fromisoformat(resumed.json()["expires_at"])  # the client is told when
+    assert timedelta(0) < expires - utcnow() <= timedelta(hours=0.5)
     audits = sorted(_expiry_audits(), key=lambda a: a.details["id"])
     assert [a.details["id"] for a in audits] == [abandoned["id"], joined["id"]]
     assert audits[0].actor == "system" and audits[0].phase_id == ids["phase"]

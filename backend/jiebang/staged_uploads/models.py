@@ -62,6 +62,7 @@ class StagedUploadPlan(SQLModel):
     part_size: int
     parts: list[PartTarget]
     parts_received: list[PartReceived] = []
+    expires_at: datetime | None = None  # not completed by then, it is aborted and its parts deleted
 
 
 class PartRef(SQLModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import math
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from jiebang.organisations import permissions
 from jiebang.organisations.models import ScopedRole
 from jiebang.readiness import devkit
 from jiebang.sandbox.result import format_bytes
+from jiebang.staged_uploads.config import get_staged_upload_settings
 from jiebang.staged_uploads.models import (
     PartReceived,
     PartTarget,
@@ -134,6 +136,7 @@ def plan(*, store: ObjectStore, staged: StagedUpload) -> StagedUploadPlan:
         part_size=staged.part_size,
         parts=targets,
         parts_received=[PartReceived(number=p.number, size=p.size, etag=p.etag) for p in received],
+        expires_at=staged.created_at + timedelta(hours=get_staged_upload_settings().ttl_hours),
     )
 
 
