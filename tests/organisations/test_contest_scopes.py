@@ -85,6 +85,10 @@ TABLE: tuple[Case, ...] = (
     Case("GET", "/tracks/{track_id}/checks", STAFF),
     Case("GET", "/contests/{contest_id}/readiness", STAFF),
     Case("GET", "/evaluators", ANY_ORGANISER),
+    # the health page (the whole queue's state; addresses masked below the platform) and the
+    # bundle import (into a contest of one's unit: tests/bundles/test_scoped_import.py)
+    Case("GET", "/admin/health", ANY_ORGANISER),
+    Case("POST", "/admin/bundles", ANY_ORGANISER, {}),
     # teams, held submissions, messages and the participant list
     Case("PUT", "/teams/{team_id}/approval", ORGANISE, {}),
     Case("POST", "/admin/teams/{team_id}/release", ORGANISE, {"note": 1}),

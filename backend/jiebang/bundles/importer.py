@@ -54,15 +54,23 @@ def _note(changes: list[str], what: str, created: bool, changed: list[str]) -> N
 
 
 def import_bundle(
-    *, db: Session, store: ObjectStore, bundle: LoadedBundle, owner_id: int | None
+    *,
+    db: Session,
+    store: ObjectStore,
+    bundle: LoadedBundle,
+    owner_id: int | None,
+    organisation_id: int | None = None,
 ) -> list[str]:
-    """Create or update what the bundle describes; one line per change (none: nothing changed)."""
+    """Create or update what the bundle describes; one line per change (none: nothing changed).
+    A contest it creates is run by ``organisation_id`` (None: the platform's own); an existing
+    contest keeps its unit (bundles/landing.py checks who may import what)."""
     if not bundle.ok:
         raise BundleRejected("; ".join(str(p) for p in bundle.problems))
     changes: list[str] = []
     try:
         if bundle.contest is not None:
-            _import_contest(db, store, bundle.root, bundle.contest, owner_id, changes)
+            contest = bundle.contest
+            _import_contest(db, store, bundle.root, contest, owner_id, changes, organisation_id)
         if bundle.challenge_list is not None:
             _import_list(db, bundle.challenge_list, changes)
         db.commit()
@@ -79,12 +87,13 @@ def _import_contest(
     spec: schema.ContestBundle,
     owner: int | None,
     changes: list[str],
+    unit: int | None = None,
 ) -> None:
     contest = db.exec(select(Contest).where(Contest.slug == spec.slug)).first()
     values = spec.model_dump(exclude={"tracks"})
     created = contest is None
     if contest is None:
-        contest = Contest(**values)
+        contest = Contest(**values, organisation_id=unit)
         db.add(contest)
         db.flush()
     _note(changes, f"contest {spec.slug}", created, [] if created else _apply(contest, values))

@@ -6,13 +6,13 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel
 
-from jiebang.auth.dependencies import OptionalUser, Organiser, SessionDep
+from jiebang.auth.dependencies import OptionalUser, SessionDep
 from jiebang.auth.models import User
-from jiebang.bundles import downloads, formats, trackdata
+from jiebang.bundles import downloads, formats, landing, trackdata
 from jiebang.bundles.importer import import_bundle
 from jiebang.bundles.loader import Problem
 from jiebang.bundles.schema import CONTEST_FILE, LIST_FILE
@@ -23,7 +23,7 @@ from jiebang.contests import service as contest_service
 from jiebang.contests.models import Track
 from jiebang.core.errors import InvalidInput, NotFound
 from jiebang.core.locale import RequestLocale
-from jiebang.organisations.permissions import is_contest_staff
+from jiebang.organisations.permissions import AnyOrganiser, is_contest_staff
 from jiebang.storage.config import get_store
 from jiebang.submissions.archives import ArchiveLimits, ArchivePolicy, ArchiveRejected, human_bytes
 
@@ -74,11 +74,20 @@ def import_bundle_zip(
         UploadFile,
         File(description="A zip (or tar) of a challenge bundle, or of a Codabench bundle"),
     ],
-    organiser: Organiser,
+    organiser: AnyOrganiser,
     db: SessionDep,
     locale: RequestLocale,
+    organisation_id: Annotated[
+        int | None,
+        Form(description="The unit a new contest belongs to (none: the platform's own)"),
+    ] = None,
 ) -> BundleImported | JSONResponse:
-    """Validate and import a bundle; every problem is listed with its file, line and key."""
+    """Validate and import a bundle; every problem is listed with its file, line and key.
+
+    Any organiser may import: a platform organiser anything; a unit's organiser into a
+    contest of that unit (``organisation_id``; a new contest becomes the unit's); a contest's
+    organiser into that contest (bundles/landing.py)."""
+    where = landing.landing_for(db=db, user=organiser, organisation_id=organisation_id)
     with tempfile.TemporaryDirectory(prefix="jiebang-bundle-") as scratch:
         upload = Path(scratch) / "bundle.zip"
         _save_bounded(bundle, upload, limit=get_settings().bundle_max_bytes)
@@ -94,16 +103,25 @@ def import_bundle_zip(
                 work=Path(scratch),
                 user=organiser,
                 publish=lambda folder: _publish_programs(db, folder, organiser),
+                landing=where,
             )
             if found:
                 return _problems(found)
             return BundleImported(changes=changes)
         root = _bundle_root(Path(scratch) / "bundle")
+        landing.check_raw(db, where, root)
         _publish_programs(db, root, organiser)
         loaded = load_bundle(root)
         if not loaded.ok:
             return _problems(loaded.problems)
-        changes = import_bundle(db=db, store=get_store(), bundle=loaded, owner_id=organiser.id)
+        landing.check_loaded(db, where, loaded)
+        changes = import_bundle(
+            db=db,
+            store=get_store(),
+            bundle=loaded,
+            owner_id=organiser.id,
+            organisation_id=organisation_id,
+        )
     return BundleImported(changes=changes)
 
 

@@ -268,4 +268,9 @@ PLATFORM: dict[str, tuple[str, str]] = {
         "The top {k} must be verified before publication; {count} are not verified yet",
         "发布前须核验前 {k} 名，尚有 {count} 个未核验",
     ),
+    "bundle_contest_of_other_unit": (
+        "The contest {slug} is run by another unit (or the platform); importing a bundle never"
+        " moves a contest between units",
+        "竞赛 {slug} 由其他单位（或平台）主办；导入赛题包不会在单位之间转移竞赛",
+    ),
 }

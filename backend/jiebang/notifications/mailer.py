@@ -165,8 +165,10 @@ def send(email: EmailMessage, settings: NotificationSettings) -> None:
         smtp.send_message(message)
 
 
-def queue_health(db: Session) -> dict[str, Any]:
-    """The email queue for the organiser's health page: pending, failed, the last error."""
+def queue_health(db: Session, audience: health_probes.Audience) -> dict[str, Any]:
+    """The email queue for the organiser's health page: pending, failed, the last error (its
+    e-mail addresses masked for an organiser of one unit, contest or list: the whole queue's
+    counts, nobody's address)."""
     counts = dict(
         db.exec(select(EmailMessage.status, func.count()).group_by(EmailMessage.status)).all()
     )
@@ -187,8 +189,12 @@ def queue_health(db: Session) -> dict[str, Any]:
         "retrying": int(retrying),
         "failed": counts.get(EmailStatus.failed, 0),
         "sent": counts.get(EmailStatus.sent, 0),
-        "last_error": last.last_error if last else "",
+        "last_error": _error_for(last.last_error if last else "", audience),
     }
+
+
+def _error_for(text: str, audience: health_probes.Audience) -> str:
+    return text if audience.personal else health_probes.without_addresses(text)
 
 
 health_probes.register("email_queue", queue_health)  # the organiser's health page shows it

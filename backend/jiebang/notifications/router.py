@@ -11,6 +11,7 @@ from jiebang.auth.dependencies import CurrentUser, Organiser, SessionDep
 from jiebang.auth.models import User
 from jiebang.challenge_lists.models import ChallengeItem
 from jiebang.contests.models import Contest
+from jiebang.core import health_probes
 from jiebang.core.errors import NotFound
 from jiebang.notifications import mailer, messaging, service
 from jiebang.notifications.models import NotificationPublic, PreferencePublic, PreferenceUpdate
@@ -114,5 +115,6 @@ def message_applicants(
 
 @router.get("/admin/email-queue")
 def email_queue(_: Organiser, db: SessionDep) -> dict[str, object]:
-    """The email queue: pending, retrying, failed, sent, and the last error."""
-    return mailer.queue_health(db)
+    """The email queue: pending, retrying, failed, sent, and the last error (platform
+    organisers: the error as the SMTP server gave it, addresses included)."""
+    return mailer.queue_health(db, health_probes.PLATFORM_AUDIENCE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -18,6 +19,9 @@ from jiebang.bundles.formats.codabench_read import COMPETITION_FILE
 from jiebang.bundles.loader import Problem, read_document
 from jiebang.core import safe_yaml
 from jiebang.storage.backend import ObjectStore
+
+if TYPE_CHECKING:
+    from jiebang.bundles.landing import Landing
 
 
 @dataclass
@@ -165,21 +169,30 @@ def import_path(
     work: Path,
     user: User | None,
     publish: Callable[[Path], None],
+    landing: Landing | None = None,
 ) -> tuple[list[Problem], list[str]]:
     """Convert, publish the bundle's programs (``publish``), validate and import; (problems,
-    changes). Nothing is imported when there is a problem."""
+    changes). Nothing is imported when there is a problem. With a ``landing`` (the console's
+    importer), who may import what is checked before anything is stored and again before the
+    import writes (bundles/landing.py)."""
+    from jiebang.bundles import landing as landings
     from jiebang.bundles.importer import import_bundle
     from jiebang.bundles.validate import load_bundle
 
     prepared = prepare(path, work)
     if prepared.problems:
         return prepared.problems, []
+    if landing is not None:
+        landings.check_raw(db, landing, prepared.root)
     publish(prepared.root)
     loaded = load_bundle(prepared.root)
     if not loaded.ok:
         return loaded.problems, []
+    if landing is not None:
+        landings.check_loaded(db, landing, loaded)
     owner = user.id if user is not None else None
-    changes = import_bundle(db=db, store=store, bundle=loaded, owner_id=owner)
+    unit = landing.organisation_id if landing is not None else None
+    changes = import_bundle(db=db, store=store, bundle=loaded, owner_id=owner, organisation_id=unit)
     changes += store_samples(db=db, store=store, prepared=prepared, owner_id=owner)
     changes += store_migrations(db=db, prepared=prepared)
     db.commit()
