@@ -46,7 +46,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/admin/contests', name: 'admin-contests', component: () => import('@/views/admin/ContestsView.vue'), meta: { auth: true } }, // units' organisers create theirs
   { path: '/admin/contests/:id', name: 'admin-contest', component: () => import('@/views/admin/ContestEditView.vue'), props: true, meta: { auth: true } }, // scoped organisers too: the API decides
   { path: '/admin/contests/:id/tracks/new', name: 'track-wizard', component: () => import('@/views/organiser/track-wizard/TrackWizardView.vue'), props: true, meta: { auth: true } },
-  { path: '/admin/health', name: 'health', component: () => import('@/views/admin/HealthView.vue'), meta: { auth: true, roles: organiser } },
+  { path: '/admin/health', name: 'health', component: () => import('@/views/admin/HealthView.vue'), meta: { auth: true } }, // any organiser: the API decides what they read
+  { path: '/admin/roles', name: 'roles', component: () => import('@/views/admin/RolesView.vue'), meta: { auth: true } }, // a list's organisers and platform administrators: the API decides
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
 ]
 
