@@ -6,7 +6,6 @@ scores, and the verdicts), the rows of the acceptance record, and the milestones
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,7 +19,6 @@ from jiebang.acceptance.models import (
     AppointeeRecord,
     DecisionPublic,
     DeskVerdicts,
-    Milestone,
     MilestonePublic,
     ReportPublic,
     TargetCheck,
@@ -30,7 +28,6 @@ from jiebang.acceptance.service import Appointment
 from jiebang.auth.models import User
 from jiebang.challenge_lists import service as list_service
 from jiebang.challenge_lists.models import Application, ChallengeItem
-from jiebang.db import utcnow
 from jiebang.judging import targets as target_check
 from jiebang.organisations.models import Organisation
 from jiebang.storage.models import StoredObject
@@ -325,31 +322,3 @@ def record_rows(db: Session, item: ChallengeItem) -> list[list[Any]]:
         tag = f"{appointee_names(db, app)[0]}: " if len(apps) > 1 else ""
         rows += _appointee_rows(db, item, app, tag)
     return rows
-
-
-@dataclass(frozen=True)
-class DueMilestone:
-    milestone: Milestone
-    item: ChallengeItem
-    user_ids: tuple[int, ...]
-
-
-def due_within(*, db: Session, window: timedelta) -> list[DueMilestone]:
-    """Milestones due from today to ``window`` ahead, each with the users of every appointee
-    that has neither reported on it nor been decided."""
-    today = utcnow().date()
-    last: date = today + window
-    rows = db.exec(
-        select(Milestone, ChallengeItem)
-        .join(ChallengeItem, col(ChallengeItem.id) == Milestone.item_id)
-        .where(col(Milestone.due_date) >= today, col(Milestone.due_date) <= last)
-    ).all()
-    out = []
-    for milestone, item in rows:
-        appointment = service.appointment_of(db=db, item=item)
-        if appointment is None:
-            continue
-        users = service.to_remind(db=db, appointment=appointment, milestone=milestone)
-        if users:
-            out.append(DueMilestone(milestone, item, users))
-    return out

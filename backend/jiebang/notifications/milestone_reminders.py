@@ -31,25 +31,12 @@ def local_today(now: datetime, zone: str) -> date:
         return now.date()
 
 
-def _users_to_remind(db: Session, milestone: Milestone, item: ChallengeItem) -> set[int]:
-    """The users of every appointee that has neither reported on the milestone nor been
-    decided (none: nobody appointed yet)."""
-    appointment = acceptance_service.appointment_of(db=db, item=item)
-    users: set[int] = set()
-    for app in appointment.applications if appointment else ():
-        app_id = app.id or 0
-        mid = milestone.id or 0
-        if acceptance_service.reports_of(db=db, milestone_id=mid, application_id=app_id):
-            continue
-        if acceptance_service.decision_of(db=db, item_id=item.id or 0, application_id=app_id):
-            continue
-        users |= set(acceptance_service.appointee_ids(db=db, app=app))
-    return users
-
-
 def _reminder(db: Session, milestone: Milestone, item: ChallengeItem) -> Reminder | None:
     """The reminder, or None when nobody is left to remind."""
-    users = tuple(sorted(_users_to_remind(db, milestone, item)))
+    appointment = acceptance_service.appointment_of(db=db, item=item)
+    if appointment is None:
+        return None
+    users = acceptance_service.to_remind(db=db, appointment=appointment, milestone=milestone)
     if not users:
         return None
     return Reminder(
