@@ -257,3 +257,29 @@ def test_a_long_failure_is_cut_to_what_the_platform_accepts(client: TestClient) 
     with Session(get_engine()) as db:
         row = db.get(RuntimeBuild, ("python", spec.content_key, api.machine))
         assert row is not None and row.status == "failed" and len(row.message_zh) == 20_000
+
+
+@needs_bwrap
+def test_a_check_built_on_one_api_machine_is_ready_from_another(
+    client: TestClient,
+    organiser: dict[str, str],
+    caches: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _use_cache(monkeypatch, caches["api"])  # the API machine that runs the check
+    ids = _track_on(client, organiser, "checked", ["jiebang-wheeled==1.0.0"])
+    sample = client.put(
+        f"/api/v1/tracks/{ids['track']}/sample",
+        files={"file": ("scores.txt", b"a 1\n", "text/plain")},
+        headers=organiser,
+    )
+    assert sample.status_code == 200, sample.text
+    check = client.post(f"/api/v1/tracks/{ids['track']}/check", headers=organiser).json()
+    assert check["status"] == "passed", check
+    _use_cache(monkeypatch, caches["worker"])  # another API machine: nothing on its disk
+    state = client.get(STATE.format(key="checked"), headers=organiser).json()
+    assert state["status"] == "ready", state
+    assert [(w["worker"], w["status"]) for w in state["workers"]] == [
+        (runtime_builds.api_worker_name(), "ready")
+    ]
+    assert not (caches["worker"] / "python").exists()

@@ -10,6 +10,7 @@ import httpx
 from sqlmodel import Session, select
 
 from jiebang.artifacts.models import ScoringProgram
+from jiebang.runtimes.builds import record_here
 from jiebang.storage.backend import ObjectStore, StorageUnavailable
 from jiebang.storage.models import StoredObject
 from jiebang.worker.client import ObjectNotFound, PlatformUnavailable, WorkerAPI
@@ -23,7 +24,9 @@ class LocalFetcher(WorkerAPI):
         self.db, self.store = db, store
 
     def report_runtime_build(self, news: dict[str, Any]) -> None:
-        """Nothing to send: a check builds in the API's own cache, which the state reads."""
+        """A check builds in this API machine's cache: recorded as this machine's build, so
+        API processes on other machines see it too."""
+        record_here(news)
 
     def download(self, url: str, dest: Path, *, sha256: str, lease_owner: str) -> None:
         if url.startswith("/api/v1/worker/runtime-images/"):  # an oci runtime's image
