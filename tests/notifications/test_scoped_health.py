@@ -1,9 +1,10 @@
 """The health page for organisers of every scope: the whole queue's state, nobody's address.
 
 A platform organiser reads the email queue's last error as the SMTP server gave it; an
-organiser of one unit, contest or list reads the same counts and the error with its e-mail
-addresses masked; the sandbox self-test stays with platform organisers; a user with no
-organiser role anywhere, or only a judge's, gets 403 as before.
+organiser of one unit, contest or list that runs reads the same counts and the error with its
+e-mail addresses masked; the sandbox self-test stays with platform organisers; a user with no
+organiser role anywhere, or only a judge's, gets 403 as before, and so does the organiser of a
+unit that only applies (tests/organisations/test_running_organisers.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from jiebang.auth.models import Role
 from jiebang.core.health_probes import without_addresses
 from jiebang.notifications.models import EmailMessage, EmailStatus
 from jiebang.organisations.models import RoleGrant, ScopedRole, ScopeKind
-from tests.organisations.helpers import make_unit, me
+from tests.organisations.helpers import make_unit, me, publish_list_with_item
 
 Maker = Callable[..., dict[str, str]]
 URL = "/api/v1/admin/health"
@@ -35,7 +36,7 @@ def test_every_organiser_reads_the_queue_only_platform_ones_read_addresses(
 ) -> None:
     unit_organiser, list_organiser, nobody = make_user(), make_user(), make_user()
     judge = make_user(Role.judge)
-    make_unit(client, unit_organiser, "健康单位")
+    publish_list_with_item(client, organiser, make_unit(client, unit_organiser, "健康单位"))
     db.add(
         RoleGrant(
             user_id=me(client, list_organiser),

@@ -1,15 +1,16 @@
 """Contests run by organisations: every contest and judging endpoint, for each role scope.
 
 The world: unit A runs contest X (a track, a phase, a team with a submission), unit B runs
-contest Y. The roles: A's organiser (own), B's organiser (other), a judge assigned to X, a
-judge assigned to Y, a participant, an anonymous reader, and the global organiser and judge
-(platform-wide, as before scoped roles). Allowed means the request got past authorisation (any
-answer but 401/403: a 422 for a deliberately incomplete body proves it without changing
+contest Y, unit C only applies, and the platform has a challenge list. The roles: A's organiser
+(own), B's organiser (other), C's organiser (an applicant: organiser of nothing that runs), a
+judge assigned to X, a judge assigned to Y, a participant, an anonymous reader, and the global
+organiser and judge (platform-wide, as before scoped roles; neither is a platform
+administrator). Allowed means the request got past authorisation (any answer but 401/403: a 422 for a deliberately incomplete body proves it without changing
 anything); denied means 403 (401 for the anonymous reader).
 
 An enumeration check lists every route of the API that names a contest's part or sits under
-/judge: each must be in the table or in the declared public/participant list, so a new route
-without a scope check fails here.
+/judge, and every role route (``…/roles``, ``…/roles/{grant_id}``): each must be in the table or
+in the declared public/participant list, so a new route without a scope check fails here.
 """
 
 from __future__ import annotations
@@ -38,11 +39,25 @@ PARTICIPANT, ANONYMOUS, PLATFORM_ORG, PLATFORM_JUDGE = (
     "platform_organiser",
     "platform_judge",
 )
-ROLES = (OWN, OTHER, JUDGE_HERE, JUDGE_OTHER, PARTICIPANT, ANONYMOUS, PLATFORM_ORG, PLATFORM_JUDGE)
+APPLICANT = "applicant_org"
+ROLES = (
+    OWN,
+    OTHER,
+    APPLICANT,
+    JUDGE_HERE,
+    JUDGE_OTHER,
+    PARTICIPANT,
+    ANONYMOUS,
+    PLATFORM_ORG,
+    PLATFORM_JUDGE,
+)
 ORGANISE = frozenset({OWN, PLATFORM_ORG})
 STAFF = frozenset({OWN, JUDGE_HERE, PLATFORM_ORG, PLATFORM_JUDGE})
 PLATFORM_STAFF = frozenset({PLATFORM_ORG, PLATFORM_JUDGE})
-ANY_ORGANISER = frozenset({OWN, OTHER, PLATFORM_ORG})
+ANY_ORGANISER = frozenset({OWN, OTHER, APPLICANT, PLATFORM_ORG})
+RUNNING_ORGANISER = frozenset({OWN, OTHER, PLATFORM_ORG})  # an applicant unit runs nothing
+LIST_ORGANISE = frozenset({PLATFORM_ORG})  # nobody holds a grant in the list
+PLATFORM_ADMIN: frozenset[str] = frozenset()  # nobody here administers the platform
 
 BAD_DATE = {"starts_at": "not a date"}  # a 422 past authorisation, nothing changed
 
@@ -85,9 +100,10 @@ TABLE: tuple[Case, ...] = (
     Case("GET", "/tracks/{track_id}/checks", STAFF),
     Case("GET", "/contests/{contest_id}/readiness", STAFF),
     Case("GET", "/evaluators", ANY_ORGANISER),
-    # the health page (the whole queue's state; addresses masked below the platform) and the
-    # bundle import (into a contest of one's unit: tests/bundles/test_scoped_import.py)
-    Case("GET", "/admin/health", ANY_ORGANISER),
+    # the health page (the whole queue's state; addresses masked below the platform) for the
+    # organisers of what runs, and the bundle import (into a contest of one's unit:
+    # tests/bundles/test_scoped_import.py)
+    Case("GET", "/admin/health", RUNNING_ORGANISER),
     Case("POST", "/admin/bundles", ANY_ORGANISER, {}),
     # teams, held submissions, messages and the participant list
     Case("PUT", "/teams/{team_id}/approval", ORGANISE, {}),
@@ -100,6 +116,17 @@ TABLE: tuple[Case, ...] = (
     Case("GET", "/contests/{contest_id}/role-holders", ORGANISE),
     Case("POST", "/contests/{contest_id}/role-holders", ORGANISE, {}),
     Case("DELETE", "/contests/{contest_id}/roles/{grant_id}", ORGANISE),
+    # a unit's, a list's and the platform's roles, granted and revoked by the same people
+    # (revocation: tests/organisations/test_role_revocation.py)
+    Case("GET", "/organisations/{organisation_id}/roles", ORGANISE),
+    Case("POST", "/organisations/{organisation_id}/roles", ORGANISE, {}),
+    Case("DELETE", "/organisations/{organisation_id}/roles/{grant_id}", ORGANISE),
+    Case("GET", "/challenge-lists/{list_id}/roles", LIST_ORGANISE),
+    Case("POST", "/challenge-lists/{list_id}/roles", LIST_ORGANISE, {}),
+    Case("DELETE", "/challenge-lists/{list_id}/roles/{grant_id}", LIST_ORGANISE),
+    Case("GET", "/platform/roles", PLATFORM_ADMIN),
+    Case("POST", "/platform/roles", PLATFORM_ADMIN, {}),
+    Case("DELETE", "/platform/roles/{grant_id}", PLATFORM_ADMIN),
     # judge console, verification, flags, re-scoring, similarity
     Case("GET", "/judge/phases/{phase_id}/submissions", STAFF),
     Case("GET", "/judge/submissions/{submission_id}", STAFF),
@@ -156,8 +183,10 @@ NOT_STAFF_ROUTES = {
     ("GET", "/phases/{phase_id}/fact-sheet"),  # the questions a team answers
     ("PUT", "/submissions/{submission_id}/fact-sheet"),  # the team's answers
     ("GET", "/submissions/{submission_id}/fact-sheet"),  # the team's, or the contest staff's
+    ("GET", "/me/roles"),  # one's own grants
 }
 CONTEST_PARTS = {"contest_id", "track_id", "phase_id", "submission_id", "team_id"}
+ROLE_ROUTE = re.compile(r"/roles(/\{grant_id\})?$")
 API = "/api/v1"
 
 
@@ -191,12 +220,20 @@ def _assign(client: TestClient, by: dict[str, str], contest: int, who: dict[str,
 
 @pytest.fixture
 def world(client: TestClient, db: Session, make_user: Maker) -> dict[str, Any]:
-    users = {role: make_user() for role in (OWN, OTHER, JUDGE_HERE, JUDGE_OTHER, PARTICIPANT)}
+    plain = (OWN, OTHER, APPLICANT, JUDGE_HERE, JUDGE_OTHER, PARTICIPANT)
+    users = {role: make_user() for role in plain}
     users[PLATFORM_ORG] = make_user(Role.organiser)
     users[PLATFORM_JUDGE] = make_user(Role.judge)
     users[ANONYMOUS] = {}
     org_a = make_unit(client, users[OWN], "发榜单位甲")
     org_b = make_unit(client, users[OTHER], "发榜单位乙")
+    make_unit(client, users[APPLICANT], "揭榜单位丙")
+    listed = client.post(
+        f"{API}/challenge-lists",
+        json={"year": 2031, "title_zh": "榜单", "title_en": "List"},
+        headers=users[PLATFORM_ORG],
+    )
+    assert listed.status_code == 201, listed.text
     x = _contest(client, users[OWN], "contest-x", org_a)
     y = _contest(client, users[OTHER], "contest-y", org_b)
     _assign(client, users[OWN], x["contest_id"], users[JUDGE_HERE])
@@ -223,6 +260,8 @@ def world(client: TestClient, db: Session, make_user: Maker) -> dict[str, Any]:
         "submission_id": submission.id,
         "grant_id": grant + 1000,  # no such grant: allowed readers get 404
         "org_a": org_a,
+        "organisation_id": org_a,
+        "list_id": listed.json()["id"],
     }
     return {"users": users, "ids": ids, "y": y, "org_b": org_b}
 
@@ -264,7 +303,7 @@ def test_every_judging_and_organiser_route_is_in_the_table(client: TestClient) -
     for path, operations in spec["paths"].items():
         route = path.removeprefix(API)
         named = set(re.findall(r"\{(\w+)\}", route))
-        if named & CONTEST_PARTS or route.startswith("/judge"):
+        if named & CONTEST_PARTS or route.startswith("/judge") or ROLE_ROUTE.search(route):
             scoped |= {(method.upper(), route) for method in operations}
     tabled = {(c.method, c.path) for c in TABLE}
     assert scoped - tabled - NOT_STAFF_ROUTES == set()  # a new route needs a row here

@@ -273,4 +273,23 @@ PLATFORM: dict[str, tuple[str, str]] = {
         " moves a contest between units",
         "竞赛 {slug} 由其他单位（或平台）主办；导入赛题包不会在单位之间转移竞赛",
     ),
+    "scoped_role_platform_admin": ("platform administrator", "平台管理员"),
+    "scoped_role_organiser": ("organiser", "组织者"),
+    "scoped_role_judge": ("judge", "评委"),
+    "scoped_role_reviewer": ("expert reviewer", "评审专家"),
+    "last_platform_admin": (
+        "{name} ({email}) is the platform's last administrator; grant another administrator"
+        " before removing this role",
+        "{name}（{email}）是平台仅有的管理员，请先授予另一位管理员，再撤销此角色",
+    ),
+    "last_unit_organiser": (
+        "{name} ({email}) is this unit's last organiser; grant another organiser before removing"
+        " this role",
+        "{name}（{email}）是本单位仅有的组织者，请先授予另一位组织者，再撤销此角色",
+    ),
+    "own_last_platform_role": (
+        "The {role} role is your last platform role; you could not take it back. Ask another"
+        " platform administrator to remove it",
+        "{role}是您仅有的平台角色，撤销后您将无法恢复，请由其他平台管理员撤销",
+    ),
 }

@@ -1,7 +1,9 @@
 """The organiser's view of the evaluation system: queue depth, workers, sandbox, self-test.
 
-Every organiser reads the page, whatever their scope (a unit's, a contest's, a list's, the
-platform's): the queue and the workers are shared, and their state says nothing of anyone.
+Every organiser of something that runs reads the page (a contest, a list or an item, the
+platform, a unit that runs a contest or issues an item: organisations/running.py): the queue
+and the workers are shared, and their state says nothing of anyone. A unit that only applies
+makes its registrant an organiser of nothing that runs: they get 403, and no link in the nav.
 What names people (an SMTP error's recipient) is for platform organisers only; the probes
 mask it for the others (core/health_probes.py). The sandbox self-test runs on the platform's
 machine for a minute, so it stays with platform organisers."""
@@ -20,7 +22,8 @@ from jiebang.core import health_probes
 from jiebang.db import utcnow
 from jiebang.evaluation.models import EvaluationJob, JobStatus, WorkerHeartbeat
 from jiebang.organisations.models import ScopedRole
-from jiebang.organisations.permissions import PLATFORM, AnyOrganiser, Permission, may
+from jiebang.organisations.permissions import PLATFORM, Permission, may
+from jiebang.organisations.running import RunningOrganiser
 from jiebang.sandbox import sandbox_status
 from jiebang.sandbox.selftest import run_selftest
 
@@ -31,9 +34,9 @@ WORKER_SEEN_WITHIN = timedelta(minutes=5)
 
 
 @router.get("/health")
-def system_health(user: AnyOrganiser, db: SessionDep) -> dict[str, Any]:
+def system_health(user: RunningOrganiser, db: SessionDep) -> dict[str, Any]:
     """Queue depth by status, workers seen recently, and how submissions are sandboxed here;
-    for an organiser of one unit, contest or list, without anyone's personal data."""
+    for an organiser of one running unit, contest or list, without anyone's personal data."""
     platform = may(db, user, [ScopedRole.organiser], [PLATFORM])
     audience = health_probes.PLATFORM_AUDIENCE if platform else health_probes.SCOPED_AUDIENCE
     counts = dict(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from jiebang.auth.dependencies import CurrentUser, SessionDep
 from jiebang.auth.models import User
 from jiebang.core.errors import InvalidInput
-from jiebang.organisations import people, service
+from jiebang.organisations import people, revocation, service
 from jiebang.organisations.models import (
     MembershipIn,
     MembershipPublic,
@@ -25,6 +25,7 @@ from jiebang.organisations.models import (
     ScopeKind,
 )
 from jiebang.organisations.permissions import Permission
+from jiebang.organisations.running import OrganisingPublic, organises_running
 
 router = APIRouter(tags=["organisations"])
 public_router = APIRouter(tags=["organisations"])
@@ -55,6 +56,15 @@ def _grant(
         scope_id=scope_id,
         granted_by=by,
     )
+
+
+def _audited_grant(
+    db: SessionDep, body: RoleGrantIn, kind: ScopeKind, scope_id: int, by: User
+) -> RoleHolderPublic:
+    found = _grant(db, body, kind, scope_id, by)
+    revocation.audit_grant(db, by=by, action="role.grant", grant=found)
+    db.commit()
+    return service.holder_of(db=db, found=found)
 
 
 @public_router.get("/organisations", response_model=list[OrganisationPublic])
@@ -122,8 +132,21 @@ def grant_org_role(
     """Make the user with this e-mail (or, for older clients, user_id) an organiser of your
     unit."""
     service.get(db=db, organisation_id=organisation_id)
-    found = _grant(db, body, ScopeKind.organisation, organisation_id, user)
-    return service.holder_of(db=db, found=found)
+    return _audited_grant(db, body, ScopeKind.organisation, organisation_id, user)
+
+
+@router.delete("/organisations/{organisation_id}/roles/{grant_id}", status_code=204)
+def revoke_org_role(
+    organisation_id: int, grant_id: int, user: OrgOrganiser, db: SessionDep
+) -> None:
+    """Withdraw an organiser's role in your unit (audited); 409 for its last organiser."""
+    revocation.revoke(
+        db=db,
+        grant_id=grant_id,
+        scope_kind=ScopeKind.organisation,
+        scope_id=organisation_id,
+        by=user,
+    )
 
 
 @router.post("/contests/{contest_id}/roles", response_model=RoleGrantPublic, status_code=201)
@@ -158,8 +181,15 @@ def grant_list_role(
 ) -> RoleHolderPublic:
     """Make the user with this e-mail (or user_id) an organiser or an expert reviewer of a
     whole list."""
-    found = _grant(db, body, ScopeKind.challenge_list, list_id, user)
-    return service.holder_of(db=db, found=found)
+    return _audited_grant(db, body, ScopeKind.challenge_list, list_id, user)
+
+
+@router.delete("/challenge-lists/{list_id}/roles/{grant_id}", status_code=204)
+def revoke_list_role(list_id: int, grant_id: int, user: OrgOrganiser, db: SessionDep) -> None:
+    """Withdraw an organiser's or an expert reviewer's role in a whole list (audited)."""
+    revocation.revoke(
+        db=db, grant_id=grant_id, scope_kind=ScopeKind.challenge_list, scope_id=list_id, by=user
+    )
 
 
 @router.get("/platform/roles", response_model=list[RoleHolderPublic])
@@ -172,14 +202,26 @@ def list_platform_roles(_: PlatformAdmin, db: SessionDep) -> list[RoleHolderPubl
 def grant_platform_role(body: RoleGrantIn, user: PlatformAdmin, db: SessionDep) -> RoleHolderPublic:
     """Grant a platform-wide role to the user with this e-mail (or user_id); platform
     administrators only."""
-    found = _grant(db, body, ScopeKind.platform, 0, user)
-    return service.holder_of(db=db, found=found)
+    return _audited_grant(db, body, ScopeKind.platform, 0, user)
+
+
+@router.delete("/platform/roles/{grant_id}", status_code=204)
+def revoke_platform_role(grant_id: int, user: PlatformAdmin, db: SessionDep) -> None:
+    """Withdraw a platform-wide role (audited); 409 for the last administrator, or for your
+    own last platform role."""
+    revocation.revoke(db=db, grant_id=grant_id, scope_kind=ScopeKind.platform, scope_id=0, by=user)
 
 
 @router.get("/me/roles", response_model=list[RoleGrantPublic])
 def my_roles(user: CurrentUser, db: SessionDep) -> list[RoleGrant]:
     """The roles you hold, scope by scope."""
     return service.grants_of(db=db, user_id=user.id or 0)
+
+
+@router.get("/me/organising", response_model=OrganisingPublic)
+def my_organising(user: CurrentUser, db: SessionDep) -> OrganisingPublic:
+    """Whether you organise something that runs: the health page is yours to read."""
+    return OrganisingPublic(runs_something=organises_running(db, user))
 
 
 @router.get("/me/organisations", response_model=list[OrganisationPublic])

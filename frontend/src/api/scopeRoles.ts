@@ -23,6 +23,12 @@ export function grantRole(base: string, email: string, role: GrantableRole): Pro
   return request<RoleHolder>('POST', `${base}/roles`, { email, role })
 }
 
+/** Withdraw a grant of this scope; the API refuses (409, in the user's words) a unit's last
+ * organiser, the platform's last administrator and one's own last platform role. */
+export function revokeRole(base: string, grantId: number): Promise<void> {
+  return request<void>('DELETE', `${base}/roles/${grantId}`)
+}
+
 interface Grant { role: string; scope_kind: string; scope_id: number }
 
 /** What the signed-in user organises, from their grants: any scope at all, and the lists. */

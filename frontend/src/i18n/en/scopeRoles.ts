@@ -16,4 +16,8 @@ export default {
   none: 'Nobody holds a role here yet',
   grant: 'Grant',
   granted: '{role} granted to {email}',
+  revoke: 'Remove',
+  revokeTitle: 'Remove a role',
+  revokeConfirm: 'Remove the role “{role}” from {name} ({email})? They lose what it allows at once.',
+  revoked: '{role} removed from {name}',
 }

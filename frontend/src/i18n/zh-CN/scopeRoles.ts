@@ -16,4 +16,8 @@ export default {
   none: '此处尚无人担任角色',
   grant: '授予',
   granted: '已向 {email} 授予{role}',
+  revoke: '撤销',
+  revokeTitle: '撤销角色',
+  revokeConfirm: '确定撤销 {name}（{email}）的“{role}”角色吗？其相应权限将立即失效。',
+  revoked: '已撤销 {name} 的{role}角色',
 }
