@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -37,6 +38,17 @@ class ApplicationStatus(StrEnum):
 
 
 # ---------------------------------------------------------------- list
+def known_time_zone(value: str) -> str:
+    """The value if it is an IANA time zone name; a 422 naming the field otherwise."""
+    if value not in available_timezones():
+        raise PydanticCustomError(
+            "time_zone_unknown",
+            "Time zone: {value} is not an IANA time zone name such as Asia/Shanghai",
+            {"value": value},
+        )
+    return value
+
+
 class ChallengeListBase(SQLModel):
     year: int = Field(ge=2000, le=2100)
     title_zh: str = Field(min_length=1, max_length=200)
@@ -48,9 +60,7 @@ class ChallengeListBase(SQLModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        if value not in available_timezones():
-            raise ValueError("unknown time zone")
-        return value
+        return known_time_zone(value)
 
 
 class ChallengeList(ChallengeListBase, table=True):
@@ -74,6 +84,12 @@ class ChallengeListUpdate(SQLModel):
     title_en: str | None = Field(default=None, min_length=1, max_length=200)
     description_zh: str | None = Field(default=None, max_length=20000)
     description_en: str | None = Field(default=None, max_length=20000)
+    timezone: str | None = Field(default=None, max_length=64)  # only while the list is a draft
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return None if value is None else known_time_zone(value)
 
 
 class ChallengeListPublic(ChallengeListBase):

@@ -90,11 +90,18 @@ def create_list(body: ChallengeListCreate, _: ScopedOrganiser, db: SessionDep) -
 
 @router.patch("/challenge-lists/{list_id}", response_model=ChallengeListPublic)
 def update_list(
-    list_id: int, body: ChallengeListUpdate, _: ScopedOrganiser, db: SessionDep
+    list_id: int, body: ChallengeListUpdate, organiser: ScopedOrganiser, db: SessionDep
 ) -> ChallengeList:
-    """Edit a list."""
+    """Edit a list (its time zone only while a draft; audited: the fields before and after)."""
+    from jiebang.judging import audit
+
     found = service.get_list(db=db, list_id=list_id, include_drafts=True)
-    return service.update_list(db=db, found=found, list_in=body)
+    before = audit.snapshot(found)
+    updated = service.update_list(db=db, found=found, list_in=body)
+    audit.record_edit(
+        db=db, user=organiser, action="challenge_list.edit", before=before, row=updated
+    )
+    return updated
 
 
 @router.put("/challenge-lists/{list_id}/status", response_model=ChallengeListPublic)

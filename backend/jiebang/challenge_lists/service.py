@@ -87,7 +87,13 @@ def create_list(*, db: Session, list_in: ChallengeListCreate) -> ChallengeList:
 def update_list(
     *, db: Session, found: ChallengeList, list_in: ChallengeListUpdate
 ) -> ChallengeList:
-    found.sqlmodel_update(list_in.model_dump(exclude_unset=True, exclude_none=True))
+    """Apply the given fields; the time zone changes only while the list is a draft (409 once
+    published, when its deadlines have been announced in the old zone)."""
+    changes = list_in.model_dump(exclude_unset=True, exclude_none=True)
+    moves_zone = changes.get("timezone", found.timezone) != found.timezone
+    if moves_zone and found.status != ListStatus.draft:
+        raise Conflict("challenge list", key="list_timezone_fixed", zone=found.timezone)
+    found.sqlmodel_update(changes)
     return save(db, found)
 
 

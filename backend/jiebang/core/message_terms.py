@@ -59,4 +59,5 @@ VALIDATION_ZH: dict[str, str] = {
     "email_mixed_scripts": "邮箱的某一部分混用了不同文字中形近的字母，请按服务商的写法填写",
     "display_name_characters": "名称不能包含控制字符、改变文字方向的字符或不可见字符",
     "display_name_blank": "名称不能为空白",
+    "time_zone_unknown": "时区须为 IANA 时区名称，例如 Asia/Shanghai",
 }

@@ -144,4 +144,10 @@ PROGRAMME: dict[str, tuple[str, str]] = {
         "Give the person's e-mail address",
         "请填写此人的邮箱",
     ),
+    "list_timezone_fixed": (
+        "The list has been published: its time zone ({zone}) no longer changes, since its"
+        " deadlines were announced in it. Put the list back in draft to change the zone",
+        "榜单已发布，其时区（{zone}）不能再修改：各项目的截止时间已按此时区公布。"
+        "如需修改，请先将榜单退回草稿",
+    ),
 }

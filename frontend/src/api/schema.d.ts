@@ -366,7 +366,7 @@ export interface paths {
         head?: never;
         /**
          * Update List
-         * @description Edit a list.
+         * @description Edit a list (its time zone only while a draft; audited: the fields before and after).
          */
         patch: operations["update_list_api_v1_challenge_lists__list_id__patch"];
         trace?: never;
@@ -3674,6 +3674,8 @@ export interface components {
             description_zh?: string | null;
             /** Description En */
             description_en?: string | null;
+            /** Timezone */
+            timezone?: string | null;
         };
         /** ClaimRequest */
         ClaimRequest: {

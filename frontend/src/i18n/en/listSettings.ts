@@ -1,6 +1,6 @@
 export default {
   timezone: 'Time zone',
-  timezoneHint: "The items' application deadlines and public-notice periods are read in this zone; it cannot be changed after creation.",
+  timezoneHint: "The items' application deadlines and public-notice periods are read in this zone; it can change while the list is a draft.",
   timezoneShown: 'Time zone: {zone}',
   yearTaken: 'There is already a list for {year}; choose another year',
   publishTitle: 'Publish the list',
@@ -15,5 +15,4 @@ export default {
   drafted: 'List back in draft',
   trackNone: 'No track',
   trackHint: "Met when the track's verified score meets it",
-  deadlineZone: 'Entered in this computer\'s time zone ({zone}); the list\'s zone is {listZone}.',
 }

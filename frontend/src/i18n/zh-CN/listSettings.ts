@@ -1,6 +1,6 @@
 export default {
   timezone: '时区',
-  timezoneHint: '本榜单各项目的申报截止时间和公示期按此时区计算，创建后不可修改。',
+  timezoneHint: '本榜单各项目的申报截止时间和公示期按此时区计算；榜单为草稿时可以修改。',
   timezoneShown: '时区：{zone}',
   yearTaken: '{year} 年已有榜单，请选择其他年份',
   publishTitle: '发布榜单',
@@ -15,5 +15,4 @@ export default {
   drafted: '榜单已退回草稿',
   trackNone: '不关联赛道',
   trackHint: '按该赛道经核验的成绩判断是否达标',
-  deadlineZone: '按本机时区（{zone}）输入；榜单时区为 {listZone}。',
 }

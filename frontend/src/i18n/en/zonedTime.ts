@@ -1,0 +1,4 @@
+export default {
+  zone: '{zone} time ({offset})',
+  yours: 'On your computer ({zone}): {time}',
+}
