@@ -195,7 +195,7 @@ test('揭榜挂帅: item, applications, formal check, review, public notice, app
   await expect(page.getByTestId('list-status')).toHaveAttribute('data-status', 'published')
   await itemRow.getByRole('link', { name: `档案影像修复 ${tag}` }).click()
   await expect(page.getByTestId('item-issuing-unit-name')).toHaveText(issuingName)
-  await expect(page.getByTestId('item-deadline-shown')).toContainText('(Asia/Shanghai)') // 18:00 UTC as typed, read in Beijing time
+  await expect(page.getByTestId('item-deadline-shown')).toContainText(/18:00.*\(Asia\/Shanghai\)/) // typed as 18:00 in the list's zone (Beijing time), shown the same
 
   // ---- two applicant units register and apply with the proposal, the commitment letter and the scored team (UI)
   const unitA = `揭榜单位甲 ${tag}`
