@@ -9,28 +9,27 @@ import { ORGANISER, apiToken, choose, field, login, shot, uid } from './helpers'
 const here = dirname(fileURLToPath(import.meta.url))
 const PY = resolve(here, '../../.venv/bin/python')
 
-// An AIGC image-detection task scored by the organiser's own ROC-AUC command scorer (platform runtime:
-// pure Python, ties count half — the Mann–Whitney form of roc_auc_score).
+// An AIGC image-detection task scored by the organiser's own ROC-AUC command scorer: scikit-learn's
+// roc_auc_score in a pinned Python environment (the versions tests/artifacts/support.py pins), which
+// the platform builds from the package index the first time the track is checked.
 const MANIFEST = `key: e2e_auc_KEY
 title_zh: AIGC 图像检测 AUC
 title_en: AIGC image detection AUC
 command: ["python", "score.py"]
-runtime: {kind: platform}
+runtime: {kind: python, version: "3.11", requirements: ["scikit-learn==1.6.1", "numpy==2.2.6"]}
 metrics:
   - {key: auc, direction: higher, label_zh: AUC, label_en: ROC-AUC, precision: 4}
 `
 const SCORER = `
 import csv, json, os, sys
+from sklearn.metrics import roc_auc_score
 
 def read(path, column):
     with open(path, newline="") as fh:
         return {row["id"]: float(row[column]) for row in csv.DictReader(fh)}
 
-def auc(labels, scores):
-    pos = [scores[i] for i in labels if labels[i] == 1]
-    neg = [scores[i] for i in labels if labels[i] == 0]
-    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg)
-    return wins / (len(pos) * len(neg))
+def auc(labels, scores, ids):
+    return float(roc_auc_score([labels[i] for i in ids], [scores[i] for i in ids]))
 
 labels = read("/reference/labels.csv", "label")
 files = [f for f in os.listdir("/submission") if f.endswith(".csv")]
@@ -40,12 +39,17 @@ if len(files) != 1:
 scores = read(os.path.join("/submission", files[0]), "score")
 splits = json.load(open("/config.json")).get("splits") or {}
 print("scoring", len(scores), "rows", file=sys.stderr)
-result = {"metrics": {"auc": auc(labels, scores)}, "splits": {}}
+result = {"metrics": {"auc": auc(labels, scores, sorted(labels))}, "splits": {}}
 for name, part in splits.items():
     if part:
-        result["splits"][name] = {"auc": auc({i: labels[i] for i in part}, scores)}
+        result["splits"][name] = {"auc": auc(labels, scores, part)}
 json.dump(result, open("/out/scores.json", "w"))
 `
+// the organiser's first try reads the submission's column by the wrong name: it crashes (KeyError)
+const BROKEN = SCORER.replace('files[0]), "score")', 'files[0]), "prob")')
+// building numpy/scipy/scikit-learn from the index on a fresh cache (6–16 s measured), then scoring
+const BUILD_AND_SCORE = 300_000
+
 const IDS = Array.from({ length: 13 }, (_, i) => `img-${String(i).padStart(3, '0')}`)
 const LABELS = IDS.map((_, i) => (i % 3 === 0 ? 1 : 0))
 const SCORES = IDS.map((_, i) => [0.9, 0.2, 0.4, 0.7, 0.1, 0.6, 0.8, 0.3, 0.75, 0.55, 0.15, 0.5, 0.65][i])
@@ -70,12 +74,14 @@ function pack(kind: 'zip' | 'tar', path: string, files: Record<string, string>):
   return path
 }
 
-test('an organiser sets up an AUC track in the wizard, checks and publishes it; a team is scored on it', async ({ page, request }) => {
-  test.setTimeout(240_000)
+test('an organiser sets up an AUC track (scikit-learn, pinned Python) in the wizard; a failing check blocks publishing until the fixed scorer passes; a team is scored on it', async ({ page, request }) => {
+  test.setTimeout(600_000)
   const tag = uid()
   const key = `e2e_auc_${tag.replace(/[^a-z0-9]/g, 'x')}`
   const dir = tmpdir()
-  const scorer = pack('zip', join(dir, `scorer-${tag}.zip`), { 'scorer.yaml': MANIFEST.replace('e2e_auc_KEY', key), 'score.py': SCORER })
+  const manifest = MANIFEST.replace('e2e_auc_KEY', key)
+  const broken = pack('zip', join(dir, `scorer-broken-${tag}.zip`), { 'scorer.yaml': manifest, 'score.py': BROKEN })
+  const scorer = pack('zip', join(dir, `scorer-${tag}.zip`), { 'scorer.yaml': manifest, 'score.py': SCORER })
   const csv = (col: string, values: number[]) => `id,${col}\n${IDS.map((id, i) => `${id},${values[i]}`).join('\n')}\n`
   const reference = pack('tar', join(dir, `ref-${tag}.tar`), { 'labels.csv': csv('label', LABELS) })
   const sample = join(dir, `sample-${tag}.csv`)
@@ -85,20 +91,23 @@ test('an organiser sets up an AUC track in the wizard, checks and publishes it; 
   // a draft contest to hold the track
   const headers = { Authorization: `Bearer ${await apiToken(request, ORGANISER)}` }
   const contest = await (await request.post('/api/v1/contests', { headers, data: { slug: `aigc-${tag}`, title_zh: `AIGC 检测 ${tag}`, title_en: `AIGC detection ${tag}`, edition: '2026', year: new Date().getFullYear() } })).json()
+  const status = async () => (await (await request.get(`/api/v1/contests/${contest.id}`, { headers })).json()).status
 
   await login(page, ORGANISER)
   await page.goto(`/admin/contests/${contest.id}`)
   await page.getByTestId('track-wizard').click()
   await expect(page).toHaveURL(new RegExp(`/admin/contests/${contest.id}/tracks/new`))
 
-  // 1. basics and the uploaded scoring program
+  // 1. basics and the uploaded scoring program (its first, broken version); its runtime is not built yet
   await field(page, 'wiz-slug').fill('aigc')
   await field(page, 'wiz-title-zh').fill('AIGC 图像检测')
   await field(page, 'wiz-title-en').fill('AIGC image detection')
-  await page.locator('.el-upload', { has: page.getByTestId('wiz-program-upload') }).locator('input[type=file]').setInputFiles(scorer)
+  await page.locator('.el-upload', { has: page.getByTestId('wiz-program-upload') }).locator('input[type=file]').setInputFiles(broken)
   await expect(page.getByTestId('wiz-program')).toContainText('command')
   await expect(page.getByTestId('wiz-program')).toContainText('auc')
+  await expect(page.getByTestId('wiz-program')).toContainText('python 3.11')
   await expect(page.getByTestId('wiz-evaluator')).toContainText(key)
+  await expect(page.getByTestId('runtime-state')).toHaveAttribute('data-status', 'absent')
   await shot(page, 'wizard-evaluator')
   await page.getByTestId('wiz-next').click()
 
@@ -131,27 +140,67 @@ test('an organiser sets up an AUC track in the wizard, checks and publishes it; 
   await expect(page.getByTestId('devkit-sha')).toContainText(/[0-9a-f]{64}/)
   await page.getByTestId('wiz-next').click()
 
-  // 6. the readiness check runs the real pipeline on the sample, then publish
+  // 6. the readiness check builds the pinned environment (shown building, with its log), then
+  // runs the broken scorer on the sample: the check fails with the scorer's own stderr
+  const panel = page.locator('.check-panel')
   await page.getByTestId('wiz-check').click()
-  await expect(page.getByTestId('wiz-check-status')).toContainText(/check passed|检查通过/, { timeout: 120_000 })
-  await expect(page.getByTestId('wiz-check-stderr')).toContainText('scoring 13 rows')
-  await expect(page.getByTestId('wiz-check-metrics')).toContainText(String(aucOf(LABELS, SCORES)).slice(0, 5))
-  await expect(page.getByTestId('readiness-ok')).toBeVisible()
-  // the scorer's runtime is shown beside the check (platform here: nothing to build)
-  await expect(page.getByTestId('runtime-status').last()).toContainText(/platform|平台运行时/)
+  await expect(panel.getByTestId('runtime-state')).toHaveAttribute('data-status', 'building', { timeout: 60_000 })
+  await expect(panel.getByTestId('runtime-status')).toContainText(/building|构建中/)
+  await expect(panel.getByTestId('runtime-log')).not.toBeEmpty({ timeout: 60_000 })
+  await shot(page, 'wizard-runtime-building')
+  await expect(panel.getByTestId('wiz-check-status')).toContainText(/check failed|检查未通过/, { timeout: BUILD_AND_SCORE })
+  await expect(panel.getByTestId('runtime-state')).toHaveAttribute('data-status', 'ready')
+  await expect(panel.getByTestId('wiz-check-stderr')).toContainText("KeyError: 'prob'")
+  await expect(panel.getByTestId('readiness-missing')).toContainText(/last check failed|最近一次检查未通过/)
+  await shot(page, 'wizard-check-failed')
+
+  // publishing is refused: the dialog says why, with a link to the track to fix
+  await page.getByRole('link', { name: /back to the contest|返回比赛/i }).click()
+  await page.getByTestId('publish-contest').click()
+  const notReady = page.getByTestId('not-ready')
+  await expect(notReady.getByTestId('readiness-missing')).toContainText('aigc')
+  await expect(notReady.getByTestId('readiness-missing')).toContainText(/last check failed|最近一次检查未通过/)
+  await expect(notReady.getByTestId('readiness-missing')).toContainText("KeyError: 'prob'")
+  await shot(page, 'publish-refused')
+  await notReady.getByRole('link', { name: /fix it|去修改/i }).click()
+  await expect(notReady).toBeHidden()
+  await expect(page).toHaveURL(/#track-aigc$/)
+  expect(await status()).toBe('draft')
+  await expect(page.getByTestId('contest-status')).toHaveAttribute('data-status', 'draft')
+
+  // the fix: the scorer's second version uploaded in the track's edit dialog, which pins it
+  await page.getByTestId('edit-track-aigc').click()
+  await page.locator('#tab-evaluator').click()
+  const editor = page.getByTestId('edit-track-evaluator')
+  await editor.locator('.el-upload', { has: page.getByTestId('wiz-program-upload') }).locator('input[type=file]').setInputFiles(scorer)
+  await expect(editor.getByTestId('wiz-version')).toContainText(/\b2 · /)
+  await expect(editor.getByTestId('runtime-state')).toHaveAttribute('data-status', 'ready') // the same pinned environment
+  await page.getByTestId('edit-track-save').click()
+  const [made] = await (await request.get(`/api/v1/contests/${contest.id}/tracks`, { headers })).json()
+  await expect.poll(async () => (await (await request.get(`/api/v1/tracks/${made.id}`, { headers })).json()).evaluator_version).toBe('2')
+
+  // checked again: it passes, scored by roc_auc_score; then the contest publishes
+  await page.getByTestId('check-track-aigc').click()
+  const dialog = page.locator('.el-dialog', { has: page.locator('.check-panel') })
+  await dialog.getByTestId('wiz-check').click()
+  await expect(dialog.getByTestId('wiz-check-status')).toContainText(/check passed|检查通过/, { timeout: BUILD_AND_SCORE })
+  await expect(dialog.getByTestId('wiz-check-stderr')).toContainText('scoring 13 rows')
+  await expect(dialog.getByTestId('wiz-check-metrics')).toContainText(String(aucOf(LABELS, SCORES)).slice(0, 5))
+  await expect(dialog.getByTestId('readiness-ok')).toBeVisible()
+  await expect(dialog.getByTestId('runtime-state')).toHaveAttribute('data-status', 'ready')
   await shot(page, 'wizard-check')
-  await page.getByTestId('wiz-publish').click()
-  await expect(page.getByText(/published|已发布/).first()).toBeVisible()
-  const published = await (await request.get(`/api/v1/contests/${contest.id}`)).json()
-  expect(published.status).toBe('published')
+  await dialog.getByTestId('wiz-publish').click()
+  await expect.poll(status).toBe('published')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('contest-status')).toHaveAttribute('data-status', 'published')
 
   // the track is edited later as the wizard set it up: evaluator, columns, the phase's split
-  const [made] = await (await request.get(`/api/v1/contests/${contest.id}/tracks`)).json()
   await page.goto(`/admin/contests/${contest.id}`)
   await page.getByTestId('edit-track-aigc').click()
   await page.locator('#tab-evaluator').click()
   await expect(page.getByTestId('wiz-program')).toContainText('auc')
-  await expect(page.getByTestId('runtime-status').last()).toContainText(/platform|平台运行时/)
+  await expect(page.getByTestId('wiz-version')).toContainText(/\b2 · /)
+  await expect(page.getByTestId('runtime-status').last()).toContainText(/ready|已就绪/)
   await page.locator('#tab-columns').click()
   await field(page, 'col-auc-label-en').fill('ROC-AUC (public)')
   await page.getByTestId('edit-track-save').click()

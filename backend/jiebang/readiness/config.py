@@ -12,7 +12,8 @@ class ReadinessSettings(BaseSettings):
     readiness_required: bool = Field(
         True,
         description="Refuse to publish a contest while a track lacks reference data, a split, "
-        "an evaluator or a passing readiness check.",
+        "an evaluator or a passing readiness check. Off (tests, demos built from scratch), "
+        "only a track whose last check failed is refused.",
     )
 
 

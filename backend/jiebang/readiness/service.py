@@ -137,10 +137,19 @@ def missing_for_track(db: Session, track: Track) -> list[MissingItem]:
         zh = "该赛道自上次检查后已有变更（示例提交、数据、划分或设置），请重新检查"
         missing.append(_item(track, "check", "check", en, zh))
     elif check.status != "passed":
-        en = f"the last check failed: {check.message}"
-        zh = f"最近一次检查未通过：{check.message_zh or check.message}"
+        why = _last_stderr_line(check)
+        en = f"the last check failed: {check.message}{why}"
+        zh = f"最近一次检查未通过：{check.message_zh or check.message}{why}"
         missing.append(_item(track, "check", "check", en, zh))
     return missing
+
+
+def _last_stderr_line(check: TrackCheck) -> str:
+    """The scoring program's last words on stderr (" — KeyError: 'prob'"), or ""."""
+    logs = check.logs if isinstance(check.logs, dict) else {}
+    lines = [line.strip() for line in str(logs.get("score_stderr_tail") or "").splitlines()]
+    last = next((line for line in reversed(lines) if line), "")
+    return f" — {last[:200]}" if last else ""
 
 
 def missing_for_contest(db: Session, contest: Contest) -> list[MissingItem]:
@@ -284,9 +293,17 @@ class ContestNotReady(DomainError):
 
 
 def refuse_unready(db: Session, contest: Contest) -> None:
-    """Raise ContestNotReady while any track lacks something (unless readiness is off)."""
-    if not readiness_required():
-        return
+    """Raise ContestNotReady while any track lacks something. With readiness off, only a
+    track whose last check failed is refused: a contest built from scratch and never
+    checked goes through, one seen failing does not until a check passes."""
     missing = missing_for_contest(db, contest)
+    if not readiness_required():
+        failing = {item.track_id for item in missing if _last_check_failed(db, item.track_id)}
+        missing = [item for item in missing if item.code == "check" and item.track_id in failing]
     if missing:
         raise ContestNotReady(missing)
+
+
+def _last_check_failed(db: Session, track_id: int) -> bool:
+    check = latest_check(db, track_id=track_id)
+    return check is not None and check.status != "passed"
