@@ -89,12 +89,15 @@ def test_a_failed_check_blocks_publishing_until_a_check_passes(
     check = client.post(f"/api/v1/tracks/{ids['track']}/check", headers=organiser).json()
     assert check["status"] == "failed", check
     assert "no column prob" in check["logs"]["score_stderr_tail"]
+    assert check["message"].startswith("the scoring program failed: ")
+    assert check["message_zh"].startswith("评分程序运行失败："), check  # the reader's language
     publish = f"/api/v1/contests/{ids['contest']}/publish"
     refused = client.post(publish, headers=organiser)
     assert refused.status_code == 409, refused.text
     [item] = refused.json()["missing"]
     assert item["code"] == "check" and "last check failed" in item["message_en"]
     assert item["message_en"].endswith("— the labels file has no column prob")
+    assert item["message_zh"].startswith("最近一次检查未通过：评分程序运行失败：")
     contest = client.get(f"/api/v1/contests/{ids['contest']}", headers=organiser).json()
     assert contest["status"] == "draft"
 

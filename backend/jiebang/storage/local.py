@@ -184,6 +184,8 @@ class LocalStore:
                 folder / "data", lambda n: _stored_part(folder, n)
             )
         except OSError:
+            if not folder.exists():  # completed or aborted meanwhile: nothing left to hash
+                return
             log.warning("upload %s: sha256 deferred to complete", upload_id, exc_info=True)
 
     def received_sha256(self, key: str) -> str | None:

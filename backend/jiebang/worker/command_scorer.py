@@ -77,24 +77,36 @@ def run_command_scorer(
     )
 
 
-def _fault(problem: str) -> StageFailed:
-    return StageFailed("evaluator_error", f"the scoring program {problem}")
+def _fault(problem: str, problem_zh: str) -> StageFailed:
+    """The scoring program's fault (the platform's side: the team is refunded)."""
+    return StageFailed("evaluator_error", f"the scoring program {problem}", f"评分程序{problem_zh}")
 
 
 def _numbers(values: Any, declared: set[str], where: str) -> dict[str, float]:
     if not isinstance(values, dict):
-        raise _fault(f"wrote {where} that is not an object of metric values")
+        raise _fault(
+            f"wrote {where} that is not an object of metric values",
+            f"写出的 {where} 不是指标值对象",
+        )
     out: dict[str, float] = {}
     for key, value in values.items():
         if key not in declared:
+            named = ", ".join(sorted(declared))
             raise _fault(
                 f"wrote metric {key!r} in {where}, which its manifest does not declare "
-                f"(declared: {', '.join(sorted(declared))})"
+                f"(declared: {named})",
+                f"在 {where} 中写出了清单未声明的指标 {key!r}（已声明：{named}）",
             )
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _fault(f"wrote {where}.{key} = {value!r}, which is not a number")
+            raise _fault(
+                f"wrote {where}.{key} = {value!r}, which is not a number",
+                f"写出的 {where}.{key} = {value!r} 不是数值",
+            )
         if not math.isfinite(value):
-            raise _fault(f"wrote {where}.{key} = {value}, which is not a finite number")
+            raise _fault(
+                f"wrote {where}.{key} = {value}, which is not a finite number",
+                f"写出的 {where}.{key} = {value} 不是有限数值",
+            )
         out[key] = float(value)
     return out
 
@@ -102,20 +114,29 @@ def _numbers(values: Any, declared: set[str], where: str) -> dict[str, float]:
 def result_from_scores(output_dir: Path, program: ProgramRef, sandbox: SandboxResult) -> dict:
     """Check ``scores.json`` and return the equivalent result.json document."""
     if sandbox.limit_exceeded:
-        raise _fault(sandbox.reason("en"))
+        raise _fault(sandbox.reason("en"), sandbox.reason("zh"))
     if not sandbox.succeeded:
-        raise _fault(f"failed: {sandbox.reason('en')}")
+        raise _fault(f"failed: {sandbox.reason('en')}", f"运行失败：{sandbox.reason('zh')}")
     path = output_dir / SCORES_FILE
     if path.is_symlink() or not path.is_file():
-        raise _fault(f"wrote no {SCORES_FILE}")
+        raise _fault(f"wrote no {SCORES_FILE}", f"没有写出 {SCORES_FILE}")
     if path.stat().st_size > MAX_SCORES_BYTES:
-        raise _fault(f"wrote a {SCORES_FILE} larger than {MAX_SCORES_BYTES} bytes")
+        raise _fault(
+            f"wrote a {SCORES_FILE} larger than {MAX_SCORES_BYTES} bytes",
+            f"写出的 {SCORES_FILE} 超过 {MAX_SCORES_BYTES} 字节",
+        )
     try:
         scores = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _fault(f"wrote a {SCORES_FILE} that is not JSON: {exc}") from exc
+        raise _fault(
+            f"wrote a {SCORES_FILE} that is not JSON: {exc}",
+            f"写出的 {SCORES_FILE} 不是 JSON：{exc}",
+        ) from exc
     if not isinstance(scores, dict):
-        raise _fault(f"wrote a {SCORES_FILE} that is not a JSON object")
+        raise _fault(
+            f"wrote a {SCORES_FILE} that is not a JSON object",
+            f"写出的 {SCORES_FILE} 不是 JSON 对象",
+        )
     if scores.get("error"):
         error = str(scores["error"])[:2000]
         raise team_fault(error, str(scores.get("error_zh") or error)[:2000])
@@ -129,13 +150,16 @@ def result_from_scores(output_dir: Path, program: ProgramRef, sandbox: SandboxRe
     elif by_split:
         metrics = by_split.get("private") or next(iter(by_split.values()))
     else:
-        raise _fault(f"wrote a {SCORES_FILE} without metrics")
+        raise _fault(f"wrote a {SCORES_FILE} without metrics", f"写出的 {SCORES_FILE} 没有指标")
     if not metrics:
-        raise _fault(f"wrote a {SCORES_FILE} with no metric values")
+        raise _fault(
+            f"wrote a {SCORES_FILE} with no metric values",
+            f"写出的 {SCORES_FILE} 没有任何指标值",
+        )
     items = []
     for index, item in enumerate(scores.get("items") or []):
         if not isinstance(item, dict) or "id" not in item:
-            raise _fault(f"wrote items[{index}] without an id")
+            raise _fault(f"wrote items[{index}] without an id", f"写出的 items[{index}] 缺少 id")
         items.append(
             {
                 "id": str(item["id"]),
