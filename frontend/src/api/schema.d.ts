@@ -1610,6 +1610,10 @@ export interface paths {
         /**
          * Import Bundle Zip
          * @description Validate and import a bundle; every problem is listed with its file, line and key.
+         *
+         *     Any organiser may import: a platform organiser anything; a unit's organiser into a
+         *     contest of that unit (``organisation_id``; a new contest becomes the unit's); a contest's
+         *     organiser into that contest (bundles/landing.py).
          */
         post: operations["import_bundle_zip_api_v1_admin_bundles_post"];
         delete?: never;
@@ -1627,7 +1631,8 @@ export interface paths {
         };
         /**
          * System Health
-         * @description Queue depth by status, workers seen recently, and how submissions are sandboxed here.
+         * @description Queue depth by status, workers seen recently, and how submissions are sandboxed here;
+         *     for an organiser of one running unit, contest or list, without anyone's personal data.
          */
         get: operations["system_health_api_v1_admin_health_get"];
         put?: never;
@@ -1789,7 +1794,8 @@ export interface paths {
         };
         /**
          * Read Runtime State
-         * @description Whether the program's runtime is built here, or failed (with the resolver's words).
+         * @description Whether the program's runtime is built (on a worker or here), being built, or failed
+         *     (with the resolver's words).
          */
         get: operations["read_runtime_state_api_v1_scoring_programs__key__versions__version__runtime_get"];
         put?: never;
@@ -2036,16 +2042,37 @@ export interface paths {
         };
         /**
          * List Org Roles
-         * @description Roles held in your unit.
+         * @description Roles held in your unit, with their holders' names and e-mails.
          */
         get: operations["list_org_roles_api_v1_organisations__organisation_id__roles_get"];
         put?: never;
         /**
          * Grant Org Role
-         * @description Make a user an organiser of your unit.
+         * @description Make the user with this e-mail (or, for older clients, user_id) an organiser of your
+         *     unit.
          */
         post: operations["grant_org_role_api_v1_organisations__organisation_id__roles_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{organisation_id}/roles/{grant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Org Role
+         * @description Withdraw an organiser's role in your unit (audited); 409 for its last organiser.
+         */
+        delete: operations["revoke_org_role_api_v1_organisations__organisation_id__roles__grant_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2082,14 +2109,39 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List List Roles
+         * @description The organisers and expert reviewers of a whole list, by name and e-mail.
+         */
+        get: operations["list_list_roles_api_v1_challenge_lists__list_id__roles_get"];
         put?: never;
         /**
          * Grant List Role
-         * @description Make a user an organiser or an expert reviewer of a whole list.
+         * @description Make the user with this e-mail (or user_id) an organiser or an expert reviewer of a
+         *     whole list.
          */
         post: operations["grant_list_role_api_v1_challenge_lists__list_id__roles_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/challenge-lists/{list_id}/roles/{grant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke List Role
+         * @description Withdraw an organiser's or an expert reviewer's role in a whole list (audited).
+         */
+        delete: operations["revoke_list_role_api_v1_challenge_lists__list_id__roles__grant_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2102,14 +2154,40 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Platform Roles
+         * @description Platform-wide grants (platform administrators only).
+         */
+        get: operations["list_platform_roles_api_v1_platform_roles_get"];
         put?: never;
         /**
          * Grant Platform Role
-         * @description Grant a platform-wide role (platform administrators only).
+         * @description Grant a platform-wide role to the user with this e-mail (or user_id); platform
+         *     administrators only.
          */
         post: operations["grant_platform_role_api_v1_platform_roles_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/roles/{grant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Platform Role
+         * @description Withdraw a platform-wide role (audited); 409 for the last administrator, or for your
+         *     own last platform role.
+         */
+        delete: operations["revoke_platform_role_api_v1_platform_roles__grant_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2127,6 +2205,26 @@ export interface paths {
          * @description The roles you hold, scope by scope.
          */
         get: operations["my_roles_api_v1_me_roles_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/organising": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Organising
+         * @description Whether you organise something that runs: the health page is yours to read.
+         */
+        get: operations["my_organising_api_v1_me_organising_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2518,8 +2616,9 @@ export interface paths {
         };
         /**
          * Read Acceptance
-         * @description The appointed item's deadline, milestones, reports, verdicts and decision, with what
-         *     the caller may do (organisers, reviewers and the appointee only).
+         * @description The appointed item's deadline and milestones, and each appointee's reports, verdicts
+         *     and decision, with what the caller may do (organisers, reviewers and the appointees only;
+         *     an appointee reads its own record).
          */
         get: operations["read_acceptance_api_v1_challenge_items__item_id__acceptance_get"];
         put?: never;
@@ -2605,7 +2704,8 @@ export interface paths {
         put?: never;
         /**
          * Submit Report
-         * @description The appointee's report on a milestone (PDF); a revision is a new version.
+         * @description An appointee's report on a milestone (PDF), for the appointee the caller speaks for
+         *     (name it when that is several); a revision is a new version.
          */
         post: operations["submit_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports_post"];
         delete?: never;
@@ -2623,7 +2723,7 @@ export interface paths {
         };
         /**
          * Download Report
-         * @description A report's PDF, for the item's organisers, reviewers and the appointee.
+         * @description A report's PDF, for the item's organisers, reviewers and the appointee that filed it.
          */
         get: operations["download_report_api_v1_challenge_items__item_id__milestones__milestone_id__reports__report_id__document_get"];
         put?: never;
@@ -2663,8 +2763,8 @@ export interface paths {
         };
         /**
          * Read Desk
-         * @description Final acceptance side by side: each target, the verified score that meets or misses it,
-         *     and the reviewers' verdicts.
+         * @description Final acceptance of one appointee side by side: each target, the verified score that
+         *     meets or misses it, and the reviewers' verdicts.
          */
         get: operations["read_desk_api_v1_challenge_items__item_id__acceptance_desk_get"];
         put?: never;
@@ -2686,7 +2786,8 @@ export interface paths {
         put?: never;
         /**
          * Decide
-         * @description Record accepted / accepted with conditions / not accepted, with a document; once.
+         * @description Record accepted / accepted with conditions / not accepted for one appointee (name it
+         *     when the item has several), with a document; once per appointee.
          */
         post: operations["decide_api_v1_challenge_items__item_id__acceptance_decision_post"];
         delete?: never;
@@ -2704,7 +2805,7 @@ export interface paths {
         };
         /**
          * Download Decision
-         * @description The acceptance decision's document.
+         * @description An appointee's acceptance decision document.
          */
         get: operations["download_decision_api_v1_challenge_items__item_id__acceptance_decision_document_get"];
         put?: never;
@@ -2859,7 +2960,8 @@ export interface paths {
         };
         /**
          * Email Queue
-         * @description The email queue: pending, retrying, failed, sent, and the last error.
+         * @description The email queue: pending, retrying, failed, sent, and the last error (platform
+         *     organisers: the error as the SMTP server gave it, addresses included).
          */
         get: operations["email_queue_api_v1_admin_email_queue_get"];
         put?: never;
@@ -2950,6 +3052,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/phases/{phase_id}/migration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Migration
+         * @description The phase it migrates from and how many ranked submissions are not yet copied.
+         */
+        get: operations["read_migration_api_v1_phases__phase_id__migration_get"];
+        put?: never;
+        /**
+         * Run Migration
+         * @description Copy the previous phase's ranked submissions not yet migrated into this phase and
+         *     evaluate them there (audited; 409 when no earlier phase exists).
+         */
+        post: operations["run_migration_api_v1_phases__phase_id__migration_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/worker/claim": {
         parameters: {
             query?: never;
@@ -3004,6 +3131,27 @@ export interface paths {
          * @description Record the outcome once (idempotent for duplicate deliveries).
          */
         post: operations["report_api_v1_worker_jobs__job_id__result_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worker/runtime-builds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runtime Build
+         * @description How a worker's build of a runtime goes (building, ready, failed): organisers see it
+         *     from any API process, and publishing refuses a runtime that failed.
+         */
+        post: operations["runtime_build_api_v1_worker_runtime_builds_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3101,6 +3249,12 @@ export interface components {
         AcceptanceDesk: {
             /** Item Id */
             item_id: number;
+            /** Application Id */
+            application_id: number;
+            /** Appointee Zh */
+            appointee_zh: string;
+            /** Appointee En */
+            appointee_en: string;
             /** Team Id */
             team_id: number | null;
             /** Team Name */
@@ -3115,7 +3269,10 @@ export interface components {
         };
         /**
          * AcceptancePublic
-         * @description The acceptance room of an appointed item, with what the caller may do there.
+         * @description The acceptance room of an appointed item, with what the caller may do there. The flat
+         *     fields are one appointee's record (the caller's own, or the chosen or first one for
+         *     staff); ``appointees`` holds every record the caller may read (staff: all; an
+         *     appointee: its own).
          */
         AcceptancePublic: {
             /** Item Id */
@@ -3143,6 +3300,8 @@ export interface components {
             may_report: boolean;
             /** May Review */
             may_review: boolean;
+            /** Appointees */
+            appointees: components["schemas"]["AppointeeRecord"][];
         };
         /** ActionRequest */
         ActionRequest: {
@@ -3246,6 +3405,41 @@ export interface components {
          * @enum {string}
          */
         ApplicationStatus: "submitted" | "returned" | "complete" | "shortlisted" | "awarded" | "rejected";
+        /** AppointeePublic */
+        AppointeePublic: {
+            /** Application Id */
+            application_id: number;
+            /** Position */
+            position: number;
+            /** Appointee Org Id */
+            appointee_org_id: number | null;
+            /** Appointee Zh */
+            appointee_zh: string;
+            /** Appointee En */
+            appointee_en: string;
+        };
+        /**
+         * AppointeeRecord
+         * @description One appointee's side of the acceptance: its reports on the item's milestones, its
+         *     decision.
+         */
+        AppointeeRecord: {
+            /** Application Id */
+            application_id: number;
+            /** Appointee Org Id */
+            appointee_org_id: number | null;
+            /** Appointee Zh */
+            appointee_zh: string;
+            /** Appointee En */
+            appointee_en: string;
+            /** Team Id */
+            team_id: number | null;
+            /** Milestones */
+            milestones: components["schemas"]["MilestonePublic"][];
+            decision: components["schemas"]["DecisionPublic"] | null;
+            /** May Report */
+            may_report: boolean;
+        };
         /** Approval */
         Approval: {
             /** Approved */
@@ -3372,6 +3566,8 @@ export interface components {
              * @default
              */
             note?: string;
+            /** Application Id */
+            application_id?: number | null;
         };
         /** Body_file_objection_api_v1_challenge_items__item_id__notice_objections_post */
         Body_file_objection_api_v1_challenge_items__item_id__notice_objections_post: {
@@ -3390,6 +3586,11 @@ export interface components {
              * @description A zip (or tar) of a challenge bundle, or of a Codabench bundle
              */
             bundle: string;
+            /**
+             * Organisation Id
+             * @description The unit a new contest belongs to (none: the platform's own)
+             */
+            organisation_id?: number | null;
         };
         /** Body_resubmit_api_v1_applications__application_id__resubmission_put */
         Body_resubmit_api_v1_applications__application_id__resubmission_put: {
@@ -3414,6 +3615,8 @@ export interface components {
              * @default
              */
             note?: string;
+            /** Application Id */
+            application_id?: number | null;
         };
         /** Body_upload_devkit_api_v1_tracks__track_id__devkit_put */
         Body_upload_devkit_api_v1_tracks__track_id__devkit_put: {
@@ -4749,6 +4952,54 @@ export interface components {
             /** Sent */
             sent: boolean;
         };
+        /**
+         * MigrationPreview
+         * @description What the organiser's migrate button would do now.
+         */
+        MigrationPreview: {
+            /** Phase Id */
+            phase_id: number;
+            /** Source Phase Id */
+            source_phase_id: number | null;
+            /**
+             * Source Title Zh
+             * @default
+             */
+            source_title_zh?: string;
+            /**
+             * Source Title En
+             * @default
+             */
+            source_title_en?: string;
+            /**
+             * Automatic
+             * @default false
+             */
+            automatic?: boolean;
+            /** Migrated At */
+            migrated_at?: string | null;
+            /**
+             * Pending
+             * @default 0
+             */
+            pending?: number;
+            /**
+             * Already Migrated
+             * @default 0
+             */
+            already_migrated?: number;
+        };
+        /** MigrationResult */
+        MigrationResult: {
+            /** Phase Id */
+            phase_id: number;
+            /** Source Phase Id */
+            source_phase_id: number;
+            /** Migrated */
+            migrated: number[];
+            /** Already Migrated */
+            already_migrated: number;
+        };
         /** MilestoneIn */
         MilestoneIn: {
             /**
@@ -4811,20 +5062,11 @@ export interface components {
             /** Message Zh */
             message_zh: string;
         };
-        /** AppointeePublic */
-        AppointeePublic: {
-            /** Application Id */
-            application_id: number;
-            /** Position */
-            position: number;
-            /** Appointee Org Id */
-            appointee_org_id: number | null;
-            /** Appointee Zh */
-            appointee_zh: string;
-            /** Appointee En */
-            appointee_en: string;
-        };
-        /** NoticeIn */
+        /**
+         * NoticeIn
+         * @description ``application_ids`` names every appointee in order; ``application_id`` (one appointee)
+         *     is still read, and is put first when both are given.
+         */
         NoticeIn: {
             /** Application Id */
             application_id?: number | null;
@@ -4994,6 +5236,14 @@ export interface components {
             contact_email?: string | null;
             /** Contact Phone */
             contact_phone?: string | null;
+        };
+        /**
+         * OrganisingPublic
+         * @description What the signed-in user organises, as the nav needs it.
+         */
+        OrganisingPublic: {
+            /** Runs Something */
+            runs_something: boolean;
         };
         /**
          * Outcome
@@ -5463,10 +5713,15 @@ export interface components {
         RoleChange: {
             role: components["schemas"]["Role"];
         };
-        /** RoleGrantIn */
+        /**
+         * RoleGrantIn
+         * @description A role for someone named by e-mail (or, for older clients, by user_id).
+         */
         RoleGrantIn: {
+            /** Email */
+            email?: string | null;
             /** User Id */
-            user_id: number;
+            user_id?: number | null;
             role: components["schemas"]["ScopedRole"];
         };
         /** RoleGrantPublic */
@@ -5479,6 +5734,24 @@ export interface components {
             scope_kind: components["schemas"]["ScopeKind"];
             /** Scope Id */
             scope_id: number;
+        };
+        /**
+         * RoleHolderPublic
+         * @description A grant with its holder's name and e-mail, for the organisers who hand roles out.
+         */
+        RoleHolderPublic: {
+            /** Id */
+            id: number;
+            /** User Id */
+            user_id: number;
+            role: components["schemas"]["ScopedRole"];
+            scope_kind: components["schemas"]["ScopeKind"];
+            /** Scope Id */
+            scope_id: number;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string;
         };
         /** RubricIn */
         RubricIn: {
@@ -5501,6 +5774,44 @@ export interface components {
             spread_threshold: number;
             /** Criteria */
             criteria: components["schemas"]["CriterionPublic"][];
+        };
+        /**
+         * RuntimeBuildReport
+         * @description What a worker sends (POST /worker/runtime-builds) when a build starts, progresses,
+         *     finishes or fails. Elapsed time rather than a start time: workers' clocks may differ.
+         */
+        RuntimeBuildReport: {
+            /** Worker */
+            worker: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "python" | "oci";
+            /** Content Key */
+            content_key: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "building" | "ready" | "failed";
+            /** Elapsed Seconds */
+            elapsed_seconds?: number | null;
+            /**
+             * Log Tail
+             * @default
+             */
+            log_tail?: string;
+            /**
+             * Message
+             * @default
+             */
+            message?: string;
+            /**
+             * Message Zh
+             * @default
+             */
+            message_zh?: string;
         };
         /** RuntimeImagePublic */
         RuntimeImagePublic: {
@@ -5535,6 +5846,11 @@ export interface components {
              * @default
              */
             log_tail?: string;
+            /**
+             * Workers
+             * @default []
+             */
+            workers?: components["schemas"]["WorkerRuntimeState"][];
         };
         /** SampleSubmission */
         SampleSubmission: {
@@ -5759,6 +6075,8 @@ export interface components {
              * @default []
              */
             parts_received?: components["schemas"]["PartReceived"][];
+            /** Expires At */
+            expires_at?: string | null;
         };
         /** StatusChange */
         StatusChange: {
@@ -6532,6 +6850,21 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * WorkerRuntimeState
+         * @description One worker's part of a runtime's state, as the organiser sees it.
+         */
+        WorkerRuntimeState: {
+            /** Worker */
+            worker: string;
+            /** Status */
+            status: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** PartRef */
         jiebang__staged_uploads__models__PartRef: {
@@ -10203,7 +10536,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoleGrantPublic"][];
+                    "application/json": components["schemas"]["RoleHolderPublic"][];
                 };
             };
             /** @description Validation Error */
@@ -10238,8 +10571,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoleGrantPublic"];
+                    "application/json": components["schemas"]["RoleHolderPublic"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_org_role_api_v1_organisations__organisation_id__roles__grant_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+                grant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -10318,6 +10681,37 @@ export interface operations {
             };
         };
     };
+    list_list_roles_api_v1_challenge_lists__list_id__roles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleHolderPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     grant_list_role_api_v1_challenge_lists__list_id__roles_post: {
         parameters: {
             query?: never;
@@ -10339,7 +10733,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoleGrantPublic"];
+                    "application/json": components["schemas"]["RoleHolderPublic"];
                 };
             };
             /** @description Validation Error */
@@ -10349,6 +10743,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_list_role_api_v1_challenge_lists__list_id__roles__grant_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: number;
+                grant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_platform_roles_api_v1_platform_roles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleHolderPublic"][];
                 };
             };
         };
@@ -10372,8 +10816,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoleGrantPublic"];
+                    "application/json": components["schemas"]["RoleHolderPublic"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_platform_role_api_v1_platform_roles__grant_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -10402,6 +10875,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoleGrantPublic"][];
+                };
+            };
+        };
+    };
+    my_organising_api_v1_me_organising_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisingPublic"];
                 };
             };
         };
@@ -11076,7 +11569,10 @@ export interface operations {
     };
     read_acceptance_api_v1_challenge_items__item_id__acceptance_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description whose record the flat fields show */
+                application_id?: number | null;
+            };
             header?: never;
             path: {
                 item_id: number;
@@ -11349,7 +11845,10 @@ export interface operations {
     };
     read_desk_api_v1_challenge_items__item_id__acceptance_desk_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the appointee; the first if none */
+                application_id?: number | null;
+            };
             header?: never;
             path: {
                 item_id: number;
@@ -11415,7 +11914,10 @@ export interface operations {
     };
     download_decision_api_v1_challenge_items__item_id__acceptance_decision_document_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the appointee; yours if none */
+                application_id?: number | null;
+            };
             header?: never;
             path: {
                 item_id: number;
@@ -11817,6 +12319,68 @@ export interface operations {
             };
         };
     };
+    read_migration_api_v1_phases__phase_id__migration_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationPreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    run_migration_api_v1_phases__phase_id__migration_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phase_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     claim_api_v1_worker_claim_post: {
         parameters: {
             query?: never;
@@ -11908,6 +12472,39 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["JobResult"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    runtime_build_api_v1_worker_runtime_builds_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuntimeBuildReport"];
             };
         };
         responses: {
