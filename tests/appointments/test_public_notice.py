@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from jiebang.appointments.models import PublicNotice
-from jiebang.appointments.service import add_working_days
+from jiebang.calendars.working_days import WorkingCalendar, add_working_days
 from jiebang.core import domain_events
 from tests.organisations.helpers import PDF, apply_as_unit, make_unit, publish_list_with_item
 
@@ -31,7 +31,7 @@ def heard() -> Iterator[list[str]]:
 
 def test_working_days_skip_weekends() -> None:
     friday = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai, a Friday
-    ends = add_working_days(friday, 5, "Asia/Shanghai")
+    ends = add_working_days(friday, 5, zone="Asia/Shanghai", calendar=WorkingCalendar.weekdays).ends
     assert ends.strftime("%Y-%m-%d %H:%M %a") == "2026-12-11 18:00 Fri"
 
 

@@ -5,13 +5,14 @@ item, or a joint application), each an application of the item that passed revie
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import model_validator
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from jiebang.calendars.working_days import WorkingCalendar
 from jiebang.db import EnumString, UTCDateTime, utcnow
 
 
@@ -27,6 +28,15 @@ class PublicNotice(SQLModel, table=True):
     item_id: int = Field(foreign_key="challenge_item.id", unique=True)
     starts_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime = Field(sa_type=UTCDateTime)
+    # how the end was computed: None when the organiser gave it, or for notices before c20c0001
+    working_days: int | None = None
+    working_calendar: WorkingCalendar | None = Field(
+        default=None, sa_column=Column(EnumString(WorkingCalendar, 16), nullable=True)
+    )
+    # years of the period counted Monday to Friday, their holiday schedule not yet announced
+    fallback_years: list[int] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     status: NoticeStatus = Field(
         default=NoticeStatus.in_notice,
         sa_column=Column(EnumString(NoticeStatus, 16), nullable=False),
@@ -51,15 +61,20 @@ class NoticeAppointee(SQLModel, table=True):
 MAX_APPOINTEES = 20
 
 
-class NoticeIn(SQLModel):
+class NoticePeriodIn(SQLModel):
+    """The notice period: ``working_days`` after the start, unless an explicit end is given."""
+
+    working_days: int = Field(default=5, ge=1, le=60)
+    starts_at: datetime | None = None  # now when not given
+    ends_at: datetime | None = None  # working_days after the start when not given
+
+
+class NoticeIn(NoticePeriodIn):
     """``application_ids`` names every appointee in order; ``application_id`` (one appointee)
     is still read, and is put first when both are given."""
 
     application_id: int | None = None
     application_ids: list[int] = Field(default_factory=list, max_length=MAX_APPOINTEES)
-    working_days: int = Field(default=5, ge=1, le=60)
-    starts_at: datetime | None = None  # now when not given
-    ends_at: datetime | None = None  # working_days after the start when not given
 
     @model_validator(mode="after")
     def _one_list(self) -> NoticeIn:
@@ -68,6 +83,33 @@ class NoticeIn(SQLModel):
         if not self.application_ids:
             raise ValueError("name at least one appointee (application_ids)")
         return self
+
+
+class PeriodWarning(SQLModel):
+    """Something the organiser and the public should know about how the period was counted."""
+
+    code: str  # holidays_unannounced
+    year: int
+    message_zh: str
+    message_en: str
+
+
+class HolidayPublic(SQLModel):
+    name_zh: str
+    name_en: str
+
+
+class PeriodPreview(SQLModel):
+    """The period a notice proposed now would get, computed as ``propose`` computes it."""
+
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    working_days: int | None  # None when the end was given
+    working_calendar: WorkingCalendar | None
+    skipped_holidays: list[HolidayPublic]  # public holidays that fell in the period
+    makeup_days: list[date]  # weekend days counted as working days (调休)
+    warnings: list[PeriodWarning]
 
 
 class AppointeePublic(SQLModel):
@@ -103,6 +145,9 @@ class NoticePublic(SQLModel):
     starts_at: datetime
     ends_at: datetime
     timezone: str
+    working_days: int | None = None  # None when the organiser gave the end
+    working_calendar: WorkingCalendar | None = None
+    warnings: list[PeriodWarning] = Field(default_factory=list)
     status: NoticeStatus
     objections: list[ObjectionPublic]
 

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 
 from jiebang.appointments import service
-from jiebang.appointments.models import AnswerIn, NoticeIn, NoticePublic, ObjectionPublic
+from jiebang.appointments.models import (
+    AnswerIn,
+    NoticeIn,
+    NoticePeriodIn,
+    NoticePublic,
+    ObjectionPublic,
+    PeriodPreview,
+)
 from jiebang.auth.dependencies import CurrentUser, SessionDep
 from jiebang.auth.models import User
 from jiebang.challenge_lists import service as list_service
@@ -32,6 +39,16 @@ def propose(
     item = list_service.get_item(db=db, item_id=item_id, include_drafts=True)
     notice = service.propose(db=db, item=item, notice_in=body, by=organiser)
     return service.notice_public(db=db, notice=notice)
+
+
+@router.post("/challenge-items/{item_id}/notice/preview", response_model=PeriodPreview)
+def preview_period(
+    item_id: int, body: NoticePeriodIn, _: ScopedOrganiser, db: SessionDep
+) -> PeriodPreview:
+    """The period a notice proposed now would get (its end by the list's working calendar, the
+    holidays skipped, the 调休 days counted, warnings), without proposing anything."""
+    item = list_service.get_item(db=db, item_id=item_id, include_drafts=True)
+    return service.preview_period(db=db, item=item, period_in=body)
 
 
 @public_router.get("/notices", response_model=list[NoticePublic])

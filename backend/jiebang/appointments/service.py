@@ -3,31 +3,36 @@ of each proposed appointee."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from jiebang.appointments import period as period_rules
 from jiebang.appointments.models import (
     AnswerIn,
     AppointeePublic,
     NoticeAppointee,
     NoticeIn,
+    NoticePeriodIn,
     NoticePublic,
     NoticeStatus,
     Objection,
     ObjectionPublic,
+    PeriodPreview,
     PublicNotice,
 )
 from jiebang.auth.models import User
+from jiebang.calendars.working_days import WorkingCalendar
 from jiebang.challenge_lists.models import (
     Application,
     ApplicationStatus,
     ChallengeItem,
     ChallengeList,
 )
-from jiebang.core import domain_events
+from jiebang.core import domain_events, row_lock
 from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from jiebang.db import save, utcnow
 from jiebang.organisations import service as org_service
@@ -38,20 +43,20 @@ from jiebang.storage.backend import ObjectStore
 PROPOSABLE = {ApplicationStatus.complete, ApplicationStatus.shortlisted}
 
 
-def add_working_days(start: datetime, days: int, zone: str) -> datetime:
-    """The moment ``days`` working days (Monday to Friday) after ``start``, in ``zone``."""
-    local = start.astimezone(ZoneInfo(zone))
-    left = days
-    while left:
-        local += timedelta(days=1)
-        if local.weekday() < 5:
-            left -= 1
-    return local
-
-
 def _zone(db: Session, item: ChallengeItem) -> str:
     found = db.get(ChallengeList, item.list_id)
     return found.timezone if found else "Asia/Shanghai"
+
+
+def preview_period(*, db: Session, item: ChallengeItem, period_in: NoticePeriodIn) -> PeriodPreview:
+    """The period a notice proposed now would get, by the list's zone and working calendar."""
+    found = db.get(ChallengeList, item.list_id)
+    return period_rules.notice_period(
+        period_in=period_in,
+        zone=found.timezone if found else "Asia/Shanghai",
+        calendar=found.working_calendar if found else WorkingCalendar.cn,
+        now=utcnow(),
+    )
 
 
 def _when(value: datetime, zone: str) -> str:
@@ -116,18 +121,23 @@ def propose(*, db: Session, item: ChallengeItem, notice_in: NoticeIn, by: User) 
     apps = _proposable(db, item, notice_in.application_ids)
     if db.exec(select(PublicNotice.id).where(PublicNotice.item_id == item.id)).first():
         raise Conflict("public notice")
-    zone = _zone(db, item)
-    starts = notice_in.starts_at or utcnow()
-    if starts.tzinfo is None:
-        starts = starts.replace(tzinfo=ZoneInfo(zone))
-    ends = notice_in.ends_at or add_working_days(starts, notice_in.working_days, zone)
-    if ends.tzinfo is None:
-        ends = ends.replace(tzinfo=ZoneInfo(zone))
-    if ends <= starts:
-        raise InvalidInput("ends_at", "notice_period_invalid")
-    notice = PublicNotice(item_id=item.id or 0, starts_at=starts, ends_at=ends, created_by=by.id)
+    period = preview_period(db=db, item=item, period_in=notice_in)
+    ends = period.ends_at
+    notice = PublicNotice(
+        item_id=item.id or 0,
+        starts_at=period.starts_at,
+        ends_at=ends,
+        working_days=period.working_days,
+        working_calendar=period.working_calendar,
+        fallback_years=[w.year for w in period.warnings],
+        created_by=by.id,
+    )
     db.add(notice)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as exc:  # another proposal for this item was written meanwhile
+        db.rollback()
+        raise Conflict("public notice") from exc
     for position, app in enumerate(apps, start=1):
         db.add(
             NoticeAppointee(notice_id=notice.id or 0, application_id=app.id or 0, position=position)
@@ -185,6 +195,9 @@ def notice_public(*, db: Session, notice: PublicNotice) -> NoticePublic:
         starts_at=notice.starts_at,
         ends_at=notice.ends_at,
         timezone=_zone(db, item),
+        working_days=notice.working_days,
+        working_calendar=notice.working_calendar,
+        warnings=period_rules.warnings_for(notice.fallback_years or []),
         status=notice.status,
         objections=[
             ObjectionPublic(
@@ -270,9 +283,14 @@ def answer(
 
 def finalise(*, db: Session, notice: PublicNotice, by: User) -> PublicNotice:
     """挂帅: once the period is over and every objection answered; each appointee is awarded."""
+    # one appointment at a time: a second waits here, then finds the notice final
+    held = row_lock.hold(db, PublicNotice, notice.id)
+    assert held is not None
+    notice = held
     item = db.get(ChallengeItem, notice.item_id)
     assert item is not None
     if notice.status == NoticeStatus.final:
+        db.commit()  # releases the lock
         return notice
     if utcnow() <= notice.ends_at:
         raise DomainError("notice_not_over", end=_when(notice.ends_at, _zone(db, item)))

@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from jiebang.calendars.working_days import WorkingCalendar
 from jiebang.db import EnumString, UTCDateTime, utcnow
 
 
@@ -56,6 +57,8 @@ class ChallengeListBase(SQLModel):
     description_zh: str = Field(default="", max_length=20000)
     description_en: str = Field(default="", max_length=20000)
     timezone: str = Field(default="Asia/Shanghai", max_length=64)  # deadlines are read in it
+    # which days a period in working days counts (公示期): the official calendar by default
+    working_calendar: WorkingCalendar = WorkingCalendar.cn
 
     @field_validator("timezone")
     @classmethod
@@ -71,6 +74,10 @@ class ChallengeList(ChallengeListBase, table=True):
     status: ListStatus = Field(
         default=ListStatus.draft, sa_column=Column(EnumString(ListStatus, 16), nullable=False)
     )
+    working_calendar: WorkingCalendar = Field(
+        default=WorkingCalendar.cn,
+        sa_column=Column(EnumString(WorkingCalendar, 16), nullable=False),
+    )
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -85,6 +92,7 @@ class ChallengeListUpdate(SQLModel):
     description_zh: str | None = Field(default=None, max_length=20000)
     description_en: str | None = Field(default=None, max_length=20000)
     timezone: str | None = Field(default=None, max_length=64)  # only while the list is a draft
+    working_calendar: WorkingCalendar | None = None  # for notices proposed from now on
 
     @field_validator("timezone")
     @classmethod

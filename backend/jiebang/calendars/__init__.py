@@ -1,0 +1,1 @@
+"""Working-day calendars: which days count when a period is given in working days."""
