@@ -2527,6 +2527,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenge-items/{item_id}/notice/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Period
+         * @description The period a notice proposed now would get (its end by the list's working calendar, the
+         *     holidays skipped, the 调休 days counted, warnings), without proposing anything.
+         */
+        post: operations["preview_period_api_v1_challenge_items__item_id__notice_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/challenge-items/{item_id}/notice/objections/{objection_id}/document": {
         parameters: {
             query?: never;
@@ -3837,6 +3858,8 @@ export interface components {
              * @default Asia/Shanghai
              */
             timezone?: string;
+            /** @default cn */
+            working_calendar?: components["schemas"]["WorkingCalendar"];
         };
         /** ChallengeListPublic */
         ChallengeListPublic: {
@@ -3861,6 +3884,8 @@ export interface components {
              * @default Asia/Shanghai
              */
             timezone?: string;
+            /** @default cn */
+            working_calendar?: components["schemas"]["WorkingCalendar"];
             /** Id */
             id: number;
             status: components["schemas"]["ListStatus"];
@@ -3879,6 +3904,7 @@ export interface components {
             description_en?: string | null;
             /** Timezone */
             timezone?: string | null;
+            working_calendar?: components["schemas"]["WorkingCalendar"] | null;
         };
         /** ClaimRequest */
         ClaimRequest: {
@@ -4451,6 +4477,13 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /** HolidayPublic */
+        HolidayPublic: {
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
         };
         /** ItemMessage */
         ItemMessage: {
@@ -5068,10 +5101,25 @@ export interface components {
          *     is still read, and is put first when both are given.
          */
         NoticeIn: {
+            /**
+             * Working Days
+             * @default 5
+             */
+            working_days?: number;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
             /** Application Id */
             application_id?: number | null;
             /** Application Ids */
             application_ids?: number[];
+        };
+        /**
+         * NoticePeriodIn
+         * @description The notice period: ``working_days`` after the start, unless an explicit end is given.
+         */
+        NoticePeriodIn: {
             /**
              * Working Days
              * @default 5
@@ -5118,6 +5166,11 @@ export interface components {
             ends_at: string;
             /** Timezone */
             timezone: string;
+            /** Working Days */
+            working_days?: number | null;
+            working_calendar?: components["schemas"]["WorkingCalendar"] | null;
+            /** Warnings */
+            warnings?: components["schemas"]["PeriodWarning"][];
             status: components["schemas"]["NoticeStatus"];
             /** Objections */
             objections: components["schemas"]["ObjectionPublic"][];
@@ -5270,6 +5323,47 @@ export interface components {
              * @default PUT
              */
             method?: string;
+        };
+        /**
+         * PeriodPreview
+         * @description The period a notice proposed now would get, computed as ``propose`` computes it.
+         */
+        PeriodPreview: {
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Timezone */
+            timezone: string;
+            /** Working Days */
+            working_days: number | null;
+            working_calendar: components["schemas"]["WorkingCalendar"] | null;
+            /** Skipped Holidays */
+            skipped_holidays: components["schemas"]["HolidayPublic"][];
+            /** Makeup Days */
+            makeup_days: string[];
+            /** Warnings */
+            warnings: components["schemas"]["PeriodWarning"][];
+        };
+        /**
+         * PeriodWarning
+         * @description Something the organiser and the public should know about how the period was counted.
+         */
+        PeriodWarning: {
+            /** Code */
+            code: string;
+            /** Year */
+            year: number;
+            /** Message Zh */
+            message_zh: string;
+            /** Message En */
+            message_en: string;
         };
         /** PhaseCreate */
         PhaseCreate: {
@@ -6866,6 +6960,11 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * WorkingCalendar
+         * @enum {string}
+         */
+        WorkingCalendar: "cn" | "weekdays";
         /** PartRef */
         jiebang__staged_uploads__models__PartRef: {
             /** Number */
@@ -11420,6 +11519,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RankingRow"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    preview_period_api_v1_challenge_items__item_id__notice_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticePeriodIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodPreview"];
                 };
             };
             /** @description Validation Error */

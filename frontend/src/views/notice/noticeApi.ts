@@ -8,6 +8,8 @@ export type Objection = S['ObjectionPublic']
 export type Appointee = S['AppointeePublic']
 export type RankingRow = S['RankingRow']
 export type ApplicationStatus = S['ApplicationStatus']
+export type PeriodPreview = S['PeriodPreview']
+export type PeriodWarning = S['PeriodWarning']
 
 /** Every notice, current and past (readable without signing in). */
 export function listNotices(): Promise<Notice[]> {
@@ -34,6 +36,15 @@ export async function proposeAppointees(
   body: { application_ids: number[]; working_days?: number; starts_at?: string | null; ends_at?: string | null },
 ): Promise<Notice> {
   return unwrap(await api.POST('/api/v1/challenge-items/{item_id}/notice', { params: { path: { item_id: itemId } }, body }))
+}
+
+/** The period a notice proposed now would get, computed by the server with the list's working
+ * calendar (holidays skipped, 调休 days counted, a warning for a year not yet announced). */
+export async function previewPeriod(
+  itemId: number,
+  body: { working_days?: number; starts_at?: string | null; ends_at?: string | null },
+): Promise<PeriodPreview> {
+  return unwrap(await api.POST('/api/v1/challenge-items/{item_id}/notice/preview', { params: { path: { item_id: itemId } }, body }))
 }
 
 export async function answerObjection(itemId: number, objectionId: number, answer: string): Promise<Notice> {
