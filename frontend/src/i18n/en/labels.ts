@@ -19,7 +19,7 @@ export default {
     scoring_program_upload: 'Uploaded a scoring program', track_edit: 'Edited a track', phase_edit: 'Edited a phase', contest_publish: 'Published a contest', track_check: 'Checked a track',
     application_shortlisted: 'Shortlisted an application', application_awarded: 'Awarded an item (挂帅)', application_rejected: 'Rejected an application', application_returned: 'Returned an application', application_complete: 'Passed the formal check', reviewer_recused: 'Declared a conflict of interest and recused',
   },
-  health: { name: 'Name', seen_at: 'Last heartbeat', current_job_id: 'Current job', sandbox: 'Sandbox', status: 'Status', started_at: 'Started', version: 'Version' },
+  health: { name: 'Name', seen_at: 'Last heartbeat', current_job_id: 'Current job', sandbox: 'Sandbox', status: 'Status', started_at: 'Started', version: 'Version', gpu_model: 'GPU model', gpu_count: 'GPUs' },
   job: { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
   failure: {
     rejected: 'Refused on arrival', submission: 'Problem in the submitted files', infrastructure: 'Platform fault (quota refunded)',

@@ -19,7 +19,7 @@ export default {
     scoring_program_upload: '上传评分程序', track_edit: '修改赛道', phase_edit: '修改阶段', contest_publish: '发布比赛', track_check: '检查赛道',
     application_shortlisted: '申报入围', application_awarded: '确定挂帅', application_rejected: '申报未通过', application_returned: '申报退回补正', application_complete: '形式审查通过', reviewer_recused: '申报利益冲突并回避',
   },
-  health: { name: '名称', seen_at: '最近心跳', current_job_id: '当前任务', sandbox: '沙箱', status: '状态', started_at: '启动时间', version: '版本' },
+  health: { name: '名称', seen_at: '最近心跳', current_job_id: '当前任务', sandbox: '沙箱', status: '状态', started_at: '启动时间', version: '版本', gpu_model: 'GPU 型号', gpu_count: 'GPU 数量' },
   job: { queued: '排队中', running: '运行中', done: '已完成', failed: '失败', cancelled: '已取消' },
   failure: {
     rejected: '上传时被拒绝', submission: '提交的文件有问题', infrastructure: '平台故障（已退还配额）',
