@@ -73,12 +73,17 @@ test('organiser publishes a challenge list and a contest', async ({ page, reques
   await field(page, 'phase-slug').first().fill('dev')
   await field(page, 'phase-title-zh').first().fill('开发阶段')
   await field(page, 'phase-title-en').first().fill('Development')
-  const range = field(page, 'phase-range')
-  await range.nth(0).fill('2026-01-01 00:00:00')
-  await range.nth(1).fill('2099-01-01 00:00:00')
+  // typed as the wall clock of the contest's zone (Asia/Shanghai, the default), whatever the browser's
+  await field(page, 'phase-starts').first().fill('2026-01-01 00:00:00')
   await page.keyboard.press('Enter')
+  await field(page, 'phase-ends').first().fill('2099-01-01 00:00:00')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('phase-ends-zone')).toHaveText('Asia/Shanghai 时间（UTC+08:00）')
+  const phaseMade = page.waitForResponse((r) => r.request().method() === 'POST' && /\/tracks\/\d+\/phases$/.test(r.url()))
   await page.getByTestId('phase-create').click({ force: true })
+  expect((await phaseMade).request().postDataJSON()).toMatchObject({ starts_at: '2025-12-31T16:00:00.000Z', ends_at: '2098-12-31T16:00:00.000Z' })
   await expect(page.getByText('Development').or(page.getByText('开发阶段')).first()).toBeVisible()
+  await expect(page.getByTestId('phase-dates-dev')).toHaveText('2026/01/01 00:00 – 2099/01/01 00:00 (Asia/Shanghai)')
 
   // ---- edit what was created: the dialogs are prefilled and save only what changed
   await page.getByTestId('edit-contest').click()

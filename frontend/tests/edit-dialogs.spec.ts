@@ -156,10 +156,10 @@ describe('PhaseEditDialog', () => {
     await box('edit-phase-daily').trigger('change')
     await box('phase-verify-top-k').setValue('3')
     await box('phase-verify-top-k').trigger('change')
-    // the date pickers are driven through the component: what the organiser picks lands in the form
+    // the date pickers are driven through the component: what the organiser picks (the contest zone's wall clock, Shanghai here) lands in the form
     const pickers = w.findAllComponents({ name: 'ElDatePicker' })
     expect(pickers).toHaveLength(3)
-    pickers[1].vm.$emit('update:modelValue', new Date('2026-03-15T00:00:00Z'))
+    pickers[1].vm.$emit('update:modelValue', '2026-03-15 08:00:00')
     pickers[2].vm.$emit('update:modelValue', null)
     await flushPromises()
     // the new end lies in the past: the organiser is asked first

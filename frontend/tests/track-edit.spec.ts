@@ -114,7 +114,7 @@ describe('PhaseEditDialog', () => {
     const confirm = vi.spyOn(ElMessageBox, 'confirm').mockRejectedValueOnce('cancel').mockResolvedValueOnce('confirm' as never)
     const w = mount(PhaseEditDialog, { props: { phase: dev, siblings: [dev, final] }, global, attachTo: document.body })
     await flushPromises()
-    w.findAllComponents({ name: 'ElDatePicker' })[1].vm.$emit('update:modelValue', new Date('2027-03-10T00:00:00Z'))
+    w.findAllComponents({ name: 'ElDatePicker' })[1].vm.$emit('update:modelValue', '2027-03-10 08:00:00') // Shanghai's wall clock
     await flushPromises()
     await body().find('[data-testid="edit-phase-save"]').trigger('click')
     await flushPromises()

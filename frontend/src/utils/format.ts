@@ -22,20 +22,32 @@ export function formatDuration(seconds: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`
 }
 
+/** A date in the reader's locale, in `timeZone` (e.g. the contest's) when given; null for an unknown zone. */
+function localeDate(d: Date, withTime: boolean, timeZone?: string): string | null {
+  const opts: Intl.DateTimeFormatOptions = withTime
+    ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }
+    : { year: 'numeric', month: '2-digit', day: '2-digit' }
+  try {
+    return d.toLocaleString(currentLocale(), timeZone ? { ...opts, timeZone } : opts)
+  } catch {
+    return null
+  }
+}
+
 /** A date in the reader's locale; in `timeZone` (e.g. the contest's) when given, named after it. */
 export function formatDate(iso: string | null | undefined, withTime = true, timeZone?: string): string {
   if (!iso) return '—'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  const opts: Intl.DateTimeFormatOptions = withTime
-    ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }
-    : { year: 'numeric', month: '2-digit', day: '2-digit' }
-  if (!timeZone) return d.toLocaleString(currentLocale(), opts)
-  try {
-    return `${d.toLocaleString(currentLocale(), { ...opts, timeZone })} (${timeZone})`
-  } catch {
-    return d.toLocaleString(currentLocale(), opts) // an unknown zone: the reader's own
-  }
+  const zoned = timeZone ? localeDate(d, withTime, timeZone) : null
+  return zoned ? `${zoned} (${timeZone})` : localeDate(d, withTime)! // an unknown zone: the reader's own
+}
+
+/** 'from – to' with the zone named once at the end: a phase's dates in the contest's zone. */
+export function formatSpan(from: string | null | undefined, to: string | null | undefined, timeZone?: string): string {
+  const [a, b] = [from, to].map((iso) => (iso && !Number.isNaN(new Date(iso).getTime()) ? localeDate(new Date(iso), true, timeZone) : null))
+  if (!timeZone || a === null || b === null) return `${formatDate(from, true, timeZone)} – ${formatDate(to, true, timeZone)}`
+  return `${a} – ${b} (${timeZone})`
 }
 
 export function formatScore(v: number | null | undefined, precision = 4): string {
