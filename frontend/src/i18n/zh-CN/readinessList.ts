@@ -1,0 +1,4 @@
+export default {
+  // between a track's name and what it lacks, in the publish check's list
+  separator: '：',
+}

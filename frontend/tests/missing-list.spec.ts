@@ -1,0 +1,29 @@
+import { describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { i18n } from '@/i18n'
+
+vi.mock('@/api/client', () => ({
+  unwrap: (r: { data: unknown }) => r.data,
+  api: { GET: vi.fn(async () => ({ data: { id: 7, title_zh: '赛道一', title_en: 'Track one' } })) },
+}))
+const { default: MissingList } = await import('@/views/organiser/track-wizard/MissingList.vue')
+
+const missing = [{ track_id: 7, track_slug: 't1', code: 'no_phase', field: 'phases', message_zh: '尚无阶段', message_en: 'No phase yet' }]
+
+async function render(locale: 'zh-CN' | 'en') {
+  i18n.global.locale.value = locale
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/admin/contests/:id', name: 'admin-contest', component: { template: '<div />' } }] })
+  const w = mount(MissingList, { props: { missing, contestId: 4 }, global: { plugins: [i18n, router] } })
+  await flushPromises()
+  return w.get('[data-testid=readiness-missing]').text()
+}
+
+describe('what a contest lacks before publishing', () => {
+  it('names the track by its title in Chinese, with a full-width colon', async () => {
+    expect(await render('zh-CN')).toContain('赛道一 t1：尚无阶段')
+  })
+  it('names the track by its title in English', async () => {
+    expect(await render('en')).toContain('Track one t1: No phase yet')
+  })
+})
