@@ -20,6 +20,7 @@ export default {
   dueDate: 'Due',
   milestoneTitle: 'Milestone',
   deliverables: 'Deliverables',
+  deliverablesLine: 'Deliverables: {text}',
   saved: 'Milestone saved',
   reports: 'Reports',
   noReport: 'No report yet',

@@ -20,6 +20,7 @@ export default {
   dueDate: '节点日期',
   milestoneTitle: '节点名称',
   deliverables: '交付物',
+  deliverablesLine: '交付物：{text}',
   saved: '节点已保存',
   reports: '报告',
   noReport: '尚未提交报告',
