@@ -44,19 +44,28 @@ describe('phase migration dialog', () => {
     await flushPromises()
     expect(calls).toEqual([{ method: 'GET', path: '/phases/9/migration' }])
     expect(inDialog('migrate-pending')?.textContent).toBe('3')
-    expect(inDialog('migrate-question')?.textContent).toContain('3 ranked submission(s) of “Development” into “Final”')
+    expect(inDialog('migrate-question')?.textContent).toContain('3 ranked submissions of “Development” into “Final”')
     const confirm = inDialog('migrate-confirm') as HTMLButtonElement
     expect(confirm.textContent).toContain('Migrate 3')
     expect(confirm.disabled).toBe(false)
     confirm.click()
     await flushPromises()
     expect(calls.at(-1)).toEqual({ method: 'POST', path: '/phases/9/migration' })
-    expect(inDialog('migrate-result')?.textContent).toContain('3 submission(s) migrated')
+    expect(inDialog('migrate-result')?.textContent).toContain('3 submissions migrated')
     expect(document.body.textContent).toContain('2 already migrated')
     expect(w.emitted('done')).toBeUndefined() // the page reloads once the dialog is closed
     inDialog('migrate-close')!.click()
     await flushPromises()
     expect(w.emitted('done')).toHaveLength(1)
+    w.unmount()
+  })
+
+  it('speaks of one submission in the singular', async () => {
+    preview = { ...BASE, pending: 1 }
+    const w = mountIt()
+    await w.get('[data-testid="migrate-phase-9"]').trigger('click')
+    await flushPromises()
+    expect(inDialog('migrate-question')?.textContent).toContain('Copy the 1 ranked submission of “Development” into “Final” and evaluate it there')
     w.unmount()
   })
 

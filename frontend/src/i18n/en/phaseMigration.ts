@@ -5,11 +5,11 @@ export default {
   pending: 'To migrate now',
   already: 'Already migrated',
   noSource: 'This is the first phase of its track: there is no earlier phase to migrate submissions from.',
-  confirm: 'Copy the {count} ranked submission(s) of “{source}” into “{phase}” and evaluate them there with this phase’s data and scoring program? The copies are not charged to the teams’ quotas.',
+  confirm: 'Copy the {count} ranked submission of “{source}” into “{phase}” and evaluate it there with this phase’s data and scoring program? The copy is not charged to the team’s quota. | Copy the {count} ranked submissions of “{source}” into “{phase}” and evaluate them there with this phase’s data and scoring program? The copies are not charged to the teams’ quotas.',
   nothing: 'Every ranked submission of “{source}” is already in this phase: nothing to migrate.',
   automatic: 'This phase also migrates automatically when it opens; submissions are never copied twice.',
   lastRun: 'Last migration: {at}.',
   run: 'Migrate {count}',
-  done: '{count} submission(s) migrated and queued for evaluation.',
+  done: '{count} submission migrated and queued for evaluation. | {count} submissions migrated and queued for evaluation.',
   skipped: '{count} already migrated, left as they were.',
 }

@@ -5,11 +5,11 @@ export default {
   pending: '本次将迁移',
   already: '已迁移',
   noSource: '这是该赛道的第一个阶段，之前没有可迁移提交的阶段。',
-  confirm: '将“{source}”中 {count} 个上榜提交复制到“{phase}”，并以本阶段的数据和评分程序重新评测？复制的提交不计入各队的提交次数。',
+  confirm: '将“{source}”中 {count} 个上榜提交复制到“{phase}”，并以本阶段的数据和评分程序重新评测？复制的提交不计入各队的提交次数。 | 将“{source}”中 {count} 个上榜提交复制到“{phase}”，并以本阶段的数据和评分程序重新评测？复制的提交不计入各队的提交次数。',
   nothing: '“{source}”的上榜提交均已在本阶段，无需迁移。',
   automatic: '本阶段开始时也会自动迁移；同一提交不会被重复迁移。',
   lastRun: '上次迁移：{at}。',
   run: '迁移 {count} 个',
-  done: '已迁移 {count} 个提交，正在排队评测。',
+  done: '已迁移 {count} 个提交，正在排队评测。 | 已迁移 {count} 个提交，正在排队评测。',
   skipped: '{count} 个已迁移的提交保持不变。',
 }
