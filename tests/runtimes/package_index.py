@@ -1,18 +1,26 @@
-"""A PEP 503 simple index served on loopback by a thread, and an sdist whose build code
-probes the network: real components for the build sandbox's network tests."""
+"""A PEP 503 simple index (or a PEP 691 JSON one, with PEP 700 upload times) served on
+loopback by a thread, and an sdist whose build code probes the network: real components
+for the build sandbox's network tests."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import io
+import json
 import re
 import shutil
 import tarfile
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+JSON_PAGE = "index.json"
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
 PROBE_BACKEND = '''
 """An in-tree PEP 517 backend that tries the network before it builds its wheel."""
@@ -119,11 +127,50 @@ def simple_index(root: Path, files: list[Path]) -> Path:
     return root / "simple"
 
 
+def json_index(root: Path, files: list[tuple[Path, datetime]]) -> Path:
+    """Lay ``(file, upload time)`` pairs out as a PEP 691 JSON index under ``root/simple``:
+    an HTML page can carry no upload time, which uv's ``--exclude-newer`` needs (PEP 700)."""
+    projects: dict[str, list[dict[str, object]]] = {}
+    for path, uploaded in files:
+        project = re.split(r"-\d", path.name, maxsplit=1)[0].lower().replace("_", "-")
+        target = root / "simple" / project
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target / path.name)
+        projects.setdefault(project, []).append(
+            {
+                "filename": path.name,
+                "url": path.name,
+                "hashes": {"sha256": hashlib.sha256(path.read_bytes()).hexdigest()},
+                "upload-time": uploaded.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            }
+        )
+    for project, entries in projects.items():
+        versions = sorted({str(e["filename"]).split("-")[1] for e in entries})
+        page = {"meta": {"api-version": "1.1"}, "name": project, "files": entries}
+        (root / "simple" / project / JSON_PAGE).write_text(
+            json.dumps(page | {"versions": versions})
+        )
+    return root / "simple"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     requested: list[str]
 
     def log_message(self, format: str, *args: object) -> None:
         self.requested.append(self.path)
+
+    def send_head(self) -> Any:
+        """A project's JSON page where there is one and the client accepts it (PEP 691)."""
+        page = Path(self.translate_path(self.path)) / JSON_PAGE
+        accepted = self.headers.get("Accept", "")
+        if self.path.endswith("/") and page.is_file() and JSON_TYPE in accepted:
+            data = page.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", JSON_TYPE)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            return io.BytesIO(data)
+        return super().send_head()
 
 
 @contextlib.contextmanager

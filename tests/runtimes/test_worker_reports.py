@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from jiebang.config import get_settings
 from jiebang.db import get_engine, utcnow
-from jiebang.runtimes import PythonRuntime, RuntimeBuildFailed
+from jiebang.runtimes import PythonRuntime, RuntimeBuildFailed, parse_runtime_spec
 from jiebang.runtimes import builds as runtime_builds
 from jiebang.runtimes.cache import building_file, log_file
 from jiebang.runtimes.config import RuntimeSettings, get_runtime_settings
@@ -127,7 +127,9 @@ def test_ready_on_one_worker_is_ready_from_any_api_process(
     # another worker could not build it (say, it lacks this Python): still ready somewhere
     other = worker_api(client, "other")
     other.machine = "gpu-box-2"
-    spec = PythonRuntime(version=VERSION, requirements=("jiebang-wheeled==1.0.0",))
+    # the spec as stored, with its upload time stamped (exclude_newer)
+    program = client.get("/api/v1/scoring-programs/wheeled/versions/1", headers=organiser)
+    spec = parse_runtime_spec(program.json()["runtime"])
     other.report_runtime_build(
         {
             "kind": "python",
@@ -167,7 +169,8 @@ def test_a_build_under_way_on_a_worker_shows_its_progress_until_it_falls_silent(
         headers=organiser,
     )
     assert upload.status_code == 201, upload.text
-    spec = PythonRuntime(version=VERSION, requirements=("jiebang-big==2.0",))
+    spec = parse_runtime_spec(upload.json()["runtime"])  # stamped with its upload time
+    assert isinstance(spec, PythonRuntime) and spec.exclude_newer
     worker_cache = tmp_path / "worker-runtimes"
     parent = worker_cache / "python"
     parent.mkdir(parents=True)

@@ -74,7 +74,8 @@ class ScorerManifest(BaseModel):
     @classmethod
     def _runtime(cls, value: dict[str, Any]) -> dict[str, Any]:
         try:
-            return parse_runtime_spec(value).model_dump(mode="json")
+            # unset fields (exclude_newer) left out: stored as before when not given
+            return parse_runtime_spec(value).model_dump(mode="json", exclude_none=True)
         except ValidationError as exc:
             raise ValueError(_first_error(exc)) from exc
 

@@ -15,6 +15,7 @@ from jiebang.artifacts.models import ScoringProgram, ScoringProgramPublic
 from jiebang.auth.dependencies import CurrentUser, Judge, Organiser, SessionDep
 from jiebang.core.errors import NotFound
 from jiebang.judging import audit
+from jiebang.runtimes import PythonRuntime
 from jiebang.runtimes.builds import combined_state
 from jiebang.runtimes.config import get_runtime_settings
 from jiebang.runtimes.models import WorkerRuntimeState
@@ -132,6 +133,9 @@ class RuntimeStatePublic(BaseModel):
     elapsed_seconds: float | None = None  # while building
     log_tail: str = ""  # while building: what the builder has said so far
     workers: list[WorkerRuntimeState] = []  # each reporting worker's own status
+    # python: the time the index is read as of, and what the build installed (when known)
+    exclude_newer: str | None = None
+    resolved: list[str] = []
 
 
 def _state(db: SessionDep, program: ScoringProgram) -> RuntimeStatePublic:
@@ -145,6 +149,8 @@ def _state(db: SessionDep, program: ScoringProgram) -> RuntimeStatePublic:
         elapsed_seconds=state.elapsed_seconds,
         log_tail=state.log_tail,
         workers=list(state.workers),
+        exclude_newer=spec.exclude_newer if isinstance(spec, PythonRuntime) else None,
+        resolved=list(state.resolved),
     )
 
 

@@ -17,6 +17,8 @@ from jiebang.artifacts.packing import PackingRefused, pack
 from jiebang.auth.models import User
 from jiebang.core.errors import DomainError
 from jiebang.core.i18n import current_locale
+from jiebang.db import utcnow
+from jiebang.runtimes import stamp_exclude_newer
 from jiebang.storage.backend import ObjectStore, StorageUnavailable
 from jiebang.storage.models import StoredObject
 from jiebang.submissions.archives import (
@@ -126,6 +128,7 @@ def publish_folder(
         ).first()
         if found is not None:
             return found, False
+        fields["runtime"] = _runtime_as_of(db, fields["key"], fields["runtime"])
         revision = 1 + len(versions(db=db, key=fields["key"]))
         version = fields.pop("version") or str(revision)
         if db.exec(
@@ -218,6 +221,20 @@ def _describe(folder: Path, sha256: str, *, key: str | None) -> dict[str, Any]:
         "runtime": manifest.runtime,
         "gpus": manifest.gpus,
     }
+
+
+def _runtime_as_of(db: Session, key: str, runtime: dict[str, Any]) -> dict[str, Any]:
+    """``runtime`` with the moment its index is read as of, where it names none: that of an
+    earlier version declaring the same Python and requirements (so a fixed scorer keeps its
+    environment), else this upload's time (``runtimes.stamp_exclude_newer``)."""
+    if runtime.get("exclude_newer"):
+        return runtime
+    for earlier in reversed(versions(db=db, key=key)):
+        same = dict(earlier.runtime or {})
+        stamp = same.pop("exclude_newer", None)
+        if stamp and same == runtime:
+            return runtime | {"exclude_newer": stamp}
+    return stamp_exclude_newer(runtime, utcnow())
 
 
 def _store(

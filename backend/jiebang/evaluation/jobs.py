@@ -109,6 +109,7 @@ def spec_for(db: Session, *, store: ObjectStore, job: EvaluationJob, lease_secon
         decoder_lock=decoder_lock_for(db, track=track, sub=sub),
         program=program_ref(db, store=store, key=job.evaluator_key, version=job.evaluator_version),
         gpus=job.gpus,
+        submitted_at=sub.created_at,
     )
 
 

@@ -131,6 +131,8 @@ class JobSpec(SQLModel):
     decoder_lock: list[str] | None = None  # allowed decoder hashes, when the track requires it
     program: ProgramRef | None = None  # the pinned scoring program, fetched by sha256
     gpus: int = 0  # GPUs granted to the job's sandboxes (bound by the worker, devices 0..n-1)
+    # when the submission was uploaded: a team program's python runtime reads the index as of it
+    submitted_at: datetime | None = None
 
 
 class LeaseRequest(SQLModel):

@@ -258,6 +258,7 @@ def _run(
         reference_sha256=reference.sha256,
         limits=jobs.limits_of(track),
         program=ref,
+        submitted_at=sample.created_at,  # the sample's runtime: one stamp, checked again alike
     )
     work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=work, prefix="check-") as scratch:

@@ -18,6 +18,7 @@ from jiebang.runtimes.spec import (
     PythonRuntime,
     RuntimeSpec,
     parse_runtime_spec,
+    stamp_exclude_newer,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "parse_runtime_spec",
     "prepare",
     "runtime_state",
+    "stamp_exclude_newer",
 ]

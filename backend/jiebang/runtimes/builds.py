@@ -103,7 +103,7 @@ def combined_state(
         for row in live
     )
     if local.status == "ready" or any(row.status == "ready" for row in live):
-        return RuntimeState("ready", workers=workers)
+        return RuntimeState("ready", workers=workers, resolved=local.resolved)
     if local.status == "building":
         return RuntimeState(
             "building",

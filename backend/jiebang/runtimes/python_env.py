@@ -19,6 +19,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from jiebang.runtimes.build_sandbox import (
     WHEELHOUSE_TARGET,
     WORK_TARGET,
@@ -47,6 +49,7 @@ NO_WHEEL = (
     re.compile(r"Wheels are required for `([^`]+)`"),
     re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)==\S+ has no usable wheels"),
 )
+FROZEN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[A-Za-z0-9.+!_-]+)$")
 PROBE = (
     "import json, sys; "
     "print(json.dumps({'base_prefix': sys.base_prefix, 'version': sys.version.split()[0]}))"
@@ -106,7 +109,7 @@ def build_python_env(spec: PythonRuntime, settings: RuntimeSettings) -> Path:
                 wheelhouse=settings.find_links,
                 limits=limits,
             )
-            _create_and_install(box, spec, settings, base.executable)
+            resolved = _create_and_install(box, spec, settings, base.executable)
         # Started for the first time without uv's cache: a package's .pth runs here.
         probe = box.run_python(box.inside("venv/bin/python"), PROBE)
         if not probe.succeeded:
@@ -125,14 +128,17 @@ def build_python_env(spec: PythonRuntime, settings: RuntimeSettings) -> Path:
                 "python_version": facts["version"],
                 "base_prefix": facts["base_prefix"],
                 "requirements": list(spec.requirements),
+                "exclude_newer": spec.exclude_newer,
+                "resolved": resolved,
             }
         )
 
 
 def _create_and_install(
     box: BuildSandbox, spec: PythonRuntime, settings: RuntimeSettings, interpreter: str
-) -> None:
-    """``uv venv`` from ``interpreter``, then ``uv pip install -r`` the pinned requirements."""
+) -> list[str]:
+    """``uv venv`` from ``interpreter``, then ``uv pip install -r`` the pinned requirements
+    (as the index was at ``exclude_newer``); return what was installed, ``name==version``."""
     venv = box.inside("venv")
     created = _uv(["venv", "--relocatable", "--no-config", "--python", interpreter, venv], box=box)
     if created.returncode != 0:
@@ -143,9 +149,12 @@ def _create_and_install(
         )
     (box.work / "requirements.txt").write_text("".join(f"{line}\n" for line in spec.requirements))
     if not spec.requirements:
-        return
+        return []
     install = ["pip", "install", "--no-config", "--python", f"{venv}/bin/python"]
     install += ["-r", box.inside("requirements.txt"), *_source_arguments(settings)]
+    if spec.exclude_newer is not None:
+        # files without an upload time (a wheelhouse) are kept; an index must publish them
+        install += ["--exclude-newer", spec.exclude_newer]
     with _gate_for(settings, box.log) as gate:
         installed = _uv(install, box=box, gate=gate)
     if installed.returncode != 0:
@@ -157,6 +166,25 @@ def _create_and_install(
             f"the requirements could not be installed:\n{said}",
             f"依赖无法安装：\n{said}",
         )
+    return _resolved_set(box, venv)
+
+
+def _resolved_set(box: BuildSandbox, venv: str) -> list[str]:
+    """``uv pip freeze`` of the new environment, in the sandbox without network: every
+    package installed, pinned or not, as ``name==version`` (sorted)."""
+    frozen = _uv(["pip", "freeze", "--no-config", "--python", f"{venv}/bin/python"], box=box)
+    if frozen.returncode != 0:
+        said = _tail(frozen)
+        raise RuntimeBuildFailed(
+            f"the installed packages could not be listed:\n{said}",
+            f"无法列出已安装的软件包：\n{said}",
+        )
+    found: dict[str, str] = {}
+    for line in frozen.said.splitlines():
+        match = FROZEN.match(line.strip())
+        if match:
+            found[canonicalize_name(match["name"])] = match["version"]
+    return [f"{name}=={version}" for name, version in sorted(found.items())]
 
 
 def _gate_for(

@@ -57,6 +57,8 @@ class RuntimeState:
     elapsed_seconds: float | None = None  # while building
     log_tail: str = ""  # while building: the builder's output so far
     workers: tuple[WorkerRuntimeState, ...] = ()
+    # when ready and built here: every package installed (``name==version``, sorted)
+    resolved: tuple[str, ...] = ()
 
 
 def runtime_state(
@@ -67,8 +69,11 @@ def runtime_state(
         return RuntimeState("ready")
     settings = settings or get_runtime_settings()
     cache, kind = settings.resolved_cache_dir(), spec.kind
-    if read_record(cache / kind / spec.content_key) is not None:
-        return RuntimeState("ready")
+    record = read_record(cache / kind / spec.content_key)
+    if record is not None:
+        resolved = record.get("resolved")
+        listed = tuple(str(line) for line in resolved) if isinstance(resolved, list) else ()
+        return RuntimeState("ready", resolved=listed)
     building = read_building(cache, kind, spec.content_key)
     if building is not None:
         elapsed = max(0.0, time.time() - building["started_at"])

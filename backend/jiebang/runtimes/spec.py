@@ -1,8 +1,10 @@
 """What a program runs in, declared as data: ``platform`` | ``python`` | ``oci``.
 
 A spec names its runtime by content: a Python version with exactly pinned requirements
-(normalised, so the same list written twice hashes the same) or an image archive's
-sha256. :attr:`content_key` is what the cache is keyed by.
+(normalised, so the same list written twice hashes the same) and, where given, the moment
+the index is read as of (``exclude_newer``, so unpinned dependencies resolve the same on
+every worker, any day), or an image archive's sha256. :attr:`content_key` is what the
+cache is keyed by.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -19,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 PYTHON_VERSION = re.compile(r"^3\.\d{1,2}$")
 IMAGE_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 MAX_REQUIREMENTS = 500
+# an organiser's clock may run a little ahead of the platform's
+FUTURE_SLACK = timedelta(minutes=5)
 
 
 class _Spec(BaseModel):
@@ -43,6 +48,11 @@ class PythonRuntime(_Spec):
     requirements: tuple[str, ...] = Field(
         default=(), description="Pinned requirements, one per entry: name[extras]==version."
     )
+    exclude_newer: str | None = Field(
+        default=None,
+        description="RFC 3339 time (UTC): only files the index got before it are installed. "
+        "Stamped with the upload time when a program declares none.",
+    )
 
     @field_validator("version")
     @classmethod
@@ -60,13 +70,23 @@ class PythonRuntime(_Spec):
             raise ValueError("requirements must be a list of strings")
         return normalise_requirements([str(line) for line in value])
 
+    @field_validator("exclude_newer", mode="before")
+    @classmethod
+    def _exclude_newer(cls, value: Any) -> str | None:
+        return None if value is None else normalise_timestamp(value)
+
     @property
     def content_key(self) -> str:
-        """sha256 of the version and the normalised requirements."""
-        payload = json.dumps(
-            {"kind": "python", "version": self.version, "requirements": list(self.requirements)},
-            sort_keys=True,
-        )
+        """sha256 of the version, the normalised requirements and ``exclude_newer`` if set
+        (left out when unset, so specs stored before it existed keep their key)."""
+        fields: dict[str, Any] = {
+            "kind": "python",
+            "version": self.version,
+            "requirements": list(self.requirements),
+        }
+        if self.exclude_newer is not None:
+            fields["exclude_newer"] = self.exclude_newer
+        payload = json.dumps(fields, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -96,6 +116,50 @@ _ADAPTER: TypeAdapter[PlatformRuntime | PythonRuntime | OciRuntime] = TypeAdapte
 def parse_runtime_spec(data: Any) -> PlatformRuntime | PythonRuntime | OciRuntime:
     """Return the spec described by ``data`` (a mapping with ``kind``); raises ValidationError."""
     return _ADAPTER.validate_python(data)
+
+
+def stamp_exclude_newer(data: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """Return a ``python`` runtime's ``data`` with ``exclude_newer`` set to ``at`` (the upload
+    time) when it declares none and has requirements to resolve; any other runtime is
+    returned as it is (a stamp on nothing to install would only split the cache)."""
+    if data.get("kind") != "python" or data.get("exclude_newer") or not data.get("requirements"):
+        return data
+    return data | {"exclude_newer": rfc3339(at)}
+
+
+def rfc3339(moment: datetime) -> str:
+    """Return ``moment`` in UTC as ``YYYY-MM-DDTHH:MM:SSZ`` (a naive time is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalise_timestamp(value: Any) -> str:
+    """Return an RFC 3339 time with an offset (or a date: its midnight UTC) as UTC ``…Z``;
+    refuse a time without an offset (read differently by every worker) or in the future."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day, tzinfo=UTC)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                moment = datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+            else:
+                moment = datetime.fromisoformat(text)
+        except ValueError as error:
+            raise ValueError(
+                f"exclude_newer must be an RFC 3339 time such as 2026-01-31T00:00:00Z, "
+                f"got {value!r}"
+            ) from error
+    else:
+        raise ValueError("exclude_newer must be an RFC 3339 time such as 2026-01-31T00:00:00Z")
+    if moment.tzinfo is None:
+        raise ValueError(f"exclude_newer needs a time zone offset (e.g. Z), got {value!r}")
+    if moment > datetime.now(UTC) + FUTURE_SLACK:
+        raise ValueError(f"exclude_newer must not be in the future, got {value!r}")
+    return rfc3339(moment)
 
 
 def normalise_requirements(lines: list[str]) -> tuple[str, ...]:

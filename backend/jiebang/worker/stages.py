@@ -116,6 +116,7 @@ def run(ctx: JobContext) -> None:
         limits=ctx.spec.limits,
         fetch_image=lambda spec: image_archive_for(ctx, spec),
         report=ctx.api.report_runtime_build,
+        uploaded_at=ctx.spec.submitted_at,
     )
     gpus = _granted_gpus(ctx)
     inputs = ctx.reference_dir / "inputs"

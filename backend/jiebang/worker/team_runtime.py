@@ -11,12 +11,19 @@ from __future__ import annotations
 import hashlib
 import stat
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
 
-from jiebang.runtimes import OciRuntime, PreparedRuntime, RuntimeFailed, parse_runtime_spec
+from jiebang.runtimes import (
+    OciRuntime,
+    PreparedRuntime,
+    RuntimeFailed,
+    parse_runtime_spec,
+    stamp_exclude_newer,
+)
 from jiebang.runtimes.prepared import RuntimeUnavailable
 from jiebang.runtimes.reporting import Report, prepare_reported
 from jiebang.worker.context import platform_fault, team_fault
@@ -40,9 +47,11 @@ def team_runtime(
     limits: dict[str, Any],
     fetch_image: Callable[[OciRuntime], Path | None] | None = None,
     report: Report | None = None,
+    uploaded_at: datetime | None = None,
 ) -> PreparedRuntime | None:
     """Return the prepared runtime the manifest declares, or ``None`` for ``platform``;
-    ``report`` hears how its build goes."""
+    ``report`` hears how its build goes. A ``python`` runtime without ``exclude_newer``
+    reads the index as of ``uploaded_at`` (the submission's upload), when known."""
     kind = (declared or {}).get("kind", "platform")
     allowed = allowed_kinds(limits)
     if kind not in allowed:
@@ -60,6 +69,8 @@ def team_runtime(
     if kind == "oci" and "archive_digest" not in declared:  # the image is in the submission
         archive = _image_archive(program_dir, declared.get("archive"))
         data["archive_digest"] = "sha256:" + _sha256(archive)
+    if uploaded_at is not None:
+        data = stamp_exclude_newer(data, uploaded_at)
     try:
         spec = parse_runtime_spec(data)
         if isinstance(spec, OciRuntime) and archive is None and fetch_image is not None:
