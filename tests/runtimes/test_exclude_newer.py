@@ -148,6 +148,17 @@ def test_a_team_programs_runtime_reads_the_index_as_of_its_submission(
     finally:
         get_runtime_settings.cache_clear()
     expected = PythonRuntime(
-        version=VERSION, requirements=tuple(requirements), exclude_newer="2026-11-30T09:15:42Z"
+        version=VERSION, requirements=tuple(requirements), exclude_newer="2026-11-30T00:00:00Z"
     )
     assert prepared is not None and prepared.key == expected.content_key
+    # a later submission that day shares the environment: the same key, nothing built again
+    try:
+        later = team_runtime(
+            {"kind": "python", "version": VERSION, "requirements": requirements},
+            program_dir=tmp_path,
+            limits={"team_runtimes": ["python"]},
+            uploaded_at=submitted.replace(hour=23, minute=59),
+        )
+    finally:
+        get_runtime_settings.cache_clear()
+    assert later is not None and later.key == prepared.key

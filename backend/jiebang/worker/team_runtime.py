@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import stat
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -40,6 +40,13 @@ def allowed_kinds(limits: dict[str, Any]) -> tuple[str, ...]:
     return DEFAULT_TEAM_RUNTIMES
 
 
+def start_of_utc_day(moment: datetime) -> datetime:
+    """Midnight UTC of the day ``moment`` falls on (a naive time is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def team_runtime(
     declared: dict[str, Any] | None,
     *,
@@ -51,7 +58,9 @@ def team_runtime(
 ) -> PreparedRuntime | None:
     """Return the prepared runtime the manifest declares, or ``None`` for ``platform``;
     ``report`` hears how its build goes. A ``python`` runtime without ``exclude_newer``
-    reads the index as of ``uploaded_at`` (the submission's upload), when known."""
+    reads the index as it stood at the start of the UTC day of ``uploaded_at`` (the
+    submission's upload), when known: the same requirements submitted on one day share one
+    environment instead of building one per submission."""
     kind = (declared or {}).get("kind", "platform")
     allowed = allowed_kinds(limits)
     if kind not in allowed:
@@ -70,7 +79,7 @@ def team_runtime(
         archive = _image_archive(program_dir, declared.get("archive"))
         data["archive_digest"] = "sha256:" + _sha256(archive)
     if uploaded_at is not None:
-        data = stamp_exclude_newer(data, uploaded_at)
+        data = stamp_exclude_newer(data, start_of_utc_day(uploaded_at))
     try:
         spec = parse_runtime_spec(data)
         if isinstance(spec, OciRuntime) and archive is None and fetch_image is not None:
