@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from jiebang.acceptance.models import AcceptanceDecision, Outcome
@@ -55,6 +56,13 @@ def decide(
         decided_by=by.id,
     )
     db.add(found)
+    try:
+        db.flush()
+    except IntegrityError as exc:  # another decision for this appointee was written meanwhile
+        key = stored.key
+        db.rollback()
+        store.delete(key)  # its document is nobody's now
+        raise Conflict("acceptance", key="acceptance_decided") from exc
     audit.record(
         db=db,
         user=by,
