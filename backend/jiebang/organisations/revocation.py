@@ -10,6 +10,7 @@ the role. A list has no such floor: the platform's organisers run every list.
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from jiebang.auth.models import Role, User
@@ -34,20 +35,29 @@ def audit_grant(db: Session, *, by: User, action: str, grant: RoleGrant) -> None
     audit.record(db=db, user=by, action=action, details=details)
 
 
+def _lock_scope(db: Session, scope_kind: ScopeKind, scope_id: int) -> None:
+    """Hold the scope's grants until the transaction ends: a no-op UPDATE row-locks them on
+    PostgreSQL and, as the transaction's first write, takes SQLite's write lock. Two
+    revocations in one scope so wait for each other, and the second reads the first's
+    outcome (its grant gone, or the floor reached) instead of passing the floor too."""
+    table = RoleGrant.__table__  # type: ignore[attr-defined]
+    db.execute(
+        update(table)
+        .where(table.c.scope_kind == scope_kind, table.c.scope_id == scope_id)
+        .values(scope_id=table.c.scope_id)
+    )
+
+
 def _others_holding(db: Session, grant: RoleGrant, roles: tuple[ScopedRole, ...]) -> list[int]:
-    """Who else holds one of ``roles`` in this grant's scope, by their other grants. Every such
-    row, this grant's too, is locked (PostgreSQL), so that two revocations at once wait for
-    each other and cannot both pass the floor."""
+    """Who else holds one of ``roles`` in this grant's scope (read under :func:`_lock_scope`)."""
     rows = db.exec(
-        select(RoleGrant)
-        .where(
+        select(RoleGrant.id, RoleGrant.user_id).where(
             RoleGrant.scope_kind == grant.scope_kind,
             RoleGrant.scope_id == grant.scope_id,
             col(RoleGrant.role).in_(roles),
         )
-        .with_for_update()
     ).all()
-    return [r.user_id for r in rows if r.id != grant.id]
+    return [user_id for grant_id, user_id in rows if grant_id != grant.id]
 
 
 class LockoutRefused(Conflict):
@@ -81,9 +91,13 @@ def _refuse_platform_lockout(db: Session, grant: RoleGrant, holder: User, by: Us
 
 
 def revoke(*, db: Session, grant_id: int, scope_kind: ScopeKind, scope_id: int, by: User) -> None:
-    """Withdraw a grant of this scope (404 for one of another scope, 409 where it would leave
-    the unit or the platform without its floor), audited in the same commit."""
-    grant = db.get(RoleGrant, grant_id)
+    """Withdraw a grant of this scope (404 for one of another scope, or one withdrawn meanwhile;
+    409 where it would leave the unit or the platform without its floor), audited in the same
+    commit."""
+    _lock_scope(db, scope_kind, scope_id)
+    grant = db.exec(
+        select(RoleGrant).where(RoleGrant.id == grant_id).execution_options(populate_existing=True)
+    ).first()
     holder = db.get(User, grant.user_id) if grant else None
     if grant is None or holder is None:
         raise NotFound("role")

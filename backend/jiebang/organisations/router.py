@@ -44,11 +44,11 @@ GRANTABLE = {
 
 def _grant(
     db: SessionDep, body: RoleGrantIn, kind: ScopeKind, scope_id: int, by: User
-) -> RoleGrant:
+) -> tuple[RoleGrant, bool]:
     if body.role not in GRANTABLE[kind]:
         raise InvalidInput("role", "role_not_grantable", role=str(body.role))
     holder = people.named_user(db=db, person=body)
-    return service.grant(
+    return service.grant_once(
         db=db,
         user_id=holder.id or 0,
         role=body.role,
@@ -61,9 +61,11 @@ def _grant(
 def _audited_grant(
     db: SessionDep, body: RoleGrantIn, kind: ScopeKind, scope_id: int, by: User
 ) -> RoleHolderPublic:
-    found = _grant(db, body, kind, scope_id, by)
-    revocation.audit_grant(db, by=by, action="role.grant", grant=found)
-    db.commit()
+    """The grant, audited once: a repeat of a held grant answers it again, unaudited."""
+    found, created = _grant(db, body, kind, scope_id, by)
+    if created:
+        revocation.audit_grant(db, by=by, action="role.grant", grant=found)
+        db.commit()
     return service.holder_of(db=db, found=found)
 
 
@@ -156,7 +158,9 @@ def grant_contest_role(
     """Assign a judge (or an organiser) to a contest (audited, as on /role-holders)."""
     from jiebang.judging import audit
 
-    found = _grant(db, body, ScopeKind.contest, contest_id, user)
+    found, created = _grant(db, body, ScopeKind.contest, contest_id, user)
+    if not created:
+        return found
     details = {"contest_id": contest_id, "role": str(found.role), "user_id": found.user_id}
     audit.record(db=db, user=user, action="role.grant", details=details)
     db.commit()

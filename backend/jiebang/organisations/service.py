@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from jiebang.auth.models import User
 from jiebang.core import domain_events
 from jiebang.core.errors import Conflict, InvalidInput, NotFound
-from jiebang.db import save
+from jiebang.db import save, utcnow
 from jiebang.organisations.credit_code import is_valid
 from jiebang.organisations.models import (
     Membership,
@@ -138,37 +140,69 @@ def grant(
     granted_by: User,
 ) -> RoleGrant:
     """Give a user a role in a scope (the existing grant if they hold it already)."""
+    found, _ = grant_once(
+        db=db,
+        user_id=user_id,
+        role=role,
+        scope_kind=scope_kind,
+        scope_id=scope_id,
+        granted_by=granted_by,
+    )
+    return found
+
+
+def grant_once(
+    *,
+    db: Session,
+    user_id: int,
+    role: ScopedRole,
+    scope_kind: ScopeKind,
+    scope_id: int,
+    granted_by: User,
+) -> tuple[RoleGrant, bool]:
+    """The user's grant of this role in this scope, and whether this call made it. The row is
+    inserted unless it exists (ON CONFLICT DO NOTHING on the unique key), so that the same
+    grant sent many times at once makes one row, never a 500."""
     if db.get(User, user_id) is None:
         raise NotFound("user")
-    existing = db.exec(
-        select(RoleGrant).where(
+    table = RoleGrant.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    inserted = db.execute(
+        insert(table)
+        .values(
+            user_id=user_id,
+            role=role,
+            scope_kind=scope_kind,
+            scope_id=scope_id,
+            granted_by=granted_by.id,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
+    created = inserted.first() is not None
+    found = db.exec(
+        select(RoleGrant)
+        .where(
             RoleGrant.user_id == user_id,
             RoleGrant.role == role,
             RoleGrant.scope_kind == scope_kind,
             RoleGrant.scope_id == scope_id,
         )
-    ).first()
-    if existing is not None:
-        return existing
-    found = RoleGrant(
-        user_id=user_id,
-        role=role,
-        scope_kind=scope_kind,
-        scope_id=scope_id,
-        granted_by=granted_by.id,
-    )
-    db.add(found)
-    domain_events.announce(
-        db,
-        "role.granted",
-        user_id=user_id,
-        role=str(role),
-        scope=str(scope_kind),
-        scope_id=scope_id,
-    )
+        .execution_options(populate_existing=True)
+    ).one()
+    if created:
+        domain_events.announce(
+            db,
+            "role.granted",
+            user_id=user_id,
+            role=str(role),
+            scope=str(scope_kind),
+            scope_id=scope_id,
+        )
     db.commit()
     db.refresh(found)
-    return found
+    return found, created
 
 
 def revoke(*, db: Session, grant_id: int, scope_kind: ScopeKind, scope_id: int) -> None:
