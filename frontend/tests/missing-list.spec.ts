@@ -27,3 +27,19 @@ describe('what a contest lacks before publishing', () => {
     expect(await render('en')).toContain('Track one t1: No phase yet')
   })
 })
+
+describe('a contest without tracks', () => {
+  it('says so and links to adding a track, with no track name', async () => {
+    i18n.global.locale.value = 'zh-CN'
+    const routes = [
+      { path: '/admin/contests/:id', name: 'admin-contest', component: { template: '<div />' } },
+      { path: '/admin/contests/:id/tracks/new', name: 'track-wizard', component: { template: '<div />' } },
+    ]
+    const router = createRouter({ history: createMemoryHistory(), routes })
+    const none = [{ track_id: 0, track_slug: '', code: 'tracks', field: 'tracks', message_zh: '尚无赛道', message_en: 'no tracks yet' }]
+    const w = mount(MissingList, { props: { missing: none, contestId: 4 }, global: { plugins: [i18n, router] } })
+    await flushPromises()
+    expect(w.get('[data-testid=readiness-missing]').text()).toBe('尚无赛道 添加赛道')
+    expect(w.get('[data-testid=readiness-add-track]').attributes('href')).toBe('/admin/contests/4/tracks/new')
+  })
+})

@@ -13,7 +13,8 @@ class ReadinessSettings(BaseSettings):
         True,
         description="Refuse to publish a contest while a track lacks reference data, a split, "
         "an evaluator or a passing readiness check. Off (tests, demos built from scratch), "
-        "only a track whose last check failed is refused.",
+        "only a contest without a track (or with a track without a phase) and a track whose "
+        "last check failed are refused.",
     )
 
 

@@ -153,8 +153,25 @@ def _last_stderr_line(check: TrackCheck) -> str:
 
 
 def missing_for_contest(db: Session, contest: Contest) -> list[MissingItem]:
-    tracks = db.exec(select(Track).where(Track.contest_id == contest.id).order_by(col(Track.id)))
+    """What each track lacks; a contest without tracks lacks a track (nothing to enter)."""
+    query = select(Track).where(Track.contest_id == contest.id).order_by(col(Track.id))
+    tracks = list(db.exec(query))
+    if not tracks:
+        return [NO_TRACKS.model_copy()]
     return [item for track in tracks for item in missing_for_track(db, track)]
+
+
+# contest-wide, so no track: the UI links it to adding one (field "tracks")
+NO_TRACKS = MissingItem(
+    track_id=0,
+    track_slug="",
+    code="tracks",
+    field="tracks",
+    message_en="no tracks yet",
+    message_zh="尚无赛道",
+)
+# what blocks even with the gate off: a contest nobody could submit to
+NOTHING_TO_ENTER = {"tracks", "phase"}
 
 
 def latest_check(db: Session, *, track_id: int) -> TrackCheck | None:
@@ -295,12 +312,17 @@ class ContestNotReady(DomainError):
 
 def refuse_unready(db: Session, contest: Contest) -> None:
     """Raise ContestNotReady while any track lacks something. With readiness off, only a
-    track whose last check failed is refused: a contest built from scratch and never
-    checked goes through, one seen failing does not until a check passes."""
+    contest nobody could enter (no track, or a track without a phase) and a track whose last
+    check failed are refused: a contest built from scratch and never checked goes through,
+    one seen failing does not until a check passes."""
     missing = missing_for_contest(db, contest)
     if not readiness_required():
         failing = {item.track_id for item in missing if _last_check_failed(db, item.track_id)}
-        missing = [item for item in missing if item.code == "check" and item.track_id in failing]
+        missing = [
+            item
+            for item in missing
+            if item.code in NOTHING_TO_ENTER or (item.code == "check" and item.track_id in failing)
+        ]
     if missing:
         raise ContestNotReady(missing)
 
