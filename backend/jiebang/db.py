@@ -81,7 +81,11 @@ def save(db: Session, row: T) -> T:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # no cap on connections: a request whose board read or registry lookup opens a second
+        # session would otherwise wait on a pool that twenty such requests at once exhausted
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, max_overflow=-1
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

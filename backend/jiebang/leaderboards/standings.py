@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col
 
 from jiebang.contests.models import Phase
+from jiebang.core import row_lock
 from jiebang.core.errors import DomainError
 from jiebang.db import utcnow
 from jiebang.leaderboards import ranking, service
@@ -360,7 +361,13 @@ def _lock_team(conn: Connection, phase_id: int, team_id: int) -> None:
 
 
 def _has_written(db: Session) -> bool:
-    return bool(db.new or db.dirty or db.deleted or db.info.get("board_wrote"))
+    return bool(
+        db.new
+        or db.dirty
+        or db.deleted
+        or db.info.get("board_wrote")
+        or db.info.get(row_lock.SQLITE_WRITE_LOCK)
+    )
 
 
 def as_dicts(rows: list[Standing]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from jiebang.auth.models import User
 from jiebang.contests.models import Phase
+from jiebang.core import row_lock
 from jiebang.core.errors import Conflict
 from jiebang.core.i18n import current_locale
 from jiebang.db import utcnow
@@ -67,13 +68,15 @@ def preview(*, db: Session, phase: Phase) -> MigrationPreview:
 
 def run(*, db: Session, phase: Phase, user: User) -> MigrationResult:
     """Copy the source's ranked submissions not yet in the phase, audit it, commit, announce."""
-    # one run at a time per phase: a second waits here, then finds the copies already made
-    db.exec(select(Phase.id).where(Phase.id == phase.id).with_for_update()).first()
     source = source_of(db=db, phase=phase)
     if source is None:
         raise NoSourcePhase()
+    # the board is read first, without the lock (reading it may open sessions of its own);
+    # then one run at a time per phase: a second waits here, then finds the copies made
+    ranked = service.pending(db=db, phase=phase, source=source)
+    row_lock.hold(db, Phase, phase.id)
     already = service.migrated_sources(db=db, phase_id=phase.id or 0)
-    originals = service.pending(db=db, phase=phase, source=source)
+    originals = [o for o in ranked if o.id not in already]
     copies = service.copy_into(db=db, phase=phase, originals=originals)
     configured = db.get(PhaseMigration, phase.id)
     if configured is not None:  # the automatic run, if still due, has nothing left to do
