@@ -28,7 +28,7 @@ from jiebang.challenge_lists.models import (
     TargetPublic,
 )
 from jiebang.contests.models import Contest, Track
-from jiebang.core import domain_events
+from jiebang.core import domain_events, row_lock
 from jiebang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from jiebang.db import save, utcnow
 from jiebang.organisations import service as org_service
@@ -91,6 +91,11 @@ def update_list(
     published, when its deadlines have been announced in the old zone)."""
     changes = list_in.model_dump(exclude_unset=True, exclude_none=True)
     moves_zone = changes.get("timezone", found.timezone) != found.timezone
+    if moves_zone:  # under the list's row lock: a publish at the same moment comes first or after
+        held = row_lock.hold(db, ChallengeList, found.id)
+        if held is None:
+            raise NotFound("challenge list")
+        found = held
     if moves_zone and found.status != ListStatus.draft:
         raise Conflict("challenge list", key="list_timezone_fixed", zone=found.timezone)
     found.sqlmodel_update(changes)
@@ -98,7 +103,12 @@ def update_list(
 
 
 def set_list_status(*, db: Session, found: ChallengeList, status: ListStatus) -> ChallengeList:
-    """Move draft → published → closed (and back where allowed)."""
+    """Move draft → published → closed (and back where allowed), from the list's current
+    status under its row lock (a time-zone edit or another move at the same moment waits)."""
+    held = row_lock.hold(db, ChallengeList, found.id)
+    if held is None:
+        raise NotFound("challenge list")
+    found = held
     if status not in LIST_TRANSITIONS[found.status]:
         raise DomainError(
             "bad_status_transition", thing="challenge list", current=found.status, target=status

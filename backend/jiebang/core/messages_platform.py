@@ -150,6 +150,10 @@ PLATFORM: dict[str, tuple[str, str]] = {
         "Part {number} holds {size} bytes; a part may hold at most {part_size} bytes",
         "第 {number} 个分片有 {size} 字节，每个分片最多 {part_size} 字节",
     ),
+    "staged_upload_completing": (
+        "Another request is completing this upload right now",
+        "另一个请求正在完成此上传",
+    ),
     "complete_in_progress": (
         "Another request is completing this upload right now; its state is shown here",
         "另一个请求正在完成此上传，当前状态见返回内容",

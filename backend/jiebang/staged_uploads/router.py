@@ -76,6 +76,13 @@ def complete_upload(
     """Join the parts, check size and sha256, and store the file as what it is for; answers
     what the one-shot upload of that purpose answers."""
     staged = service.get_own(db=db, upload_id=upload_id, user=organiser)
-    result = service.complete(db=db, store=get_store(), staged=staged, body=body, user=organiser)
-    db.commit()
+    service.claim_completion(db=db, staged=staged)  # one completion at a time
+    try:
+        result = service.complete(
+            db=db, store=get_store(), staged=staged, body=body, user=organiser
+        )
+        db.commit()
+    except BaseException:
+        service.release_completion(db=db, staged=staged)
+        raise
     return result

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session
 
 from jiebang.artifacts import service as artifact_service
@@ -18,7 +19,7 @@ from jiebang.auth.models import User
 from jiebang.bundles.trackdata import sample_prefix
 from jiebang.contests import service as contests
 from jiebang.contests.models import Contest
-from jiebang.core.errors import InvalidInput, NotFound, ServiceUnavailable
+from jiebang.core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from jiebang.judging import audit
 from jiebang.organisations import permissions
 from jiebang.organisations.models import ScopedRole
@@ -108,6 +109,37 @@ def get_own(*, db: Session, upload_id: int, user: User) -> StagedUpload:
     if staged is None or staged.owner_id != user.id or staged.status != "uploading":
         raise NotFound("upload")
     return staged
+
+
+COMPLETING = "completing"
+
+
+def claim_completion(*, db: Session, staged: StagedUpload) -> None:
+    """Mark the upload as being completed, committed before any part is joined, so that one
+    request completes it; another at the same moment gets a 409 in the user's words."""
+    table = StagedUpload.__table__  # type: ignore[attr-defined]
+    claimed = db.execute(
+        update(table)
+        .where(table.c.id == staged.id, table.c.status == "uploading")
+        .values(status=COMPLETING)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        raise Conflict("upload", key="staged_upload_completing")
+    db.commit()
+    staged.status = COMPLETING
+
+
+def release_completion(*, db: Session, staged: StagedUpload) -> None:
+    """A completion that failed leaves the upload to be completed again (commits)."""
+    db.rollback()
+    table = StagedUpload.__table__  # type: ignore[attr-defined]
+    db.execute(
+        update(table)
+        .where(table.c.id == staged.id, table.c.status == COMPLETING)
+        .values(status="uploading")
+    )
+    db.commit()
 
 
 def part_count(staged: StagedUpload) -> int:

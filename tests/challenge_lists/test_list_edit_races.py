@@ -1,0 +1,56 @@
+"""A draft list's time zone edited while it is published, twenty requests at once (SQLite and
+PostgreSQL): each edit reads the list's status under its row lock, so it lands before the
+publish or is refused with list_timezone_fixed after it; never a 500."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from fastapi.testclient import TestClient
+
+from .test_list_time_zone import _draft, _patch
+
+TIMES = 20
+ZONES = ("Europe/London", "America/New_York")
+
+
+def _at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
+    barrier = threading.Barrier(len(calls))
+
+    def fire(call: Callable[[], httpx.Response]) -> httpx.Response:
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(fire, calls))
+
+
+def test_zone_edits_and_publishes_at_once_never_move_a_published_list(
+    client: TestClient, organiser: dict[str, str]
+) -> None:
+    list_id = _draft(client, organiser)
+    publish = {"status": "published"}
+    url = f"/api/v1/challenge-lists/{list_id}/status"
+    edits = [
+        (lambda z=ZONES[n % 2]: _patch(client, organiser, list_id, timezone=z))
+        for n in range(TIMES // 2)
+    ]
+    publishes = [lambda: client.put(url, json=publish, headers=organiser)] * (TIMES // 2)
+    answers = _at_once([c for pair in zip(edits, publishes, strict=True) for c in pair])
+    edited, published = answers[0::2], answers[1::2]
+    assert set(Counter(r.status_code for r in edited)) <= {200, 409}, [r.text for r in edited]
+    assert {r.json()["code"] for r in edited if r.status_code == 409} <= {"list_timezone_fixed"}
+    assert Counter(r.status_code for r in published)[200] >= 1, [r.text for r in published]
+    assert all(r.status_code < 500 for r in published), [r.text for r in published]
+    assert {r.json()["status"] for r in edited if r.status_code == 200} <= {"draft"}
+    final = client.get(f"/api/v1/challenge-lists/{list_id}", headers=organiser).json()
+    assert final["status"] == "published"
+    late = _patch(client, organiser, list_id, timezone="Asia/Tokyo")
+    assert late.status_code == 409 and late.json()["code"] == "list_timezone_fixed"
+    assert (
+        client.get(f"/api/v1/challenge-lists/{list_id}").json()["timezone"] == (final["timezone"])
+    )
