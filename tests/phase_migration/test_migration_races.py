@@ -19,7 +19,7 @@ from ..leaderboards.conftest import client, fixture_evaluators, fresh_board_cach
 from .test_manual_migration import _setup
 
 Headers = dict[str, str]
-TIMES = int(__import__("os").environ.get("RACE_TIMES", "20"))
+TIMES = 20
 
 
 def test_twenty_parallel_presses_copy_each_submission_once(
