@@ -100,7 +100,12 @@ test('organiser publishes a challenge list and a contest', async ({ page, reques
   expect((await phaseSaved).request().postDataJSON()).toEqual({ title_zh: '开发阶段（公开）' })
   await expect(page.getByText('开发阶段（公开）').first()).toBeVisible()
 
+  // publishing asks first, naming the contest and what it holds
   await page.getByTestId('publish-contest').click()
+  const publishBox = page.locator('.el-message-box')
+  await expect(publishBox).toContainText(`马栏山杯（第二届）${tag}`)
+  await expect(publishBox).toContainText('1 个赛道、1 个阶段')
+  await publishBox.locator('.el-message-box__btns .el-button--primary').click()
   await expect(page.getByTestId('contest-status')).toHaveAttribute('data-status', 'published')
   await shot(page, 'admin-contest-edit')
   await page.getByTestId('nav-admin-contests').click()

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ORGANISER, apiToken, choose, field, login, shot, uid } from './helpers'
+import { ORGANISER, apiToken, choose, field, login, publishContest, shot, uid } from './helpers'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const PY = resolve(here, '../../.venv/bin/python')
@@ -155,8 +155,8 @@ test('an organiser sets up an AUC track (scikit-learn, pinned Python) in the wiz
   await shot(page, 'wizard-check-failed')
 
   // publishing is refused: the dialog says why, with a link to the track to fix
-  await page.getByRole('link', { name: /back to the contest|返回比赛/i }).click()
-  await page.getByTestId('publish-contest').click()
+  await page.getByRole('link', { name: /back to the contest|返回赛事/i }).click()
+  await publishContest(page)
   const notReady = page.getByTestId('not-ready')
   await expect(notReady.getByTestId('readiness-missing')).toContainText('aigc')
   await expect(notReady.getByTestId('readiness-missing')).toContainText(/last check failed|最近一次检查未通过/)
@@ -189,7 +189,7 @@ test('an organiser sets up an AUC track (scikit-learn, pinned Python) in the wiz
   await expect(dialog.getByTestId('readiness-ok')).toBeVisible()
   await expect(dialog.getByTestId('runtime-state')).toHaveAttribute('data-status', 'ready')
   await shot(page, 'wizard-check')
-  await dialog.getByTestId('wiz-publish').click()
+  await publishContest(page, dialog.getByTestId('wiz-publish'))
   await expect.poll(status).toBe('published')
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('contest-status')).toHaveAttribute('data-status', 'published')

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { JUDGE, ORGANISER, apiToken, choose, field, login, shot, uid } from './helpers'
+import { JUDGE, ORGANISER, apiToken, choose, field, login, publishContest, shot, uid } from './helpers'
 
 // "Done when" of issue 16, as a new organiser would do it: a Codabench v2 bundle (written here
 // in Codabench's own format: competition.yaml, a scoring program with metadata.yaml, reference
@@ -143,7 +143,7 @@ test('an organiser uploads a Codabench bundle unchanged, checks and publishes it
   await expect(checked).toContainText(`errors${expectedSample.errors}`)
   await shot(page, 'codabench-checked')
   await page.keyboard.press('Escape')
-  await page.getByTestId('publish-contest').click()
+  await publishContest(page)
   await expect(page.getByTestId('contest-status')).toHaveAttribute('data-status', 'published')
 
   // 3. a team answers the fact sheet, submits, and gets the program's own score

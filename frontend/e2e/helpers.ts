@@ -44,6 +44,15 @@ export async function choose(page: Page, testid: string, label: string | RegExp)
 
 export const uid = () => Math.random().toString(36).slice(2, 8)
 
+/** Publishing a contest asks first, naming it with its tracks and phases: click `button`
+ * (the contest page's, or a check panel's) and confirm. */
+export async function publishContest(page: Page, button: Locator = page.getByTestId('publish-contest')): Promise<void> {
+  await button.click()
+  const box = page.locator('.el-message-box')
+  await expect(box).toContainText(/track|赛道/)
+  await box.locator('.el-message-box__btns .el-button--primary').click()
+}
+
 /** An organiser-made, published contest with one track and one open phase. */
 export async function seedContest(request: APIRequestContext, tag = uid()): Promise<{ contestId: number; trackId: number; phaseId: number; slug: string }> {
   const token = await apiToken(request, ORGANISER)

@@ -16,7 +16,7 @@ export default {
   audit: {
     flag: '标记', unflag: '取消标记', verify: '核验', disqualify: '取消资格', reinstate: '恢复资格',
     rescore: '重评', freeze: '封榜', unfreeze: '解除封榜', publish: '公布结果',
-    scoring_program_upload: '上传评分程序', track_edit: '修改赛道', phase_edit: '修改阶段', contest_publish: '发布比赛', track_check: '检查赛道',
+    scoring_program_upload: '上传评分程序', track_edit: '修改赛道', phase_edit: '修改阶段', contest_publish: '发布赛事', track_check: '检查赛道',
     application_shortlisted: '申报入围', application_awarded: '确定挂帅', application_rejected: '申报未通过', application_returned: '申报退回补正', application_complete: '形式审查通过', reviewer_recused: '申报利益冲突并回避',
   },
   health: { name: '名称', seen_at: '最近心跳', current_job_id: '当前任务', sandbox: '沙箱', status: '状态', started_at: '启动时间', version: '版本', gpu_model: 'GPU 型号', gpu_count: 'GPU 数量' },
