@@ -67,7 +67,7 @@ describe('the item editor', () => {
     const patch = vi.spyOn(api, 'PATCH').mockResolvedValue(ok(item) as never)
     await body().findAll('[data-testid="items-table"] button').find((b) => b.text() === '编辑')!.trigger('click')
     await flushPromises()
-    expect((box('item-deadline').element as HTMLInputElement).value).toBe('2027-03-10 17:00:00')
+    expect((box('item-deadline').element as HTMLInputElement).value).toBe('2027-03-10 17:00') // to the minute
     await body().find('[data-testid="item-save"]').trigger('click')
     await flushPromises()
     expect((patch.mock.calls[0][1] as { body: { application_deadline: string } }).body.application_deadline).toBe('2027-03-10T09:00:00.000Z')

@@ -75,8 +75,8 @@ describe('PhaseEditDialog', () => {
     const confirm = vi.spyOn(ElMessageBox, 'confirm').mockResolvedValue('confirm' as never)
     mount(PhaseEditDialog, { props: { phase: dev, siblings: [dev, final], timeZone: 'Asia/Shanghai' }, global, attachTo: document.body })
     await flushPromises()
-    expect((box('edit-phase-starts').element as HTMLInputElement).value).toBe('2027-03-01 00:00:00')
-    expect((box('edit-phase-ends').element as HTMLInputElement).value).toBe('2027-03-10 09:00:00')
+    expect((box('edit-phase-starts').element as HTMLInputElement).value).toBe('2027-03-01 00:00') // to the minute
+    expect((box('edit-phase-ends').element as HTMLInputElement).value).toBe('2027-03-10 09:00')
     await type('edit-phase-ends', '2027-03-10 17:00:00')
     await type('edit-phase-freeze', '2027-03-09 20:00:00')
     expect(body().find('[data-testid="edit-phase-ends-zone"]').text()).toBe('Asia/Shanghai 时间（UTC+08:00）')
