@@ -49,6 +49,18 @@ function open(initial: number[]) {
 }
 
 describe('ProposeDialog', () => {
+  it('reads each candidate by its rank in words, not a bare #1', async () => {
+    mockPost()
+    i18n.global.locale.value = 'zh-CN'
+    open([])
+    await flushPromises()
+    expect(body().find('[data-testid="propose-rank-9"]').text()).toBe('第 1 名')
+    expect(body().find('[data-testid="propose-pick-11"]').text()).toBe('第 2 名 麓山研究院')
+    i18n.global.locale.value = 'en'
+    await flushPromises()
+    expect(body().find('[data-testid="propose-rank-12"]').text()).toBe('Rank 3')
+  })
+
   it('proposes every ticked candidate in ranking order, naming them all in the confirmation', async () => {
     i18n.global.locale.value = 'zh-CN'
     const post = mockPost()
