@@ -50,6 +50,21 @@ function select(w: ReturnType<typeof mount>, testid: string, value: string): voi
 }
 
 describe('TrackEditDialog as the wizard', () => {
+  it("is titled by the track's title with its slug, and names the program's kind and runtime in words", async () => {
+    mockPrograms()
+    i18n.global.locale.value = 'zh-CN'
+    mount(TrackEditDialog, { props: { track }, global, attachTo: document.body })
+    await flushPromises()
+    expect(body().find('.el-dialog__title').text()).toBe('编辑赛道 检测（aigc）')
+    expect(body().find('[data-testid="wiz-program-kind"]').text()).toBe('评分命令（scorer.yaml）')
+    expect(body().find('[data-testid="wiz-program-runtime"]').text()).toBe('Python 环境 3.11')
+    i18n.global.locale.value = 'en'
+    await flushPromises()
+    expect(body().find('.el-dialog__title').text()).toBe('Edit track Detection (aigc)')
+    expect(body().find('[data-testid="wiz-program-kind"]').text()).toBe('Scoring command (scorer.yaml)')
+    expect(body().find('[data-testid="wiz-program-runtime"]').text()).toBe('Python environment 3.11')
+  })
+
   it('edits the config through the schema form and the columns through the editor, both written to the JSON', async () => {
     i18n.global.locale.value = 'en'
     mockPrograms()

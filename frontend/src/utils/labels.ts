@@ -30,6 +30,8 @@ export const healthFieldLabel = (f: string) => wordFor('labels.health', f)
 export const failureCategoryLabel = (c: string | null | undefined) => wordFor('labels.failure', c)
 export const jobStatusLabel = (s: string) => wordFor('labels.job', s)
 export const checkLabel = (s: string) => wordFor('labels.check', s)
+export const programKindLabel = (k: string | null | undefined) => wordFor('labels.programKind', k)
+export const runtimeKindLabel = (k: string | null | undefined) => wordFor('labels.runtimeKind', k)
 
 /** A metric's label in the current locale: the evaluator's spec first, then the catalogue. */
 export function metricLabel(key: string, metrics: readonly Partial<EvaluatorMetric>[] = []): string {

@@ -75,7 +75,7 @@ export default {
   referenceUploaded: 'Reference data stored (served to workers only)',
   // edit dialogs
   editContest: 'Edit contest',
-  editTrack: 'Edit track {slug}',
+  editTrack: 'Edit track {title} ({slug})',
   editPhase: 'Edit phase {slug}',
   contestSaved: 'Contest saved',
   trackSaved: 'Track saved',

@@ -25,6 +25,8 @@ export default {
     rejected: 'Refused on arrival', submission: 'Problem in the submitted files', infrastructure: 'Platform fault (quota refunded)',
     evaluator: 'Evaluator fault (quota refunded)', disqualified: 'Disqualified', invalid: 'Invalid submission', timeout: 'Time limit exceeded', memory: 'Memory limit exceeded',
   },
+  programKind: { evaluator: 'Evaluator plugin (evaluator.py)', command: 'Scoring command (scorer.yaml)' },
+  runtimeKind: { platform: 'Platform environment', python: 'Python environment', oci: 'Container image' },
   check: { database: 'Database', storage: 'Object storage', broker: 'Message broker', redis: 'Redis', feed: 'Change feed' },
   ok: 'OK',
   item: 'Item {code}',

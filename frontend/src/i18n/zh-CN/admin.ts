@@ -75,7 +75,7 @@ export default {
   referenceUploaded: '参考数据已保存（仅评测节点可见）',
   // edit dialogs
   editContest: '编辑赛事',
-  editTrack: '编辑赛道 {slug}',
+  editTrack: '编辑赛道 {title}（{slug}）',
   editPhase: '编辑阶段 {slug}',
   contestSaved: '赛事已保存',
   trackSaved: '赛道已保存',

@@ -25,6 +25,8 @@ export default {
     rejected: '上传时被拒绝', submission: '提交的文件有问题', infrastructure: '平台故障（已退还配额）',
     evaluator: '评测器故障（已退还配额）', disqualified: '已取消资格', invalid: '提交无效', timeout: '超出时间限制', memory: '超出内存限制',
   },
+  programKind: { evaluator: '评测器插件（evaluator.py）', command: '评分命令（scorer.yaml）' },
+  runtimeKind: { platform: '平台内置环境', python: 'Python 环境', oci: '容器镜像' },
   check: { database: '数据库', storage: '对象存储', broker: '消息队列', redis: 'Redis', feed: '变更推送' },
   ok: '正常',
   item: '项目 {code}',
