@@ -71,6 +71,12 @@ describe('roles of a scope', () => {
     await flushPromises()
     await new Promise((r) => setTimeout(r, 250)) // element-plus shows a field's error after a debounce
     expect(w.find('.el-form-item__error').text()).toContain('nobody@example.org')
+    // under the field, in the e-mail's own item (a column as wide as the field), not beside the button
+    const item = w.get('[data-testid="unit-roles-email-item"]')
+    expect(item.classes()).toContain('scope-roles__email')
+    const content = item.get('.el-form-item__content')
+    expect(content.find('.el-form-item__error').text()).toContain('nobody@example.org')
+    expect(item.find('[data-testid="unit-roles-grant"]').exists()).toBe(false)
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ email: 'nobody@example.org', role: 'reviewer' })
     w.unmount()
   })
