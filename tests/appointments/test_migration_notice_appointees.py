@@ -11,6 +11,7 @@ from alembic import command
 from sqlalchemy import MetaData, create_engine, inspect, text
 
 from jiebang.cli.db import alembic_config
+from jiebang.db import get_engine
 from tests.organisations.legacy_database import insert_row as _insert
 
 
@@ -71,6 +72,7 @@ def test_single_appointee_notice_survives(empty_database: str) -> None:
             document_object_id=obj,
         )
 
+    get_engine().dispose()  # a new process: fresh connections, references enforced on SQLite
     command.upgrade(config, "c20b0001")
     with engine.connect() as conn:
         links = conn.execute(

@@ -58,8 +58,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_user_email_skeleton"), ["email_skeleton"], unique=False
         )
-    if sqlite:
-        op.execute(sa.text("PRAGMA foreign_keys=ON"))
 
 
 def downgrade() -> None:
@@ -69,5 +67,3 @@ def downgrade() -> None:
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_email_skeleton"))
         batch_op.drop_column("email_skeleton")
-    if sqlite:
-        op.execute(sa.text("PRAGMA foreign_keys=ON"))

@@ -221,7 +221,6 @@ def _applications_down() -> None:
             )
         )
         op.execute(sa.text("DROP TABLE c18_targets"))
-        op.execute(sa.text("PRAGMA foreign_keys=ON"))
     # applications without a team (unit applications to items not on tracks) cannot go back
     op.execute(sa.text("DELETE FROM application WHERE team_id IS NULL"))
     with op.batch_alter_table("application", schema=None) as batch_op:

@@ -52,7 +52,6 @@ def downgrade() -> None:
         op.execute(sa.text("PRAGMA foreign_keys=OFF"))
         with op.batch_alter_table("contest", schema=None) as batch_op:
             batch_op.drop_column("organisation_id")
-        op.execute(sa.text("PRAGMA foreign_keys=ON"))
     else:
         op.drop_constraint(op.f(FK_NAME), "contest", type_="foreignkey")
         op.drop_column("contest", "organisation_id")
