@@ -87,6 +87,12 @@ def test_an_abandoned_upload_on_the_local_store_is_swept_by_the_housekeeper(
     listed = store.list_parts(staged_joined.upload_key, staged_joined.upload_id)
     store.complete_multipart(staged_joined.upload_key, staged_joined.upload_id, listed)
     assert store.exists(staged_joined.upload_key)
+    with Session(get_engine()) as db:  # its completion was claimed when the API died
+        claimed = db.get(StagedUpload, joined["id"])
+        assert claimed is not None
+        claimed.status = "completing"
+        db.add(claimed)
+        db.commit()
     recent = _open(client, organiser, ids["phase"])
     staged = _age(abandoned["id"], ttl_hours + 0.5)
     _age(recent["id"], ttl_hours - 0.5)  # younger than the TTL: still resumable

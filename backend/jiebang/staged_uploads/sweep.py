@@ -1,6 +1,7 @@
 """Abandoned organiser uploads: opened, never completed, their parts kept in storage for
 nothing. The housekeeper aborts those older than the TTL, deletes what they left in the
-store (local folder or S3 multipart parts) and audits each one."""
+store (local folder or S3 multipart parts) and audits each one. An upload whose completion
+was claimed and never finished (the API died mid-way) is as abandoned once that old."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from sqlmodel import Session, col, select
 from jiebang.db import utcnow
 from jiebang.judging import audit
 from jiebang.staged_uploads.models import StagedUpload
+from jiebang.staged_uploads.service import COMPLETING
 from jiebang.storage.backend import ObjectMissing, ObjectStore, StorageUnavailable
 from jiebang.storage.models import StoredObject
 
 log = logging.getLogger(__name__)
 
 EXPIRED = "expired"
+UNFINISHED = ("uploading", COMPLETING)
 SWEEP_BATCH = 200  # per round: the housekeeper comes back within seconds
 
 
@@ -28,7 +31,7 @@ def sweep_expired(*, db: Session, store: ObjectStore, older_than: timedelta) -> 
     cutoff = utcnow() - older_than
     query = (
         select(StagedUpload)
-        .where(StagedUpload.status == "uploading", col(StagedUpload.created_at) < cutoff)
+        .where(col(StagedUpload.status).in_(UNFINISHED), col(StagedUpload.created_at) < cutoff)
         .order_by(col(StagedUpload.id))
         .limit(SWEEP_BATCH)
     )
