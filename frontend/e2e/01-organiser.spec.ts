@@ -1,13 +1,13 @@
 /** Journey 2: an organiser publishes a challenge list (with structured targets) and a contest. */
 import { expect, test } from '@playwright/test'
-import { apiToken, choose, field, login, ORGANISER, shot, uid } from './helpers'
+import { apiToken, choose, field, login, ORGANISER, shot, uid, navTo } from './helpers'
 
 test('organiser publishes a challenge list and a contest', async ({ page, request }) => {
   const tag = uid()
   await login(page, ORGANISER)
 
   // ---- challenge list
-  await page.getByTestId('nav-admin-lists').click()
+  await navTo(page, 'nav-admin-lists')
   await page.getByTestId('new-list').click()
   await field(page, 'list-title-zh').first().fill(`揭榜挂帅榜单 ${tag}`)
   await field(page, 'list-title-en').first().fill(`Challenge list ${tag}`)
@@ -47,11 +47,11 @@ test('organiser publishes a challenge list and a contest', async ({ page, reques
   await confirm.locator('.el-message-box__btns .el-button--primary').click()
   await expect(page.getByTestId('list-status')).toHaveAttribute('data-status', 'published')
   await shot(page, 'admin-list-edit')
-  await page.getByTestId('nav-admin-lists').click()
+  await navTo(page, 'nav-admin-lists')
   await shot(page, 'admin-lists')
 
   // ---- contest, track, phase
-  await page.getByTestId('nav-admin-contests').click()
+  await navTo(page, 'nav-admin-contests')
   await page.getByTestId('new-contest').click()
   await field(page, 'contest-slug').first().fill(`mls-${tag}`)
   await field(page, 'contest-title-zh').first().fill(`马栏山杯 ${tag}`)
@@ -108,7 +108,7 @@ test('organiser publishes a challenge list and a contest', async ({ page, reques
   await publishBox.locator('.el-message-box__btns .el-button--primary').click()
   await expect(page.getByTestId('contest-status')).toHaveAttribute('data-status', 'published')
   await shot(page, 'admin-contest-edit')
-  await page.getByTestId('nav-admin-contests').click()
+  await navTo(page, 'nav-admin-contests')
   await shot(page, 'admin-contests')
 
   // ---- the public sees both

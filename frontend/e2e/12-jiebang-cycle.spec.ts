@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ORGANISER, apiToken, choose, field, login, makePdf, shot, uid } from './helpers'
+import { ORGANISER, apiToken, choose, field, login, makePdf, shot, uid, navTo } from './helpers'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const PORT = Number(process.env.E2E_PORT ?? 8765)
@@ -121,7 +121,7 @@ test('揭榜挂帅: item, applications, formal check, review, public notice, app
   await expect(page.getByTestId('unit-name').filter({ hasText: issuingName })).toBeVisible()
 
   // ---- a list for a free year, in Beijing time (UI)
-  await page.getByTestId('nav-admin-lists').click()
+  await navTo(page, 'nav-admin-lists')
   const listsTable = page.getByTestId('lists-table')
   await expect(listsTable.locator('.el-table__body tr').first()).toBeVisible() // the demo's lists
   const taken = new Set((await listsTable.locator('.el-table__body tr td:first-child').allInnerTexts()).map((y) => Number(y.trim())))

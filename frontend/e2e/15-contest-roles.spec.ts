@@ -2,7 +2,7 @@
  * the unit named (after creating it from the nav, owned by the unit), assigns a judge by e-mail — who then reads the contest's readiness, while
  * another unit's organiser cannot — and revokes the judge after a confirmation naming them. */
 import { expect, test, type APIRequestContext } from '@playwright/test'
-import { field, login, shot, uid } from './helpers'
+import { field, login, shot, uid, navTo } from './helpers'
 
 const PASSWORD = 'contest-roles-pass-1'
 interface Person { email: string; password: string; token: string; name: string }
@@ -27,7 +27,7 @@ test('a unit organiser assigns and revokes a contest judge', async ({ page, requ
   await request.post('/api/v1/organisations', { headers: auth(other), data: { name_zh: `别的单位 ${tag}`, name_en: `Other unit ${tag}`, org_type: 'enterprise' } })
   // the unit's organiser has no global role: the nav still offers contests, and a new one is the unit's
   await login(page, owner)
-  await page.getByTestId('nav-admin-contests').click()
+  await navTo(page, 'nav-admin-contests')
   await page.getByTestId('new-contest').click()
   await expect(page.getByTestId('contest-unit')).toContainText(unitName)
   await field(page, 'contest-slug').first().fill(`unit-cup-${tag}`)

@@ -44,6 +44,18 @@ export async function choose(page: Page, testid: string, label: string | RegExp)
 
 export const uid = () => Math.random().toString(36).slice(2, 8)
 
+/** Go to a page through its nav entry (by test id). The organiser's pages (nav-admin-lists,
+ * nav-admin-contests, nav-health, nav-roles; an organiser's nav-audit) sit in the nav's "Manage"
+ * menu (App.vue): while the entry is hidden, open the menu, then click it. */
+export async function navTo(page: Page, testid: string): Promise<void> {
+  const entry = page.getByTestId(testid)
+  await expect(async () => {
+    if (!(await entry.isVisible())) await page.getByTestId('nav-manage').click({ timeout: 1000 })
+    await expect(entry).toBeVisible({ timeout: 1000 })
+  }).toPass({ timeout: 15_000 })
+  await entry.click()
+}
+
 /** Publishing a contest asks first, naming it with its tracks and phases: click `button`
  * (the contest page's, or a check panel's) and confirm. */
 export async function publishContest(page: Page, button: Locator = page.getByTestId('publish-contest')): Promise<void> {

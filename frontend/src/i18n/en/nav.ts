@@ -7,6 +7,7 @@ export default {
   judge: 'Judging',
   audit: 'Audit log',
   admin: 'Organise',
+  manage: 'Manage', // the menu of the organiser's pages
   adminLists: 'Challenge lists',
   adminContests: 'Contests',
   health: 'System health',

@@ -1,5 +1,5 @@
 export default {
-  nav: 'Public notices',
+  nav: 'Notices', // short in the nav bar (公示); the page's title says 'Public notices'
   title: 'Public notices (公示)',
   intro: 'Each proposed appointee is announced here for a notice period. Anyone signed in may file an objection with a supporting document during the period; the organisers answer every objection on the record.',
   current: 'Current notices',

@@ -7,6 +7,7 @@ export default {
   judge: '评审',
   audit: '审计日志',
   admin: '组织管理',
+  manage: '管理', // the menu of the organiser's pages
   adminLists: '榜单管理',
   adminContests: '赛事管理',
   health: '系统状态',
