@@ -4606,6 +4606,8 @@ export interface components {
              * @default 0
              */
             gpus?: number;
+            /** Submitted At */
+            submitted_at?: string | null;
         };
         /**
          * JudgeSubmissionDetail
@@ -5945,6 +5947,13 @@ export interface components {
              * @default []
              */
             workers?: components["schemas"]["WorkerRuntimeState"][];
+            /** Exclude Newer */
+            exclude_newer?: string | null;
+            /**
+             * Resolved
+             * @default []
+             */
+            resolved?: string[];
         };
         /** SampleSubmission */
         SampleSubmission: {
