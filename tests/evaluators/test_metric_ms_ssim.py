@@ -211,6 +211,9 @@ def test_compiled_loops_load_from_a_read_only_tree(tmp_path):
     bwrap = shutil.which("bwrap")
     probe = [bwrap or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     probe += ["--tmpfs", "/tmp"]
+    checkout = str(Path(__file__).resolve().parents[2])
+    if checkout.startswith("/tmp/"):  # a checkout under /tmp stays visible (read-only)
+        probe += ["--ro-bind", checkout, checkout]
     if bwrap is None or subprocess.run([*probe, "true"], capture_output=True).returncode:
         pytest.skip("bubblewrap is not usable here")
     env = {**os.environ, "HOME": "/tmp"}
