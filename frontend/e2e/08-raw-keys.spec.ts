@@ -72,6 +72,7 @@ async function visits(request: APIRequestContext): Promise<Visit[]> {
     v('/admin/contests/:id', `/admin/contests/${demo.id}`, 'organiser'),
     v('/admin/contests/:id/tracks/new', `/admin/contests/${demo.id}/tracks/new`, 'organiser'),
     v('/admin/health', '/admin/health', 'organiser'),
+    v('/admin/roles', '/admin/roles', 'organiser'),
     v('/:pathMatch(.*)*', '/no-such-page', 'anonymous'),
   ]
 }
