@@ -90,12 +90,12 @@ def update_list(
     """Apply the given fields; the time zone changes only while the list is a draft (409 once
     published, when its deadlines have been announced in the old zone)."""
     changes = list_in.model_dump(exclude_unset=True, exclude_none=True)
-    moves_zone = changes.get("timezone", found.timezone) != found.timezone
-    if moves_zone:  # under the list's row lock: a publish at the same moment comes first or after
+    if "timezone" in changes:  # read under the row lock: a publish at once comes first or after
         held = row_lock.hold(db, ChallengeList, found.id)
         if held is None:
             raise NotFound("challenge list")
         found = held
+    moves_zone = changes.get("timezone", found.timezone) != found.timezone
     if moves_zone and found.status != ListStatus.draft:
         raise Conflict("challenge list", key="list_timezone_fixed", zone=found.timezone)
     found.sqlmodel_update(changes)
