@@ -4,10 +4,8 @@ and leave no stored document behind for the refused ones."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from fastapi.testclient import TestClient
@@ -18,22 +16,12 @@ from jiebang.db import get_engine
 from jiebang.judging.models import AuditLog
 from jiebang.storage.models import StoredObject
 from tests.acceptance.helpers import appointed_item
+from tests.concurrency import repeated
 from tests.organisations.helpers import PDF
 
 Maker = Callable[..., dict[str, str]]
 Headers = dict[str, str]
 TIMES = 20
-
-
-def _at_once(call: Callable[[], httpx.Response]) -> list[httpx.Response]:
-    barrier = threading.Barrier(TIMES)
-
-    def fire(_: int) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=TIMES) as pool:
-        return list(pool.map(fire, range(TIMES)))
 
 
 def _count(model: type, *where: object) -> int:
@@ -57,7 +45,7 @@ def test_twenty_parallel_decisions_for_one_appointee_record_one(
             headers=issuer,
         )
 
-    answers = _at_once(decide)
+    answers = repeated(decide, TIMES)
     assert Counter(r.status_code for r in answers) == {201: 1, 409: TIMES - 1}, [
         r.text for r in answers if r.status_code >= 500
     ]

@@ -4,35 +4,22 @@ appointee once; never a 500."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from jiebang.appointments.models import NoticeAppointee, PublicNotice
 from jiebang.db import get_engine
+from tests.concurrency import repeated
 from tests.organisations.helpers import apply_as_unit, make_unit, publish_list_with_item
 
 Maker = Callable[..., dict[str, str]]
 Headers = dict[str, str]
 TIMES = 20
-
-
-def _at_once(call: Callable[[], httpx.Response], times: int = TIMES) -> list[httpx.Response]:
-    barrier = threading.Barrier(times)
-
-    def fire(_: int) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=times) as pool:
-        return list(pool.map(fire, range(times)))
 
 
 def _checked(client: TestClient, issuer: Headers, lead: Headers, item: int, unit: int) -> int:
@@ -69,7 +56,7 @@ def test_parallel_proposals_open_one_notice_and_appointments_award_once(
     }
 
     both = {"application_ids": [app_a, app_b]} | period
-    answers = _at_once(lambda: client.post(f"{base}/notice", json=both, headers=issuer))
+    answers = repeated(lambda: client.post(f"{base}/notice", json=both, headers=issuer), TIMES)
     assert Counter(r.status_code for r in answers) == {201: 1, 409: TIMES - 1}, [
         r.text for r in answers if r.status_code >= 500
     ]
@@ -78,7 +65,7 @@ def test_parallel_proposals_open_one_notice_and_appointments_award_once(
     refused = next(r for r in answers if r.status_code == 409)
     assert refused.json()["code"] == "conflict" and "已存在" in refused.json()["detail"]
 
-    finals = _at_once(lambda: client.post(f"{base}/appointment", headers=issuer))
+    finals = repeated(lambda: client.post(f"{base}/appointment", headers=issuer), TIMES)
     assert {r.status_code for r in finals} == {200}, [r.text for r in finals]
     assert {r.json()["status"] for r in finals} == {"final"}
     for lead in (lead_a, lead_b):

@@ -4,29 +4,16 @@ publish or is refused with list_timezone_fixed after it; never a 500."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 from fastapi.testclient import TestClient
+
+from tests.concurrency import at_once
 
 from .test_list_time_zone import _draft, _patch
 
 TIMES = 20
 ZONES = ("Europe/London", "America/New_York")
-
-
-def _at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    barrier = threading.Barrier(len(calls))
-
-    def fire(call: Callable[[], httpx.Response]) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(fire, calls))
 
 
 def test_zone_edits_and_publishes_at_once_never_move_a_published_list(
@@ -40,7 +27,7 @@ def test_zone_edits_and_publishes_at_once_never_move_a_published_list(
         for n in range(TIMES // 2)
     ]
     publishes = [lambda: client.put(url, json=publish, headers=organiser)] * (TIMES // 2)
-    answers = _at_once([c for pair in zip(edits, publishes, strict=True) for c in pair])
+    answers = at_once([c for pair in zip(edits, publishes, strict=True) for c in pair])
     edited, published = answers[0::2], answers[1::2]
     assert set(Counter(r.status_code for r in edited)) <= {200, 409}, [r.text for r in edited]
     assert {r.json()["code"] for r in edited if r.status_code == 409} <= {"list_timezone_fixed"}

@@ -4,35 +4,22 @@ last two organisers of a unit revoked at the same moment leave one; never a 500.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from jiebang.db import get_engine
 from jiebang.judging.models import AuditLog
 from jiebang.organisations.models import RoleGrant, ScopeKind
+from tests.concurrency import at_once
 from tests.organisations.helpers import make_unit, me, publish_list_with_item
 
 Maker = Callable[..., dict[str, str]]
 API = "/api/v1"
 TIMES = 20
-
-
-def _at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    barrier = threading.Barrier(len(calls))
-
-    def fire(call: Callable[[], httpx.Response]) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(fire, calls))
 
 
 def _email(client: TestClient, headers: dict[str, str]) -> str:
@@ -79,7 +66,7 @@ def test_twenty_parallel_grants_of_one_role_make_one_grant(
     body = {"email": _email(client, colleague), "role": "organiser"}
     for url, by, kind, scope_id in scopes:
         before = len(_grants(kind, scope_id))
-        answers = _at_once([lambda u=url, h=by: client.post(u, json=body, headers=h)] * TIMES)
+        answers = at_once([lambda u=url, h=by: client.post(u, json=body, headers=h)] * TIMES)
         assert {r.status_code for r in answers} == {201}, [r.text for r in answers]
         assert len({r.json()["id"] for r in answers}) == 1
         assert len(_grants(kind, scope_id)) == before + 1
@@ -95,7 +82,7 @@ def test_twenty_parallel_revocations_of_one_grant_withdraw_it_once(
     for url, by, kind, scope_id in _scopes(client, organiser, owner):
         grant = client.post(url, json=body, headers=by).json()["id"]
         before = _audited("role.revoke")
-        answers = _at_once([lambda u=f"{url}/{grant}", h=by: client.delete(u, headers=h)] * TIMES)
+        answers = at_once([lambda u=f"{url}/{grant}", h=by: client.delete(u, headers=h)] * TIMES)
         assert Counter(r.status_code for r in answers) == {204: 1, 404: TIMES - 1}, [
             r.text for r in answers if r.status_code >= 500
         ]
@@ -117,7 +104,7 @@ def test_the_last_two_organisers_revoked_at_once_leave_one(
         for g in grants
         for _ in range(TIMES // 2)
     ]
-    answers = _at_once(calls)
+    answers = at_once(calls)
     statuses = Counter(r.status_code for r in answers)
     assert statuses[500] == 0 and statuses[204] == 1, [r.text for r in answers]
     assert {r.json()["code"] for r in answers if r.status_code == 409} <= {"last_unit_organiser"}

@@ -4,16 +4,14 @@ submission is copied into the phase once, never a 500; the runs after the first 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from jiebang.phase_migration import service as migration
 from jiebang.submissions.models import Submission
+from tests.concurrency import repeated
 
 from ..leaderboards.conftest import client, fixture_evaluators, fresh_board_cache  # noqa: F401
 from .test_manual_migration import _setup
@@ -26,14 +24,9 @@ def test_twenty_parallel_presses_copy_each_submission_once(
     client: TestClient, db: Session, organiser: Headers, make_user: Callable[..., Headers]
 ) -> None:
     b, final = _setup(client, db, organiser, make_user)
-    barrier = threading.Barrier(TIMES)
-
-    def press(_: int) -> httpx.Response:
-        barrier.wait()
-        return client.post(f"/api/v1/phases/{final}/migration", headers=organiser)
-
-    with ThreadPoolExecutor(max_workers=TIMES) as pool:
-        answers = list(pool.map(press, range(TIMES)))
+    answers = repeated(
+        lambda: client.post(f"/api/v1/phases/{final}/migration", headers=organiser), TIMES
+    )
     assert {r.status_code for r in answers} == {200}, [r.text for r in answers]
     migrated = [i for r in answers for i in r.json()["migrated"]]
     db.expire_all()

@@ -4,9 +4,7 @@ row each."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from fastapi.testclient import TestClient
@@ -15,20 +13,10 @@ from sqlmodel import Session, select
 from jiebang.config import get_settings
 from jiebang.db import get_engine
 from jiebang.runtimes.models import RuntimeBuild
+from tests.concurrency import at_once
 
 TIMES = 20
 URL = "/api/v1/worker/runtime-builds"
-
-
-def _at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    barrier = threading.Barrier(len(calls))
-
-    def fire(call: Callable[[], httpx.Response]) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(fire, calls))
 
 
 def test_parallel_first_reports_of_one_build_keep_one_row_per_worker(client: TestClient) -> None:
@@ -38,9 +26,9 @@ def test_parallel_first_reports_of_one_build_keep_one_row_per_worker(client: Tes
     def report(worker: str) -> Callable[[], httpx.Response]:
         return lambda: client.post(URL, json=body | {"worker": worker}, headers=token)
 
-    same = _at_once([report("w-1")] * TIMES)
+    same = at_once([report("w-1")] * TIMES)
     assert {r.status_code for r in same} == {204}, [r.text for r in same]
-    many = _at_once([report(f"w-{n}") for n in range(TIMES)])
+    many = at_once([report(f"w-{n}") for n in range(TIMES)])
     assert {r.status_code for r in many} == {204}, [r.text for r in many]
     with Session(get_engine()) as db:
         rows = db.exec(select(RuntimeBuild.worker)).all()

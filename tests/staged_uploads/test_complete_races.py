@@ -4,16 +4,14 @@ to complete) or 409, never a 500, and one stored object is recorded for it."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from jiebang.db import get_engine
 from jiebang.storage.models import StoredObject
+from tests.concurrency import repeated
 from tests.submissions.helpers import setup_phase, tar_bytes
 
 from .test_resumable import _open, _put, small_parts  # noqa: F401 - the fixture
@@ -36,14 +34,7 @@ def test_twenty_parallel_completes_of_one_upload_store_it_once(
     parts = [{"number": n, "etag": e} for n, e in sorted(sent.items())]
     url = f"/api/v1/staged-uploads/{plan['id']}/complete"
     before = _stored()
-    barrier = threading.Barrier(TIMES)
-
-    def complete(_: int) -> httpx.Response:
-        barrier.wait()
-        return client.post(url, json={"parts": parts}, headers=organiser)
-
-    with ThreadPoolExecutor(max_workers=TIMES) as pool:
-        answers = list(pool.map(complete, range(TIMES)))
+    answers = repeated(lambda: client.post(url, json={"parts": parts}, headers=organiser), TIMES)
     statuses = Counter(r.status_code for r in answers)
     assert statuses[200] == 1 and set(statuses) <= {200, 404, 409}, [
         r.text for r in answers if r.status_code not in (200, 404, 409)
