@@ -59,6 +59,38 @@ def test_the_second_of_two_simultaneous_uploads_gets_the_first(
         assert len(rows) == 1
 
 
+def test_an_identical_upload_committed_between_the_two_look_ups_is_returned(
+    client: TestClient, tmp_path: Path, monkeypatch
+) -> None:
+    """The window the parallel test below hits only sometimes, opened on purpose: the other
+    request commits after this one found no identical content but before it checks the
+    version number, so version 1 is taken — by the very same content."""
+    folder = _folder(tmp_path / "program")
+    store = get_store()
+    real_versions = service.versions
+    other: dict[str, object] = {}
+    calls: list[str] = []
+
+    def versions_after_the_other_commits(*, db: Session, key: str) -> list[ScoringProgram]:
+        seen = real_versions(db=db, key=key)  # none yet: this one will number itself 1
+        calls.append(key)
+        if len(calls) == 2:  # the numbering look-up (the first reads the runtime's stamp)
+            with Session(get_engine(), expire_on_commit=False) as elsewhere:
+                program, made = service.publish_folder(
+                    db=elsewhere, store=store, folder=folder, user=None
+                )
+                elsewhere.commit()
+                other["result"] = (program.id, made)
+        return seen
+
+    monkeypatch.setattr(service, "versions", versions_after_the_other_commits)
+    with Session(get_engine(), expire_on_commit=False) as db:
+        program, made = service.publish_folder(db=db, store=store, folder=folder, user=None)
+        db.commit()
+    assert other["result"] == (program.id, True)
+    assert made is False
+
+
 def test_identical_uploads_in_parallel_through_the_api_never_fail(
     client: TestClient, organiser: dict[str, str], tmp_path: Path
 ) -> None:

@@ -121,11 +121,7 @@ def publish_folder(
         except PackingRefused as exc:
             raise ProgramRejected(exc.file, exc.en, exc.zh) from exc
         fields = _describe(folder, sha256, key=key)
-        found = db.exec(
-            select(ScoringProgram).where(
-                ScoringProgram.key == fields["key"], ScoringProgram.sha256 == sha256
-            )
-        ).first()
+        found = _same_content(db, fields["key"], sha256)
         if found is not None:
             return found, False
         fields["runtime"] = _runtime_as_of(db, fields["key"], fields["runtime"])
@@ -136,6 +132,10 @@ def publish_folder(
                 ScoringProgram.key == fields["key"], ScoringProgram.version == version
             )
         ).first():
+            # an identical upload may have committed since the look-up above took its snapshot
+            found = _same_content(db, fields["key"], sha256)
+            if found is not None:
+                return found, False
             raise VersionTaken(fields["key"], version)
         fields["spec"]["version"] = version
         key_ = fields["key"]
@@ -155,15 +155,18 @@ def publish_folder(
             db.flush()
         except IntegrityError:  # another request published the same content or version meanwhile
             db.rollback()
-            same = db.exec(
-                select(ScoringProgram).where(
-                    ScoringProgram.key == key_, ScoringProgram.sha256 == sha256
-                )
-            ).first()
+            same = _same_content(db, key_, sha256)
             if same is not None:
                 return same, False
             raise VersionTaken(key_, version) from None
         return program, True
+
+
+def _same_content(db: Session, key: str, sha256: str) -> ScoringProgram | None:
+    """The version of ``key`` already published with exactly this content, if any."""
+    return db.exec(
+        select(ScoringProgram).where(ScoringProgram.key == key, ScoringProgram.sha256 == sha256)
+    ).first()
 
 
 def described_spec(folder: Path, sha256: str) -> dict[str, Any]:
