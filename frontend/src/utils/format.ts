@@ -43,10 +43,16 @@ export function formatDate(iso: string | null | undefined, withTime = true, time
   return zoned ? `${zoned} (${timeZone})` : localeDate(d, withTime)! // an unknown zone: the reader's own
 }
 
-/** 'from – to' with the zone named once at the end: a phase's dates in the contest's zone. */
-export function formatSpan(from: string | null | undefined, to: string | null | undefined, timeZone?: string): string {
-  const [a, b] = [from, to].map((iso) => (iso && !Number.isNaN(new Date(iso).getTime()) ? localeDate(new Date(iso), true, timeZone) : null))
-  if (!timeZone || a === null || b === null) return `${formatDate(from, true, timeZone)} – ${formatDate(to, true, timeZone)}`
+/** 'from – to' with the zone named once at the end: a phase's dates in the contest's zone
+ * (days only, without ``withTime``, as the home page's contest cards show them). */
+export function formatSpan(
+  from: string | null | undefined,
+  to: string | null | undefined,
+  timeZone?: string,
+  withTime = true,
+): string {
+  const [a, b] = [from, to].map((iso) => (iso && !Number.isNaN(new Date(iso).getTime()) ? localeDate(new Date(iso), withTime, timeZone) : null))
+  if (!timeZone || a === null || b === null) return `${formatDate(from, withTime, timeZone)} – ${formatDate(to, withTime, timeZone)}`
   return `${a} – ${b} (${timeZone})`
 }
 

@@ -6,6 +6,5 @@ export default {
   upcomingTitle: 'Upcoming contests',
   pastTitle: 'Past contests',
   noRunning: 'No contest is running right now.',
-  dates: '{from} – {to}',
   noPhases: 'Dates to be announced',
 }

@@ -6,6 +6,5 @@ export default {
   upcomingTitle: '即将开始的赛事',
   pastTitle: '往届赛事',
   noRunning: '当前没有进行中的赛事。',
-  dates: '{from} – {to}',
   noPhases: '日程待定',
 }
