@@ -8,7 +8,7 @@ describe('an item without structured targets', () => {
   it('says so, and why no score decides it, instead of a bare “Nothing here yet”', () => {
     for (const [locale, text] of [['zh-CN', '该项目没有结构化指标'], ['en', 'The item has no structured targets']] as const) {
       i18n.global.locale.value = locale
-      const w = mount(TargetsTable, { props: { targets: [] }, global: { plugins: [ElementPlus, i18n] } })
+      const w = mount(TargetsTable, { props: { targets: [] }, global: { plugins: [ElementPlus, i18n], stubs: { RouterLink: { template: '<a><slot /></a>' } } } })
       expect(w.text()).toContain(text)
       expect(w.text()).not.toContain(locale === 'zh-CN' ? '暂无内容' : 'Nothing here yet')
     }
