@@ -80,11 +80,22 @@ def _submit_many(platform: Platform, count: int) -> tuple[list[int], dict[str, s
     return submitted, team
 
 
-def _statuses(platform: Platform, team: dict[str, str], ids: list[int]) -> dict[int, str]:
+def _submissions(platform: Platform, team: dict[str, str], ids: list[int]) -> dict[int, dict]:
     with api(platform) as client:
-        return {
-            i: client.get(f"/api/v1/submissions/{i}", headers=team).json()["status"] for i in ids
-        }
+        return {i: client.get(f"/api/v1/submissions/{i}", headers=team).json() for i in ids}
+
+
+def _statuses(platform: Platform, team: dict[str, str], ids: list[int]) -> dict[int, str]:
+    return {i: sub["status"] for i, sub in _submissions(platform, team, ids).items()}
+
+
+def _not_scored(platform: Platform, team: dict[str, str], ids: list[int]) -> list[str]:
+    """Each submission that did not end scored, with its status and reason (for the message)."""
+    return [
+        f"#{i} {sub['status']}: {sub.get('failure_category')} {sub.get('failure_reason')}"
+        for i, sub in _submissions(platform, team, ids).items()
+        if sub["status"] != "scored"
+    ]
 
 
 def _score_rows(platform: Platform) -> list[tuple[int, int]]:
@@ -106,7 +117,7 @@ def test_workers_killed_at_random_lose_nothing(platform: Platform) -> None:
     deadline = time.monotonic() + 600
     statuses = _statuses(platform, team, ids)
     while any(s not in TERMINAL for s in statuses.values()):
-        assert time.monotonic() < deadline, f"stuck: {sorted(set(statuses.values()))}"
+        assert time.monotonic() < deadline, f"stuck: {_not_scored(platform, team, ids)}"
         time.sleep(rng.uniform(1.0, 4.0))
         if kills < 12:
             victim = rng.randrange(len(platform.workers))
@@ -115,9 +126,9 @@ def test_workers_killed_at_random_lose_nothing(platform: Platform) -> None:
             platform.add_worker()
             kills += 1
         statuses = _statuses(platform, team, ids)
-    assert set(statuses.values()) == {"scored"}
+    assert set(statuses.values()) == {"scored"}, _not_scored(platform, team, ids)
     rows = _score_rows(platform)
-    assert len(rows) == 100 and all(count == 1 for _, count in rows)  # exactly once each
+    assert len(rows) == 100 and all(count == 1 for _, count in rows), rows  # exactly once each
     assert sorted(sub for sub, _ in rows) == sorted(ids)
     assert kills == 12
 
@@ -141,7 +152,7 @@ def test_broker_outage_midway(platform: Platform) -> None:
         )
         time.sleep(1)
         statuses = _statuses(platform, team, ids)
-    assert set(statuses.values()) == {"scored"}
+    assert set(statuses.values()) == {"scored"}, _not_scored(platform, team, ids)
     assert all(count == 1 for _, count in _score_rows(platform))
     for proc in platform.workers:
         kill_tree(proc)
