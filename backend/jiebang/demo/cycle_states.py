@@ -12,8 +12,9 @@ only when it is missing, so a second run changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -21,6 +22,7 @@ from sqlmodel import Session
 from jiebang.auth.models import Role, User
 from jiebang.db import get_engine
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 YEAR = 2025
 LIST = {
@@ -111,7 +113,7 @@ def seed(
                 f"/api/v1/challenge-lists/{list_id}/items",
                 json=spec
                 | {
-                    "application_deadline": (datetime.now(UTC) + timedelta(days=45)).isoformat(),
+                    "application_deadline": _deadline_in(days=45).isoformat(),
                     "issuing_unit_id": issuing,
                     "targets_text_zh": "见榜单发布说明",
                     "targets_text_en": "See the list's notice",
@@ -249,3 +251,10 @@ def _notice(
             headers=objector,
         )
     )
+
+
+def _deadline_in(*, days: int) -> datetime:
+    """17:00 China Standard Time (the list's zone) that many days from today, as an
+    organiser would set a deadline."""
+    day = datetime.now(SHANGHAI).date() + timedelta(days=days)
+    return datetime.combine(day, time(17, 0), tzinfo=SHANGHAI)
